@@ -1,0 +1,58 @@
+# Two commands on a fresh Debian machine: `make report` and `make test`.
+# Both set everything up first (Debian packages, venv, pinned deps), idempotently.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEBIAN_PACKAGES := chromium fonts-noto-cjk poppler-utils
+export GX_ANALYTICS_ENABLED := false
+
+.PHONY: report test setup system lint typecheck unit bench clean
+
+report: setup
+	$(BIN)/gongkai render 胡集乡 2021
+
+test: setup lint typecheck unit
+
+setup: system $(STAMP)
+
+# Debian packages: Chromium prints the PDFs, Noto CJK gives Chinese glyphs,
+# poppler-utils lets the tests read PDFs. Installed only when missing.
+system:
+	@missing=""; \
+	[ -x /usr/lib/chromium/chromium ] || missing="$$missing chromium"; \
+	fc-list 2>/dev/null | grep -q "Noto Sans CJK SC" || missing="$$missing fonts-noto-cjk"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || missing="$$missing python3-venv"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then sudo=""; \
+	  elif command -v sudo >/dev/null; then sudo="sudo"; \
+	  else echo "缺少 Debian 软件包:$$missing —— 请以 root 运行: apt-get install$$missing" >&2; exit 1; fi; \
+	  echo "安装 Debian 软件包:$$missing"; \
+	  $$sudo apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing \
+	    || { echo "无法安装:$$missing（需要 apt 和网络）" >&2; exit 1; }; \
+	fi
+
+$(STAMP): pyproject.toml constraints.txt
+	@[ -x $(BIN)/python ] || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade "pip>=24"
+	$(BIN)/python -m pip install -q -c constraints.txt -e ".[dev]"
+	@touch $@
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest -n 2 -q
+
+bench: setup
+	$(BIN)/python benchmarks/bulk.py
+
+clean:
+	rm -rf output/*/ output/index.html output/manifest.json

@@ -1,0 +1,37 @@
+"""Errors are types, raised where found and printed once at the CLI edge."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class GongkaiError(Exception):
+    """A problem the user can fix; the CLI prints it on one line and exits 2."""
+
+    exit_code = 2
+
+
+class InputError(GongkaiError):
+    """Bad command-line input: an unknown township, a missing record, …"""
+
+
+class RecordError(GongkaiError):
+    """A record file that cannot be used, located as precisely as YAML allows."""
+
+    def __init__(self, path: Path | str | None, line: int | None, field: str, message: str):
+        self.path = Path(path) if path is not None else None
+        self.line = line
+        self.field = field
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = str(self.path) if self.path else "<记录>"
+        if self.line:
+            where += f":{self.line}"
+        field = f" 字段 {self.field}:" if self.field else ""
+        return f"{where}:{field} {self.message}"
+
+
+class OutputLocked(GongkaiError):
+    """Another render is writing into the same output folder."""

@@ -1,0 +1,33 @@
+"""Matching labels as published against the official ones and their variants."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from gongkai.format.model import Node
+
+_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d+[.、．])")
+_DROP = re.compile(r"[\s\u3000:：,，、。;；\"“”'‘’()（）\[\]【】]")
+
+
+def normalize(text: str) -> str:
+    """Fold width, drop ordinals, spaces and punctuation: 「(二) 部分公开」 ≈ 「（二）部分公开」."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    while True:
+        stripped = _ORDINAL.sub("", text.strip())
+        if stripped == text.strip():
+            break
+        text = stripped
+    return _DROP.sub("", text)
+
+
+def spellings(node: Node) -> list[str]:
+    """Every normalized way `node` may be written, longest first."""
+    found = {normalize(node.label), *(normalize(v) for v in node.variants)}
+    return sorted(found, key=len, reverse=True)
+
+
+def matches(node: Node, text: str) -> bool:
+    """Whether `text` (a whole cell or label) names `node`."""
+    return normalize(text) in spellings(node)

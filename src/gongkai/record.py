@@ -1,0 +1,270 @@
+"""One township-year: the schema, loading with located errors, and saving.
+
+Totals are kept as the body stated them, never recomputed: the checks exist
+to compare them. A blank cell is `None`, not 0.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from gongkai import yamlio
+from gongkai.errors import RecordError
+from gongkai.format import FORMATS, Cell, Format, Kind
+
+Value = int | Decimal | None
+CellKey = tuple[str, str, str]  # (table id, row id, column id)
+
+LEVELS = ("乡", "镇", "街道")
+YEARS = (2008, 2100)
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+MAX_TEXT = 200_000  # characters in one narrative part
+NAMES = ("body", "province", "city", "county", "township")
+REQUIRED = ("format", "year", *NAMES, "level", "parts", "table2", "table3", "table4")
+OPTIONAL = ("synthetic", "source")
+
+
+@dataclass(frozen=True)
+class Record:
+    format: Format
+    year: int
+    body: str
+    province: str
+    city: str
+    county: str
+    township: str
+    level: str
+    parts: Mapping[str, str]
+    cells: Mapping[CellKey, Value]
+    synthetic: bool = False
+    source: str = ""
+    path: Path | None = None
+    lines: Mapping[tuple[Any, ...], int] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def title(self) -> str:
+        return f"{self.body}{self.year}年政府信息公开工作年度报告"
+
+    @property
+    def county_id(self) -> str:
+        return self.path.parent.parent.name if self.path else ""
+
+    @property
+    def township_id(self) -> str:
+        return self.path.parent.name if self.path else ""
+
+    def value(self, table: str, row: str, column: str) -> Value:
+        return self.cells[(table, row, column)]
+
+    def iter_cells(self) -> Iterator[tuple[Cell, Value]]:
+        for cell in self.format.cells():
+            yield cell, self.cells[cell.key]
+
+    def line_of(self, key: CellKey) -> int | None:
+        return self.lines.get(key)
+
+    def with_value(self, key: CellKey, value: Value) -> Record:
+        """A copy with one cell changed (tests, what-if checks)."""
+        if key not in self.cells:
+            raise KeyError(key)
+        return replace(self, cells={**self.cells, key: value})
+
+
+def check_id(kind: str, value: str) -> str:
+    """An ASCII folder name: never a path, never `..`."""
+    if not ID_PATTERN.match(value):
+        raise RecordError(
+            None, None, kind, f"标识 {value!r} 无效：只能用小写字母、数字、- 和 _（拼音文件夹名）"
+        )
+    return value
+
+
+def load_record(path: Path | str) -> Record:
+    """Read and validate `data/<county>/<township>/<year>.yaml`."""
+    path = Path(path)
+    data, lines = yamlio.load(path)
+    record = from_mapping(data, path=path, lines=lines)
+    if path.stem.isdigit() and int(path.stem) != record.year:
+        raise RecordError(path, lines.get(("year",)), "year", f"年份 {record.year} 与文件名 {path.name} 不符")
+    return record
+
+
+def from_mapping(
+    data: Any, *, path: Path | None = None, lines: Mapping[tuple[Any, ...], int] | None = None
+) -> Record:
+    """Validate a parsed record; the first problem found raises RecordError."""
+    lines = lines or {}
+
+    def fail(at: tuple[Any, ...], message: str) -> RecordError:
+        line = None
+        for n in range(len(at), -1, -1):
+            if at[:n] in lines:
+                line = lines[at[:n]]
+                break
+        return RecordError(path, line, ".".join(str(p) for p in at), message)
+
+    if not isinstance(data, dict):
+        raise fail((), "记录应是键值映射（形如 `year: 2021`）")
+    _keys(data, (*REQUIRED, *OPTIONAL), REQUIRED, (), fail)
+
+    fmt_raw = data["format"]
+    fmt = (
+        FORMATS.get(str(fmt_raw))
+        if isinstance(fmt_raw, (str, int)) and not isinstance(fmt_raw, bool)
+        else None
+    )
+    if fmt is None:
+        raise fail(("format",), f"应为 {' 或 '.join(FORMATS)}，实际为 {fmt_raw!r}")
+    year = data["year"]
+    if type(year) is not int or not YEARS[0] <= year <= YEARS[1]:
+        raise fail(("year",), f"应为 {YEARS[0]}–{YEARS[1]} 之间的整数年份，实际为 {year!r}")
+    names = {}
+    for key in (*NAMES, "level"):
+        value = data[key]
+        if not isinstance(value, str) or not value.strip():
+            raise fail((key,), f"应为非空文本，实际为 {value!r}")
+        if "\n" in value or len(value) > 100:
+            raise fail((key,), "名称应为一行、不超过 100 字")
+        names[key] = value.strip()
+    if names["level"] not in LEVELS:
+        raise fail(("level",), f"应为 {'、'.join(LEVELS)} 之一，实际为 {names['level']!r}")
+    synthetic = data.get("synthetic", False)
+    if not isinstance(synthetic, bool):
+        raise fail(("synthetic",), f"应为 true 或 false，实际为 {synthetic!r}")
+    source = data.get("source", "")
+    if not isinstance(source, str):
+        raise fail(("source",), f"应为文本，实际为 {source!r}")
+
+    parts_raw = data["parts"]
+    if not isinstance(parts_raw, dict):
+        raise fail(("parts",), "应为各部分文字的映射（overview、problems、other）")
+    keys = fmt.narrative_keys()
+    _keys(parts_raw, keys, keys, ("parts",), fail)
+    parts: dict[str, str] = {}
+    for key in keys:
+        text = parts_raw[key]
+        if not isinstance(text, str):
+            raise fail(("parts", key), f"应为 Markdown 文本，实际为 {text!r}")
+        if len(text) > MAX_TEXT:
+            raise fail(("parts", key), f"文字过长（{len(text)} 字，上限 {MAX_TEXT} 字）")
+        parts[key] = text
+
+    cells: dict[CellKey, Value] = {}
+    for table in fmt.tables:
+        rows = data[table.id]
+        if not isinstance(rows, dict):
+            raise fail((table.id,), "应为 行 → 列 → 数值 的映射")
+        row_ids = [r.id for r in table.row_nodes()]
+        _keys(rows, row_ids, row_ids, (table.id,), fail, fmt)
+        for row in table.row_nodes():
+            cols = rows[row.id]
+            if not isinstance(cols, dict):
+                raise fail((table.id, row.id), "应为 列 → 数值 的映射")
+            col_ids = [c.id for c in table.columns_of(row.id)]
+            _keys(cols, col_ids, col_ids, (table.id, row.id), fail, fmt)
+    for cell in fmt.cells():
+        at = cell.key
+        cells[at] = _value(data[at[0]][at[1]][at[2]], cell, lambda m, at=at: fail(at, m))
+    return Record(
+        format=fmt,
+        year=year,
+        synthetic=synthetic,
+        source=source,
+        parts=parts,
+        cells=cells,
+        path=path,
+        lines=dict(lines),
+        **names,
+    )
+
+
+def _keys(
+    given: dict[Any, Any],
+    allowed: Any,
+    required: Any,
+    at: tuple[Any, ...],
+    fail: Any,
+    fmt: Format | None = None,
+) -> None:
+    allowed = list(allowed)
+    for key in given:
+        if key not in allowed:
+            hint = difflib.get_close_matches(str(key), [str(a) for a in allowed], n=1)
+            msg = f"未知字段 {key!r}"
+            if hint:
+                msg += f"，是否应为 {hint[0]!r}？"
+            else:
+                msg += f"；此处可用：{', '.join(allowed)}"
+            if fmt is not None:
+                other = [f.id for f in FORMATS.values() if f is not fmt]
+                msg += f"（记录声明 format: {fmt.id}；若为另一格式请改为 {'/'.join(other)}）"
+            raise fail((*at, key), msg)
+    for key in required:
+        if key not in given:
+            raise fail((*at, key) if at else (key,), "缺少此必填字段")
+
+
+def _value(raw: Any, cell: Cell, fail: Any) -> Value:
+    if raw is None:
+        return None  # left blank in the published report
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        raise fail(f"应为数字，实际为 {raw!r}（{type(raw).__name__}）；留空请写 ~")
+    if cell.kind is Kind.AMOUNT:
+        amount = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+        if not amount.is_finite() or amount < 0:
+            raise fail(f"金额应为非负数（万元），实际为 {raw!r}")
+        if -amount.as_tuple().exponent > 4:  # type: ignore[operator]
+            raise fail(f"金额最多保留 4 位小数，实际为 {raw!r}")
+        return amount
+    if isinstance(raw, float):
+        raise fail(f"应为整数，实际为 {raw!r}")
+    if cell.kind is Kind.COUNT and raw < 0:
+        raise fail(f"件数不能为负，实际为 {raw}")
+    return raw
+
+
+def dump_record(record: Record) -> str:
+    """The canonical YAML of a record: narrative as blocks, one line per row."""
+    s = yamlio.dump_scalar
+    out = [f"format: {s(record.format.id)}", f"year: {record.year}"]
+    out += [f"{k}: {s(getattr(record, k))}" for k in (*NAMES, "level")]
+    if record.synthetic:
+        out.append("synthetic: true")
+    if record.source:
+        out.append(f"source: {s(record.source)}")
+    out.append("parts:")
+    for key in record.format.narrative_keys():
+        out += _block(key, record.parts[key])
+    for table in record.format.tables:
+        out.append(f"{table.id}:")
+        for row in table.row_nodes():
+            values = ", ".join(
+                f"{c.id}: {_dump_value(record.cells[(table.id, row.id, c.id)])}"
+                for c in table.columns_of(row.id)
+            )
+            out.append(f"  {row.id}: {{{values}}}")
+    return "\n".join(out) + "\n"
+
+
+def _block(key: str, text: str) -> list[str]:
+    """A literal block scalar that reads back as exactly `text`."""
+    body = text.rstrip("\n")
+    trailing = len(text) - len(body)
+    chomp = "-" if trailing == 0 else ("" if trailing == 1 else "+")
+    indent = "2" if body[:1] in (" ", "\t") else ""
+    lines = [f"  {key}: |{indent}{chomp}"]
+    lines += [f"    {line}" if line else "" for line in body.split("\n")]
+    lines += [""] * max(0, trailing - 1)
+    return lines
+
+
+def _dump_value(value: Value) -> str:
+    if value is None:
+        return "~"
+    return str(value)

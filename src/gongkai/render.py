@@ -1,0 +1,139 @@
+"""Executed notebook → HTML (nbconvert, in-process) → A4 PDF (headless Chromium).
+
+One exporter per process and one browser per `Printer`: their start-up costs
+are paid once, not per report.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from functools import cache
+from html import escape
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING, Any
+
+from gongkai.errors import GongkaiError
+
+if TYPE_CHECKING:
+    from nbconvert import HTMLExporter
+
+TEMPLATES = Path(__file__).parent / "templates"
+CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/lib/chromium-browser/chromium-browser")
+HIDE_TAG = "gk-hide"
+
+
+@cache
+def _exporter() -> HTMLExporter:
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    config = Config()
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = {HIDE_TAG}
+    return HTMLExporter(  # type: ignore[no-untyped-call]
+        config=config,
+        template_name="gongkai",
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+
+
+@cache
+def stylesheet() -> str:
+    return (TEMPLATES / "report.css").read_text(encoding="utf-8")
+
+
+def to_html(nb: Any, title: str, body_class: str = "") -> str:
+    """The finished page: no code, no prompts, no scripts; it works offline."""
+    resources = {
+        "gongkai_title": title,
+        "gongkai_css": stylesheet(),
+        "gongkai_body_class": f" {body_class}" if body_class else "",
+    }
+    html, _ = _exporter().from_notebook_node(nb, resources=resources)
+    return str(html)
+
+
+def chromium_path() -> str:
+    """Debian's Chromium binary (the /usr/bin wrapper script misbehaves here)."""
+    explicit = os.environ.get("GONGKAI_CHROMIUM")
+    candidates = [explicit] if explicit else [*CHROMIUM_CANDIDATES, shutil.which("chromium") or ""]
+    for candidate in candidates:
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    raise GongkaiError(
+        "未找到 Chromium，无法生成 PDF：请运行 `make report`（会安装 Debian 的 chromium），"
+        "或设置 GONGKAI_CHROMIUM，或加 --no-pdf 只生成 HTML"
+    )
+
+
+class Printer:
+    """One headless Chromium that prints many pages to PDF."""
+
+    def __init__(self) -> None:
+        self._playwright: Any = None
+        self._browser: Any = None
+        self._page: Any = None
+
+    def __enter__(self) -> Printer:
+        from playwright.sync_api import sync_playwright
+
+        executable = chromium_path()
+        self._playwright = sync_playwright().start()
+        args = [
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            args.append("--no-sandbox")
+        try:
+            self._browser = self._playwright.chromium.launch(executable_path=executable, args=args)
+        except Exception:
+            self._playwright.stop()
+            raise
+        self._page = self._browser.new_page()
+        # Nothing leaves the machine: the page is self-contained by design.
+        self._page.route("**/*", lambda route: route.abort())
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._browser is not None:
+            self._browser.close()
+            self._browser = None
+        if self._playwright is not None:
+            self._playwright.stop()
+            self._playwright = None
+
+    def pdf(self, html: str, header: str, alert: str = "") -> bytes:
+        """A4 with the title (and any warning) at the top of every page, page numbers below."""
+        if self._page is None:
+            raise RuntimeError("Printer used outside `with`")
+        self._page.set_content(html, wait_until="load")
+        font = "font-family:'Noto Sans CJK SC',sans-serif;font-size:7.5pt;color:#555;width:100%;"
+        warn = f'<span style="color:#b00020;font-weight:bold">{escape(alert)}</span>　' if alert else ""
+        data: bytes = self._page.pdf(
+            format="A4",
+            print_background=True,
+            display_header_footer=True,
+            header_template=f'<div style="{font}text-align:center;">{warn}{escape(header)}</div>',
+            footer_template=(
+                f'<div style="{font}text-align:center;">'
+                '第 <span class="pageNumber"></span> 页，共 <span class="totalPages"></span> 页</div>'
+            ),
+            margin={"top": "22mm", "bottom": "20mm", "left": "18mm", "right": "18mm"},
+            prefer_css_page_size=False,
+        )
+        return data

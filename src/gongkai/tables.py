@@ -1,0 +1,183 @@
+"""A record's tables: as DataFrames for the checks, as HTML in the official layout.
+
+The layout is derived from the header trees in the format definition: a
+group spans its children (colspan in a header, rowspan down the label
+columns), a leaf fills the remaining depth.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from html import escape
+from typing import TYPE_CHECKING
+
+from gongkai.format import Kind, Node, Table
+from gongkai.format.model import depth, leaves
+from gongkai.record import CellKey, Record, Value
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+Marks = Mapping[CellKey, tuple[str, str]]  # cell → (css class, tooltip)
+
+
+def show(value: Value, kind: Kind) -> str:
+    """A cell as printed: blank stays blank, amounts with 4 decimals."""
+    if value is None:
+        return ""
+    if kind is Kind.AMOUNT:
+        return f"{Decimal(value):.4f}"
+    return str(value)
+
+
+def frame(record: Record, table_id: str) -> pd.DataFrame:
+    """Rows × columns by stable id; blanks are missing values, not 0."""
+    import pandas as pd
+
+    table = record.format.table(table_id)
+    data: dict[str, dict[str, float | None]] = {}
+    for row in table.row_nodes():
+        data[row.id] = {
+            c.id: None if (v := record.value(table.id, row.id, c.id)) is None else float(v)
+            for c in table.columns_of(row.id)
+        }
+    return pd.DataFrame.from_dict(data, orient="index", dtype="float64")
+
+
+def table_html(record: Record, table_id: str, marks: Marks | None = None) -> str:
+    table = record.format.table(table_id)
+    marks = marks or {}
+    if table.blocks:
+        body = _blocks(record, table, marks)
+    elif table.transposed:
+        body = _transposed(record, table, marks)
+    else:
+        body = _grid(record, table, marks)
+    return f'<table class="gk-table gk-{table.id}">\n{body}</table>\n'
+
+
+def _td(record: Record, table: Table, row: Node, col: Node, marks: Marks, colspan: int = 1) -> str:
+    key = (table.id, row.id, col.id)
+    value = record.cells[key]
+    kind = col.kind if col.kind is not Kind.COUNT else row.kind
+    classes = ["num"] + (["blank"] if value is None else [])
+    tip = ""
+    if key in marks:
+        css, message = marks[key]
+        classes.append(css)
+        tip = f' title="{escape(message)}"'
+    span = f' colspan="{colspan}"' if colspan > 1 else ""
+    return (
+        f'<td class="{" ".join(classes)}" data-cell="{".".join(key)}"{span}{tip}>'
+        f"{escape(show(value, kind))}</td>"
+    )
+
+
+def _th(text: str, rowspan: int = 1, colspan: int = 1, css: str = "") -> str:
+    attrs = ""
+    if rowspan > 1:
+        attrs += f' rowspan="{rowspan}"'
+    if colspan > 1:
+        attrs += f' colspan="{colspan}"'
+    if css:
+        attrs += f' class="{css}"'
+    return f"<th{attrs}>{escape(text)}</th>"
+
+
+def _colgroup(label_columns: int, value_columns: int, label_share: float = 38.0) -> str:
+    """Fixed widths: nested label columns stay narrow, value columns share the rest."""
+    widths = [4.0] * (label_columns - 1) + [label_share - 4.0 * (label_columns - 1)]
+    widths += [(100.0 - label_share) / value_columns] * value_columns
+    return "<colgroup>" + "".join(f'<col style="width:{w:.2f}%">' for w in widths) + "</colgroup>\n"
+
+
+def _header_rows(nodes: tuple[Node, ...]) -> list[list[str]]:
+    """Header cells level by level: groups span their leaves, leaves fill down."""
+    height = depth(nodes)
+    rows: list[list[str]] = [[] for _ in range(height)]
+
+    def walk(node: Node, level: int) -> None:
+        if node.children:
+            rows[level].append(_th(node.text, colspan=len(list(node.leaves()))))
+            for child in node.children:
+                walk(child, level + 1)
+        else:
+            rows[level].append(_th(node.text, rowspan=height - level))
+
+    for node in nodes:
+        walk(node, 0)
+    return rows
+
+
+def _label_cells(nodes: tuple[Node, ...]) -> dict[str, list[str]]:
+    """For each leaf row, the label cells that start on it (rowspans down)."""
+    width = depth(nodes)
+    out: dict[str, list[str]] = {}
+
+    def walk(node: Node, level: int, pending: list[str]) -> None:
+        if node.children:
+            first = True
+            for child in node.children:
+                here = (
+                    [*pending, _th(node.text, rowspan=len(list(node.leaves())), css="group")] if first else []
+                )
+                walk(child, level + 1, here)
+                first = False
+        else:
+            out[node.id] = [*pending, _th(node.text, colspan=width - level, css="label")]
+
+    for node in nodes:
+        walk(node, 0, [])
+    return out
+
+
+def _grid(record: Record, table: Table, marks: Marks) -> str:
+    label_width = depth(table.rows)
+    header = _header_rows(table.columns)
+    if table.header:
+        header.insert(0, [_th(table.header, colspan=len(leaves(table.columns)))])
+    header[0].insert(0, _th(table.corner, rowspan=len(header), colspan=label_width, css="corner"))
+    colgroup = _colgroup(label_width, len(leaves(table.columns)))
+    lines = [colgroup + "<thead>"] + [f"<tr>{''.join(r)}</tr>" for r in header] + ["</thead>", "<tbody>"]
+    labels = _label_cells(table.rows)
+    for row in table.row_nodes():
+        cells = [_td(record, table, row, col, marks) for col in table.columns_of(row.id)]
+        lines.append(f"<tr>{''.join(labels[row.id] + cells)}</tr>")
+    return "\n".join([*lines, "</tbody>", ""])
+
+
+def _transposed(record: Record, table: Table, marks: Marks) -> str:
+    """Table 四: the record's rows become column groups over one printed row."""
+
+    def graft(node: Node) -> Node:
+        children = tuple(graft(c) for c in node.children) if node.children else table.columns
+        return Node(node.id, node.label, node.number, children=children)
+
+    tree = tuple(graft(n) for n in table.rows)
+    columns = len(table.row_nodes()) * len(leaves(table.columns))
+    colgroup = "<colgroup>" + f'<col style="width:{100 / columns:.2f}%">' * columns + "</colgroup>\n"
+    lines = [colgroup + "<thead>"] + [f"<tr>{''.join(r)}</tr>" for r in _header_rows(tree)] + ["</thead>"]
+    cells = [
+        _td(record, table, row, col, marks) for row in table.row_nodes() for col in leaves(table.columns)
+    ]
+    lines += ["<tbody>", f"<tr>{''.join(cells)}</tr>", "</tbody>", ""]
+    return "\n".join(lines)
+
+
+def _blocks(record: Record, table: Table, marks: Marks) -> str:
+    """Table 二: blocks one under another, each with its item heading."""
+    width = 1 + max(len(leaves(b.columns)) for b in table.blocks)
+    lines = [_colgroup(1, width - 1, label_share=28.0) + "<tbody>"]
+    for block in table.blocks:
+        cols = leaves(block.columns)
+        spans = [1] * (len(cols) - 1) + [width - len(cols)]
+        lines.append(f"<tr>{_th(block.item, colspan=width, css='item')}</tr>")
+        head = [_th(block.corner, css="corner")] + [
+            _th(c.text, colspan=s) for c, s in zip(cols, spans, strict=True)
+        ]
+        lines.append(f"<tr>{''.join(head)}</tr>")
+        for row in leaves(block.rows):
+            tds = [_td(record, table, row, c, marks, s) for c, s in zip(cols, spans, strict=True)]
+            lines.append(f"<tr>{_th(row.text, css='label')}{''.join(tds)}</tr>")
+    return "\n".join([*lines, "</tbody>", ""])

@@ -1,0 +1,60 @@
+"""Shared fixtures: the repository's data, and one real render of the seed."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = REPO / "data"
+SEED_TEXT = Path(
+    os.environ.get("GONGKAI_SEED", REPO.parent / "shared" / "seed" / "hujixiang-2021-published.txt")
+)
+SEED_RECORD = DATA / "minquan" / "hujixiang" / "2021.yaml"
+GOLDEN = Path(__file__).parent / "golden"
+GONGKAI = [sys.executable, "-m", "gongkai.cli"]
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+
+def gongkai(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run the real command line, as a user would."""
+    return subprocess.run(
+        [*GONGKAI, *args], capture_output=True, text=True, cwd=cwd or REPO, timeout=timeout, check=False
+    )
+
+
+def normalize_html(html: str) -> str:
+    """The one normalizer for golden HTML: layout, not whitespace."""
+    html = re.sub(r">\s+<", ">\n<", html.strip())
+    return html + "\n"
+
+
+def check_golden(name: str, actual: str) -> None:
+    """Compare with tests/golden/NAME; GONGKAI_UPDATE_GOLDEN=1 rewrites it."""
+    path = GOLDEN / name
+    if os.environ.get("GONGKAI_UPDATE_GOLDEN") == "1":
+        path.write_text(actual, encoding="utf-8")
+    assert path.exists(), f"missing golden file {path}; run with GONGKAI_UPDATE_GOLDEN=1"
+    assert actual == path.read_text(encoding="utf-8"), f"{name} differs from the golden file"
+
+
+def copy_data(dest: Path) -> Path:
+    """A private copy of the bundled data, for tests that edit records."""
+    shutil.copytree(DATA, dest, dirs_exist_ok=True)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def seed_render(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The seed rendered once, end to end, by the real CLI (kernel, nbconvert, Chromium)."""
+    out = tmp_path_factory.mktemp("out")
+    result = gongkai("render", "胡集乡", "2021", "--data", str(DATA), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    return out / "2021" / "minquan" / "hujixiang"

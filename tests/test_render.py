@@ -1,0 +1,144 @@
+"""The seed rendered end to end: real papermill, kernel, nbconvert and Chromium."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import nbformat
+from bs4 import BeautifulSoup
+from PIL import Image
+
+from conftest import DATA, gongkai
+from gongkai.format import FORMAT_2021
+from gongkai.format.model import leaves
+
+TITLE = "胡集乡人民政府2021年政府信息公开工作年度报告"
+
+
+def test_outputs_exist_where_the_data_is_mirrored(seed_render: Path):
+    assert {p.name for p in seed_render.iterdir()} >= {"report.ipynb", "report.html", "report.pdf"}
+    assert seed_render.parts[-3:] == ("2021", "minquan", "hujixiang")
+
+
+def test_html_has_title_parts_labels_and_figures(seed_render: Path):
+    html = (seed_render / "report.html").read_text(encoding="utf-8")
+    assert f"<title>{TITLE}</title>" in html
+    assert f"<h1>{TITLE}</h1>" in html
+    for part in FORMAT_2021.parts:
+        assert f"<h2>{part.heading}</h2>" in html
+    for table in FORMAT_2021.tables:
+        for node in leaves(table.rows) + [r for b in table.blocks for r in leaves(b.rows)]:
+            assert node.text in html, node.text
+    cells = {
+        td["data-cell"]: td.get_text() for td in BeautifulSoup(html, "html.parser").select("td[data-cell]")
+    }
+    assert len(cells) == len(list(FORMAT_2021.cells()))
+    assert cells["table2.fees.amount"] == "0.0000"
+    assert set(cells.values()) == {"0", "0.0000"}  # the seed's figures are all zero
+    assert "通过民权网公开各类活动、传达会议精神等共计154条" in html
+
+
+def test_html_is_offline_and_shows_no_code(seed_render: Path):
+    html = (seed_render / "report.html").read_text(encoding="utf-8")
+    assert "<script" not in html
+    assert "http://" not in html and "https://" not in html
+    assert "Report.open" not in html and "jp-InputArea" not in html
+    assert 'font-family: "Noto Serif CJK SC"' in html
+
+
+def test_pdf_text_has_the_chinese_title_and_a4_pages(seed_render: Path):
+    pdf = seed_render / "report.pdf"
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert TITLE in text
+    assert "第 1 页" in text  # page numbers in the footer
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "(A4)" in info
+
+
+def test_pdf_first_page_is_not_blank(seed_render: Path, tmp_path: Path):
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "40",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            str(seed_render / "report.pdf"),
+            str(tmp_path / "p"),
+        ],
+        check=True,
+    )
+    image = Image.open(next(tmp_path.glob("p*.png"))).convert("L")
+    histogram = image.histogram()
+    dark = sum(histogram[:128])
+    assert dark / (image.width * image.height) > 0.01
+
+
+def test_executed_notebook_is_valid_and_parameterized(seed_render: Path):
+    nb = nbformat.read(seed_render / "report.ipynb", as_version=4)
+    nbformat.validate(nb)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1
+    assert 'township = "hujixiang"' in injected[0].source
+    assert all(o.get("output_type") != "error" for c in nb.cells for o in c.get("outputs", []))
+
+
+def test_notebook_defaults_render_the_seed_in_jupyter_terms(tmp_path: Path):
+    """Run-all of the notebook as shipped (no parameters) gives the seed's report."""
+    import papermill
+
+    from gongkai.run import NOTEBOOK
+
+    nb = papermill.execute_notebook(str(NOTEBOOK), None, cwd=str(NOTEBOOK.parent), progress_bar=False)
+    html = json.dumps([o for c in nb.cells for o in c.get("outputs", [])], ensure_ascii=False)
+    assert TITLE in html
+
+
+def test_unknown_township_exits_2_and_writes_nothing(tmp_path: Path):
+    result = gongkai("render", "不存在乡", "2021", "--data", str(DATA), "--out", str(tmp_path))
+    assert result.returncode == 2
+    assert "未知的乡镇" in result.stderr and "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_missing_year_exits_2(tmp_path: Path):
+    result = gongkai("render", "hujixiang", "1999", "--data", str(DATA), "--out", str(tmp_path))
+    assert result.returncode == 2
+    assert "没有" in result.stderr and "1999" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_invalid_record_exits_2_naming_file_and_field(tmp_path: Path):
+    data = tmp_path / "data"
+    (data / "minquan" / "hujixiang").mkdir(parents=True)
+    (data / "minquan" / "county.yaml").write_text(
+        (DATA / "minquan" / "county.yaml").read_text("utf-8"), "utf-8"
+    )
+    text = (DATA / "minquan" / "hujixiang" / "2021.yaml").read_text("utf-8")
+    bad = data / "minquan" / "hujixiang" / "2021.yaml"
+    bad.write_text(text.replace("penalty: {decisions: 0}", "penalty: {decisions: lots}"), "utf-8")
+    result = gongkai(
+        "render", "胡集乡", "2021", "--data", str(data), "--out", str(tmp_path / "out"), "--no-pdf"
+    )
+    assert result.returncode == 2
+    assert str(bad) in result.stderr and "table2.penalty.decisions" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_ambiguous_township_needs_county(tmp_path: Path):
+    data = tmp_path / "data"
+    for county, name in (("aaa", "甲县"), ("bbb", "乙县")):
+        (data / county).mkdir(parents=True)
+        (data / county / "county.yaml").write_text(
+            f"name: {name}\nprovince: 河南省\ncity: 商丘市\n"
+            "townships:\n  chengguanzhen: {name: 城关镇, level: 镇}\n",
+            "utf-8",
+        )
+    result = gongkai("render", "城关镇", "2021", "--data", str(data), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert "--county" in result.stderr and "甲县" in result.stderr and "乙县" in result.stderr

@@ -1,0 +1,66 @@
+"""The tables in the official layout: a golden file makes a layout change a visible diff."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from conftest import SEED_RECORD, check_golden, normalize_html
+from gongkai.format import FORMAT_2019, Kind
+from gongkai.record import Record, load_record
+from gongkai.tables import frame, show, table_html
+
+
+def test_seed_tables_match_golden():
+    record = load_record(SEED_RECORD)
+    html = "".join(table_html(record, t.id) for t in record.format.tables)
+    check_golden("hujixiang-2021-tables.html", normalize_html(html))
+
+
+def older_record() -> Record:
+    seed = load_record(SEED_RECORD)
+    cells = {c.key: 0 for c in FORMAT_2019.cells()}
+    return Record(**{**seed.__dict__, "format": FORMAT_2019, "year": 2020, "cells": cells, "path": None})
+
+
+def test_older_format_tables_match_golden():
+    record = older_record()
+    html = "".join(table_html(record, t.id) for t in record.format.tables)
+    check_golden("format-2019-tables.html", normalize_html(html))
+
+
+def test_table3_row_hierarchy_spans():
+    html = table_html(load_record(SEED_RECORD), "table3")
+    assert '<th rowspan="22" class="group">三、本年度办理结果</th>' in html
+    assert '<th rowspan="8" class="group">（三）不予公开</th>' in html
+    assert '<th colspan="3" class="label">四、结转下年度继续办理</th>' in html
+    assert "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）" in html
+
+
+def test_table4_two_level_header():
+    html = table_html(load_record(SEED_RECORD), "table4")
+    assert '<th colspan="5">行政复议</th><th colspan="10">行政诉讼</th>' in html
+    assert '<th colspan="5">未经复议直接起诉</th><th colspan="5">复议后起诉</th>' in html
+    assert html.count("data-cell=") == 15
+
+
+def test_fee_has_four_decimals_and_blank_stays_blank():
+    record = load_record(SEED_RECORD).with_value(("table2", "fees", "amount"), Decimal("1.5"))
+    record = record.with_value(("table2", "licensing", "decisions"), None)
+    html = table_html(record, "table2")
+    assert 'data-cell="table2.fees.amount" colspan="3">1.5000</td>' in html
+    assert '<td class="num blank" data-cell="table2.licensing.decisions" colspan="3"></td>' in html
+    assert show(None, Kind.COUNT) == ""
+
+
+def test_marked_cells_carry_class_and_escaped_message():
+    record = load_record(SEED_RECORD)
+    html = table_html(record, "table3", {("table3", "received", "total"): ("error", "R2 <b>")})
+    assert 'class="num error" data-cell="table3.received.total" title="R2 &lt;b&gt;"' in html
+
+
+def test_frame_keeps_blanks_missing():
+    record = load_record(SEED_RECORD).with_value(("table3", "granted", "research"), None)
+    df = frame(record, "table3")
+    assert df.shape == (25, 7)
+    assert df.isna().sum().sum() == 1
+    assert df.loc["received", "total"] == 0
