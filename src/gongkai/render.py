@@ -47,12 +47,11 @@ def stylesheet() -> str:
     return (TEMPLATES / "report.css").read_text(encoding="utf-8")
 
 
-def to_html(nb: Any, title: str, body_class: str = "") -> str:
+def to_html(nb: Any, title: str) -> str:
     """The finished page: no code, no prompts, no scripts; it works offline."""
     resources = {
         "gongkai_title": title,
         "gongkai_css": stylesheet(),
-        "gongkai_body_class": f" {body_class}" if body_class else "",
     }
     html, _ = _exporter().from_notebook_node(nb, resources=resources)
     return str(html)

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from html import escape
 from pathlib import Path
 from typing import Any
 
 from gongkai import catalog, markdown
+from gongkai.checks.report import CheckReport
+from gongkai.errors import GongkaiError
 from gongkai.format import Part
 from gongkai.record import Record, load_record
-from gongkai.tables import Marks, table_html
+from gongkai.tables import table_html
 
 META_MIME = "application/vnd.gongkai.meta+json"
 
@@ -41,16 +44,45 @@ class Cover:
         return {"text/html": self.html, META_MIME: self.meta, "text/plain": self.meta["title"]}
 
 
-@dataclass(frozen=True)
+def load_previous(record: Record) -> tuple[Record | None, str]:
+    """Last year's record for the cross-year rules, or why there is none."""
+    if record.path is None:
+        return None, "没有上年记录"
+    path = record.path.with_name(f"{record.year - 1}.yaml")
+    if not path.exists():
+        return None, f"没有 {record.year - 1} 年的记录"
+    try:
+        return load_record(path), ""
+    except GongkaiError as e:
+        return None, f"{record.year - 1} 年的记录无效（{e}）"
+
+
+@dataclass
 class Report:
     record: Record
+    checks_path: Path | None = None  # checks.json computed by the runner, if any
 
     @classmethod
     def open(
-        cls, township: str, year: int, *, county: str | None = None, data_dir: str | Path = "../data"
+        cls,
+        township: str,
+        year: int,
+        *,
+        county: str | None = None,
+        data_dir: str | Path = "../data",
+        checks: str | Path | None = None,
     ) -> Report:
         entry = catalog.resolve(Path(data_dir), township, int(year), county)
-        return cls(load_record(entry.path))
+        return cls(load_record(entry.path), Path(checks) if checks else None)
+
+    @cached_property
+    def checks(self) -> CheckReport:
+        """The runner's outcome when it passed one in, else run the suites here."""
+        if self.checks_path is not None:
+            return CheckReport.from_dict(json.loads(self.checks_path.read_text(encoding="utf-8")))
+        from gongkai.checks import check
+
+        return check(self.record, load_previous(self.record)[0])
 
     def meta(self) -> dict[str, Any]:
         r = self.record
@@ -64,9 +96,14 @@ class Report:
             "year": r.year,
             "format": r.format.id,
             "synthetic": r.synthetic,
+            "passed": self.checks.passed,
+            "errors": len(self.checks.errors),
+            "warnings": len(self.checks.warnings),
         }
 
     def cover(self) -> Cover:
+        from gongkai.checks.view import banner
+
         r = self.record
         lines = [f'<header class="gk-cover"><h1>{escape(r.title)}</h1>']
         place = "".join(escape(x) for x in (r.province, r.city, r.county, r.township))
@@ -76,19 +113,25 @@ class Report:
                 '<p class="gk-banner gk-synthetic">示例数据：本报告的数字和文字为程序生成的虚构内容，'
                 "不是该单位公开发布的报告。</p>"
             )
+        lines.append(banner(self.checks))
         lines.append("</header>")
         return Cover("\n".join(lines), self.meta())
 
-    def part(self, number: int, marks: Marks | None = None) -> Html:
-        """Part `number` (1–6) under its official heading."""
+    def part(self, number: int) -> Html:
+        """Part `number` (1–6) under its official heading; failing cells highlighted."""
         part: Part = self.record.format.parts[number - 1]
         head = f'<section class="gk-part gk-part-{number}">\n<h2>{escape(part.heading)}</h2>\n'
         if part.narrative:
             body = markdown.to_html(self.record.parts[part.narrative])
         else:
             assert part.table is not None
-            body = table_html(self.record, part.table, marks)
+            body = table_html(self.record, part.table, self.checks.marks())
         return Html(f"{head}{body}</section>\n")
+
+    def appendix(self) -> Html:
+        from gongkai.checks.view import appendix
+
+        return Html(appendix(self.checks))
 
 
 def meta_of(nb: Any) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from gongkai.catalog import Entry
 from gongkai.errors import GongkaiError
 from gongkai.outputs import publish
 from gongkai.record import load_record
-from gongkai.report import meta_of
+from gongkai.report import load_previous, meta_of
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOK = Path(os.environ.get("GONGKAI_NOTEBOOK", REPO / "notebooks" / "report.ipynb"))
@@ -79,22 +80,41 @@ def render_entry(
     out_dir: Path,
     *,
     printer: render.Printer | None = None,
+    strict: bool = False,
 ) -> Rendered:
-    """Validate, execute, convert, print; write nothing unless all of it worked."""
+    """Validate, check, execute, convert, print; write nothing unless all of it worked."""
     import nbformat
 
-    load_record(entry.path)  # bad input fails here, before any kernel starts
-    nb = execute(parameters(entry, data_dir))
+    from gongkai.checks import check
+
+    record = load_record(entry.path)  # bad input fails here, before any kernel starts
+    outcome = check(record, load_previous(record)[0])
+    if strict and not outcome.passed:
+        raise RenderError(f"{record.title} 未通过校验（--strict 不生成）：{outcome.summary()}")
+    checks_json = outcome.to_json()
+    with tempfile.TemporaryDirectory(prefix="gongkai-") as tmp:
+        handoff = Path(tmp) / "checks.json"
+        handoff.write_text(checks_json, encoding="utf-8")
+        nb = execute({**parameters(entry, data_dir), "checks": str(handoff)})
     meta = meta_of(nb)
-    css = " gk-synthetic-report" if meta.get("synthetic") else ""
-    html = render.to_html(nb, title=meta["title"], body_class=css.strip())
+    html = render.to_html(nb, title=meta["title"])
     files: dict[str, bytes | str] = {
         "report.ipynb": nbformat.writes(nb),  # type: ignore[no-untyped-call]
         "report.html": html,
+        "checks.json": checks_json,
     }
     if printer is not None:
-        alert = "示例数据（虚构）" if meta.get("synthetic") else ""
-        files["report.pdf"] = printer.pdf(html, header=meta["title"], alert=alert)
+        files["report.pdf"] = printer.pdf(html, header=meta["title"], alert=alert_for(meta))
     folder = folder_for(out_dir, entry)
     publish(folder, files)
     return Rendered(entry, folder, list(files), meta)
+
+
+def alert_for(meta: dict[str, Any]) -> str:
+    """What every PDF page must say at its top, beside the title."""
+    marks = []
+    if not meta.get("passed", True):
+        marks.append(f"未通过校验（{meta.get('errors', 0)} 个错误）")
+    if meta.get("synthetic"):
+        marks.append("示例数据（虚构）")
+    return "　".join(marks)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from enum import StrEnum
 
 
@@ -86,31 +87,34 @@ class Table:
     header: str = ""  # a caption spanning all columns (申请人情况)
     transposed: bool = False
 
-    def row_nodes(self) -> list[Node]:
+    @cached_property
+    def _layout(self) -> dict[str, tuple[Node, list[Node]]]:
+        """Row id → (row, its leaf columns), in order; the trees never change."""
         if self.blocks:
-            return [r for b in self.blocks for r in leaves(b.rows)]
-        return leaves(self.rows)
+            return {r.id: (r, leaves(b.columns)) for b in self.blocks for r in leaves(b.rows)}
+        return {r.id: (r, leaves(self.columns)) for r in leaves(self.rows)}
+
+    @cached_property
+    def _cells(self) -> list[Cell]:
+        out = []
+        for row, columns in self._layout.values():
+            for col in columns:
+                kind = col.kind if col.kind is not Kind.COUNT else row.kind
+                out.append(Cell(self, row, col, kind))
+        return out
+
+    def row_nodes(self) -> list[Node]:
+        return [row for row, _ in self._layout.values()]
 
     def columns_of(self, row_id: str) -> list[Node]:
         """The leaf columns a row has cells in."""
-        if self.blocks:
-            for b in self.blocks:
-                if any(r.id == row_id for r in leaves(b.rows)):
-                    return leaves(b.columns)
-            raise KeyError(row_id)
-        return leaves(self.columns)
+        return list(self._layout[row_id][1])
 
     def cells(self) -> Iterator[Cell]:
-        for row in self.row_nodes():
-            for col in self.columns_of(row.id):
-                kind = col.kind if col.kind is not Kind.COUNT else row.kind
-                yield Cell(self, row, col, kind)
+        yield from self._cells
 
     def row(self, row_id: str) -> Node:
-        for r in self.row_nodes():
-            if r.id == row_id:
-                return r
-        raise KeyError(row_id)
+        return self._layout[row_id][0]
 
 
 @dataclass(frozen=True)
@@ -163,6 +167,13 @@ class Format:
     def cells(self) -> Iterator[Cell]:
         for t in self.tables:
             yield from t.cells()
+
+    @cached_property
+    def _cell_map(self) -> dict[tuple[str, str, str], Cell]:
+        return {c.key: c for c in self.cells()}
+
+    def cell(self, key: tuple[str, str, str]) -> Cell:
+        return self._cell_map[key]
 
     def narrative_keys(self) -> list[str]:
         return [p.narrative for p in self.parts if p.narrative]

@@ -1,0 +1,154 @@
+"""`CheckReport`: every rule's outcome for one record, the one thing everyone reads.
+
+The notebook, the CLI (text and --json), checks.json and the bulk index all
+take it from here; nothing formats results twice.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from gongkai.checks.instances import CellRef, Instance
+from gongkai.format.rules import Severity
+from gongkai.record import CellKey
+
+PASS, FAIL, SKIPPED = "pass", "fail", "skipped"
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    severity: str
+    message: str
+    cells: tuple[CellRef, ...] = ()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    rule: str
+    severity: str
+    title: str
+    status: str  # pass / fail / skipped
+    findings: tuple[Finding, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    title: str
+    year: int
+    county_id: str
+    township_id: str
+    outcomes: tuple[Outcome, ...]
+    marked: dict[str, list[str]] = field(default_factory=dict)  # "table.row.col" → rule ids
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for o in self.outcomes for f in o.findings if f.severity == Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for o in self.outcomes for f in o.findings if f.severity == Severity.WARNING]
+
+    @property
+    def passed(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        verdict = "校验通过" if self.passed else "未通过校验"
+        skipped = sum(1 for o in self.outcomes if o.status == SKIPPED)
+        extra = f"，{skipped} 条规则未检查" if skipped else ""
+        return f"{verdict}：{len(self.errors)} 个错误，{len(self.warnings)} 个警告{extra}"
+
+    def failed_rules(self) -> list[str]:
+        return [o.rule for o in self.outcomes if o.status == FAIL]
+
+    def marks(self) -> dict[CellKey, tuple[str, str]]:
+        """This year's cells to highlight: css class and the messages that name them."""
+        out: dict[CellKey, tuple[str, str]] = {}
+        for o in self.outcomes:
+            for f in o.findings:
+                for cell in f.cells:
+                    dotted = ".".join(cell.key)
+                    if cell.year != self.year or o.rule not in self.marked.get(dotted, []):
+                        continue
+                    css = "error" if f.severity == Severity.ERROR else "warning"
+                    old = out.get(cell.key)
+                    if old:
+                        css = "error" if "error" in (css, old[0]) else css
+                        out[cell.key] = (css, f"{old[1]}\n{f.rule} {f.message}")
+                    else:
+                        out[cell.key] = (css, f"{f.rule} {f.message}")
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["passed"] = self.passed
+        data["errors"] = len(self.errors)
+        data["warnings"] = len(self.warnings)
+        data["summary"] = self.summary()
+        return data
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CheckReport:
+        outcomes = tuple(
+            Outcome(
+                **{
+                    **o,
+                    "findings": tuple(
+                        Finding(**{**f, "cells": tuple(CellRef(**{**c, "key": tuple(c["key"])}) for c in f["cells"])})
+                        for f in o["findings"]
+                    ),
+                }
+            )
+            for o in data["outcomes"]
+        )
+        keep = {"title", "year", "county_id", "township_id", "marked"}
+        return cls(outcomes=outcomes, **{k: v for k, v in data.items() if k in keep})
+
+    def to_text(self) -> str:
+        """What `gongkai check` prints: each rule that does not hold, then one summary line."""
+        lines = []
+        for o in self.outcomes:
+            for f in o.findings:
+                tag = "错误" if f.severity == Severity.ERROR else "警告"
+                lines.append(f"{f.rule} {tag} {f.message}")
+        lines.append(f"{self.title}：{self.summary()}")
+        return "\n".join(lines) + "\n"
+
+
+def assemble(
+    title: str,
+    year: int,
+    ids: tuple[str, str],
+    rules: list[Any],
+    items: list[Instance],
+    failed: dict[str, set[str]],
+) -> CheckReport:
+    """Rule outcomes from the instances and the ids great-expectations rejected."""
+    outcomes = []
+    marked: dict[str, list[str]] = {}
+    for rule in rules:
+        mine = [i for i in items if i.rule.id == rule.id]
+        bad = [i for i in mine if i.id in failed.get(rule.id, set())]
+        findings = tuple(Finding(rule.id, rule.severity.value, i.message, i.cells) for i in bad)
+        for i in bad:
+            for key in i.marked:
+                marked.setdefault(".".join(key), []).append(rule.id)
+        skipped = [i for i in mine if i.skip]
+        if bad:
+            status, note = FAIL, ""
+        elif mine and len(skipped) == len(mine):
+            status, note = SKIPPED, skipped[0].skip
+        elif not mine:
+            status, note = PASS, "无适用项"
+        else:
+            status = PASS
+            note = f"{len(skipped)} 项因空白未计算" if skipped else ""
+        outcomes.append(Outcome(rule.id, rule.severity.value, rule.title, status, findings, note))
+    return CheckReport(title, year, ids[0], ids[1], tuple(outcomes), marked)

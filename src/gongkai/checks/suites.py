@@ -1,0 +1,172 @@
+"""The great-expectations suites: built from the rules, stored in expectations/, run on frames.
+
+The JSON files are what runs; `python -m gongkai.checks.suites` rewrites them
+from the format definition, and a test keeps the two equal. GX drops an
+expectation it cannot parse without failing, so loading counts them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from gongkai.checks.instances import DOCUMENT, Instance
+from gongkai.errors import GongkaiError
+from gongkai.format import FORMATS
+from gongkai.format.rules import CellRule, FormatYearRule, OtherYearRule, Rule, Severity, ZeroRule, rules_for
+
+EXPECTATIONS = Path(
+    os.environ.get("GONGKAI_EXPECTATIONS", Path(__file__).resolve().parents[3] / "expectations")
+)
+SUITES = ("table2", "table3", "table4", DOCUMENT)
+RESULT_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": ["instance"]}
+
+
+class SuiteError(GongkaiError):
+    """A suite file that does not load whole."""
+
+
+def _all_rules() -> list[Rule]:
+    """Rules of every format, each id once (they share ids and tables)."""
+    seen: dict[str, Rule] = {}
+    for fmt in FORMATS.values():
+        for rule in rules_for(fmt):
+            seen.setdefault(rule.id, rule)
+    return list(seen.values())
+
+
+def _suites_of(rule: Rule) -> list[str]:
+    if isinstance(rule, CellRule):
+        return ["table2", "table3", "table4"]
+    if isinstance(rule, OtherYearRule | FormatYearRule):
+        return [DOCUMENT]
+    return [str(getattr(rule, "table"))]
+
+
+def _expectation(kind: str, selector: str, rule: Rule, **kwargs: Any) -> dict[str, Any]:
+    return {
+        "type": kind,
+        "kwargs": {"row_condition": f'rule=="{selector}"', "condition_parser": "pandas", **kwargs},
+        "meta": {"rule": rule.id, "check": selector, "title": rule.title, "severity": rule.severity.value},
+        "severity": "critical" if rule.severity is Severity.ERROR else "warning",
+    }
+
+
+def _expectations(rule: Rule) -> list[dict[str, Any]]:
+    pair = {"column_A": "stated", "column_B": "computed", "ignore_row_if": "either_value_is_missing"}
+    if isinstance(rule, CellRule):
+        return [
+            _expectation("expect_column_values_to_not_be_null", "R5.blank", rule, column="stated"),
+            _expectation("expect_column_values_to_be_between", "R5.sign", rule, column="stated", min_value=0),
+            _expectation("expect_column_pair_values_to_be_equal", "R5.precision", rule, **pair),
+        ]
+    if isinstance(rule, ZeroRule):
+        return [
+            _expectation("expect_column_values_to_be_between", rule.id, rule, column="stated", min_value=0, max_value=0)
+        ]
+    return [_expectation("expect_column_pair_values_to_be_equal", rule.id, rule, **pair)]
+
+
+def suite_documents() -> dict[str, dict[str, Any]]:
+    """What expectations/*.json should hold, derived from the format definition."""
+    docs: dict[str, dict[str, Any]] = {
+        name: {"name": f"gongkai.{name}", "expectations": [], "meta": {}} for name in SUITES
+    }
+    for rule in _all_rules():
+        for name in _suites_of(rule):
+            docs[name]["expectations"] += _expectations(rule)
+    return docs
+
+
+def write_suites(folder: Path = EXPECTATIONS) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, doc in suite_documents().items():
+        path = folder / f"{name}.json"
+        path.write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        written.append(path)
+    return written
+
+
+@cache
+def _context() -> Any:
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    # jsonschema, imported by GX, imports rfc3987_syntax when it is installed
+    # (jupyter brings it), which compiles a Lark grammar: about 1.5 s of the
+    # ~5 s `import great_expectations` takes here, for an IRI format checker
+    # nothing in gongkai uses. jsonschema treats the module as optional.
+    if "rfc3987_syntax" not in sys.modules:
+        sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    return context
+
+
+def load_suite(name: str, folder: Path = EXPECTATIONS) -> Any:
+    """One suite from its JSON, refusing to run if GX dropped any expectation."""
+    import great_expectations as gx
+
+    _context()
+    path = folder / f"{name}.json"
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise SuiteError(f"无法读取校验套件 {path}：{e}") from None
+    suite = gx.ExpectationSuite(**doc)
+    if len(suite.expectations) != len(doc.get("expectations", [])):
+        raise SuiteError(
+            f"校验套件 {path} 有 {len(doc['expectations'])} 条期望，"
+            f"great-expectations 只读出 {len(suite.expectations)} 条：有期望无法解析"
+        )
+    return suite
+
+
+@cache
+def _suites(folder: Path) -> dict[str, Any]:
+    return {name: load_suite(name, folder) for name in SUITES}
+
+
+@cache
+def _batch_definition() -> Any:
+    source = _context().data_sources.add_pandas("gongkai")
+    return source.add_dataframe_asset("instances").add_batch_definition_whole_dataframe("all")
+
+
+def failing(items: list[Instance], folder: Path = EXPECTATIONS) -> dict[str, set[str]]:
+    """Validate every suite on its instances; return failing instance ids per rule id."""
+    import pandas as pd
+
+    suites = _suites(folder)
+    failed: dict[str, set[str]] = {}
+    for name in SUITES:
+        rows = [i for i in items if i.suite == name and not i.skip]
+        frame = pd.DataFrame(
+            {
+                "rule": pd.Series([i.selector for i in rows], dtype="str"),
+                "instance": pd.Series([i.id for i in rows], dtype="str"),
+                "stated": pd.Series([i.stated for i in rows], dtype="float64"),
+                "computed": pd.Series([i.computed for i in rows], dtype="float64"),
+            }
+        )
+        batch = _batch_definition().get_batch(batch_parameters={"dataframe": frame})
+        result = batch.validate(suites[name], result_format=RESULT_FORMAT)
+        for r in result.results:
+            if r.exception_info and r.exception_info.get("raised_exception"):
+                raise SuiteError(f"校验套件 {name} 执行出错：{r.exception_info.get('exception_message')}")
+            if not r.success:
+                rule = r.expectation_config.meta["rule"]
+                ids = {row["instance"] for row in r.result.get("unexpected_index_list") or []}
+                failed.setdefault(rule, set()).update(ids)
+    return failed
+
+
+if __name__ == "__main__":
+    for written in write_suites(Path(sys.argv[1]) if len(sys.argv) > 1 else EXPECTATIONS):
+        print(written)

@@ -1,0 +1,37 @@
+"""The check outcome as HTML: a verdict near the top, every rule in the appendix."""
+
+from __future__ import annotations
+
+from html import escape
+
+from gongkai.checks.report import FAIL, PASS, SKIPPED, CheckReport
+
+STATUS = {PASS: "通过", FAIL: "未通过", SKIPPED: "未检查"}
+SEVERITY = {"error": "错误", "warning": "警告"}
+
+
+def banner(report: CheckReport) -> str:
+    css = "gk-pass" if report.passed else "gk-fail"
+    text = escape(report.summary())
+    hint = "" if report.passed else "（表中标红的单元格不符合勾稽关系，详见附录；修正前不应发布）"
+    return f'<p class="gk-banner {css}" data-checks="{"pass" if report.passed else "fail"}">{text}{hint}</p>'
+
+
+def appendix(report: CheckReport) -> str:
+    rows = []
+    for o in report.outcomes:
+        css = f"gk-rule-{o.status if o.status != FAIL else o.severity}"
+        details = "".join(f"<li>{escape(f.message)}</li>" for f in o.findings)
+        note = f"<p>{escape(o.note)}</p>" if o.note else ""
+        body = f"<ul>{details}</ul>" if details else ""
+        rows.append(
+            f'<tr class="{css}" data-rule="{escape(o.rule)}" data-status="{o.status}">'
+            f"<td>{escape(o.rule)}</td><td>{SEVERITY.get(o.severity, o.severity)}</td>"
+            f"<td>{escape(o.title)}</td><td>{STATUS[o.status]}</td><td>{body}{note}</td></tr>"
+        )
+    return (
+        '<section class="gk-appendix gk-checks">\n<h2>附录一　校验结果</h2>\n'
+        f"<p>{escape(report.summary())}。规则由 great-expectations 校验套件（expectations/）逐条检查。</p>\n"
+        "<table><thead><tr><th>规则</th><th>级别</th><th>内容</th><th>结果</th><th>说明</th></tr></thead>\n"
+        f"<tbody>\n{chr(10).join(rows)}\n</tbody></table>\n</section>\n"
+    )

@@ -1,0 +1,164 @@
+"""The rules (勾稽关系 and friends) as data, beside the tables they constrain.
+
+Each rule has a stable id, a severity and a Chinese title. The checks build
+their great-expectations suites and their messages from these objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from gongkai.format.model import Format, Table, leaves
+
+
+class Severity(StrEnum):
+    ERROR = "error"  # blocks publication
+    WARNING = "warning"  # shown, does not block
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    severity: Severity
+    title: str
+
+
+@dataclass(frozen=True)
+class SumRule(Rule):
+    """Σ left = Σ right, for every column (`per="column"`) or every row (`per="row"`).
+
+    With per="column" the terms are row ids; with per="row" they are column ids.
+    `right_text` names a long right side in messages instead of listing it.
+    """
+
+    table: str = ""
+    per: str = "column"
+    left: tuple[str, ...] = ()
+    right: tuple[str, ...] = ()
+    right_text: str = ""
+
+
+@dataclass(frozen=True)
+class CarryRule(Rule):
+    """A row this year equals a row of last year's record, per column."""
+
+    table: str = ""
+    row: str = ""
+    previous_row: str = ""
+
+
+@dataclass(frozen=True)
+class StockRule(Rule):
+    """stock(t) = stock(t−1) + added(t) − removed(t), per row."""
+
+    table: str = ""
+    rows: tuple[str, ...] = ()
+    stock: str = ""
+    added: str = ""
+    removed: str = ""
+
+
+@dataclass(frozen=True)
+class ZeroRule(Rule):
+    """Cells that should be 0 for this level of government."""
+
+    table: str = ""
+    rows: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CellRule(Rule):
+    """Every cell: present, of its kind's sign and precision (R5)."""
+
+
+@dataclass(frozen=True)
+class OtherYearRule(Rule):
+    """The narrative names another year's report."""
+
+
+@dataclass(frozen=True)
+class FormatYearRule(Rule):
+    """The format fits the year of the report."""
+
+
+def _applications_rules(t3: Table) -> list[Rule]:
+    outcome = next(n for n in t3.rows if n.id == "outcome")
+    handled = tuple(n.id for n in leaves(outcome.children) if n.id != "outcome_total")
+    applicants = tuple(c.id for c in leaves(t3.columns) if c.id != "total")
+    return [
+        SumRule(
+            "R1",
+            Severity.ERROR,
+            "表三每列：一＋二＝（七）总计＋四",
+            table=t3.id,
+            per="column",
+            left=("received", "carried_in"),
+            right=("outcome_total", "carried_over"),
+        ),
+        SumRule(
+            "R2",
+            Severity.ERROR,
+            "表三每行：总计＝各类申请人之和",
+            table=t3.id,
+            per="row",
+            left=("total",),
+            right=applicants,
+            right_text="自然人与各类法人或其他组织之和",
+        ),
+        SumRule(
+            "R3",
+            Severity.ERROR,
+            "表三每列：（七）总计＝（一）至（六）各项之和",
+            table=t3.id,
+            per="column",
+            left=("outcome_total",),
+            right=handled,
+            right_text="（一）至（六）各项之和",
+        ),
+    ]
+
+
+def rules_for(fmt: Format) -> list[Rule]:
+    """Every rule of a format, in the order reports list them."""
+    t4 = fmt.table("table4")
+    out: list[Rule] = _applications_rules(fmt.table("table3"))
+    out.append(
+        SumRule(
+            "R4",
+            Severity.ERROR,
+            "表四各组：总计＝结果维持＋结果纠正＋其他结果＋尚未审结",
+            table=t4.id,
+            per="row",
+            left=("total",),
+            right=tuple(c.id for c in leaves(t4.columns) if c.id != "total"),
+        )
+    )
+    out.append(CellRule("R5", Severity.ERROR, "每个数字都已填写；件数为非负整数，金额为非负且最多 4 位小数"))
+    out.append(
+        CarryRule(
+            "R6",
+            Severity.ERROR,
+            "跨年：本年「上年结转」＝上年「结转下年度继续办理」",
+            table="table3",
+            row="carried_in",
+            previous_row="carried_over",
+        )
+    )
+    # The older format has no 现行有效件数: W1 is listed there, with no rows to check.
+    out.append(
+        StockRule(
+            "W1",
+            Severity.WARNING,
+            "跨年：现行有效件数＝上年现行有效件数＋本年制发件数－本年废止件数",
+            table="table2",
+            rows=("regulations", "normative_docs") if fmt.id == "2021" else (),
+            stock="in_force",
+            added="issued",
+            removed="repealed",
+        )
+    )
+    out.append(ZeroRule("W2", Severity.WARNING, "乡、镇、街道不制定规章：规章各项应为 0", table="table2", rows=("regulations",)))
+    out.append(OtherYearRule("W3", Severity.WARNING, "正文不应出现其他年度报告的标题"))
+    out.append(FormatYearRule("W4", Severity.WARNING, "2021 年及以后用 2021 格式，之前用旧格式"))
+    return out
