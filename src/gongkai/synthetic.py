@@ -200,7 +200,8 @@ def _break(cells: dict[CellKey, Value], rule: str) -> str:
             for column in (NATURAL_PERSON, TOTAL):
                 _bump(cells, (T3.id, row.id, column.id))
         return (
-            f"故意错误：表三 R3——{NATURAL_PERSON.label}列「{OUTCOME_TOTAL.text}」比各项办理结果之和多 1"
+            f"故意错误：表三 R3——{NATURAL_PERSON.label}列（及{TOTAL.label}列）「{OUTCOME_TOTAL.text}」"
+            "比各项办理结果之和多 1"
             f"（「{RECEIVED.text}」同样多 1，故 R1、R2 仍成立）"
         )
     if rule == "R6":  # applied in _year, before the year's applications are handled
@@ -310,7 +311,7 @@ def generate_county(
     (folder / "county.yaml").write_bytes(
         county_yaml(county_name, province, city, townships, comments).encode("utf-8")
     )
-    written = []
+    written = [folder / "county.yaml"]
     for tid, name, level in townships:
         rng = random.Random(f"{seed}/{county_id}/{tid}")
         demand = rng.choices((0, 1, 2), (6, 4, 1))[0]
@@ -443,7 +444,7 @@ def main(argv: list[str] | None = None) -> int:
         )  # fmt: skip
         if args.params:
             written += write_params(Path(args.params), args.county, "示例县", townships, years)
-    print(f"已写出 {len(written)} 个文件")
+    print(f"已写出 {len(written)} 个文件到 {args.out}")
     return 0
 
 
