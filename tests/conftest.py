@@ -13,9 +13,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
-SEED_TEXT = Path(
-    os.environ.get("GONGKAI_SEED", REPO.parent / "shared" / "seed" / "hujixiang-2021-published.txt")
-)
+SEED_TEXT = Path(os.environ.get("GONGKAI_SEED", REPO.parent / "shared" / "seed" / "hujixiang-2021-published.txt"))
 SEED_RECORD = DATA / "minquan" / "hujixiang" / "2021.yaml"
 GOLDEN = Path(__file__).parent / "golden"
 GONGKAI = [sys.executable, "-m", "gongkai.cli"]

@@ -31,9 +31,7 @@ def test_html_has_title_parts_labels_and_figures(seed_render: Path):
     for table in FORMAT_2021.tables:
         for node in leaves(table.rows) + [r for b in table.blocks for r in leaves(b.rows)]:
             assert node.text in html, node.text
-    cells = {
-        td["data-cell"]: td.get_text() for td in BeautifulSoup(html, "html.parser").select("td[data-cell]")
-    }
+    cells = {td["data-cell"]: td.get_text() for td in BeautifulSoup(html, "html.parser").select("td[data-cell]")}
     assert len(cells) == len(list(FORMAT_2021.cells()))
     assert cells["table2.fees.amount"] == "0.0000"
     assert set(cells.values()) == {"0", "0.0000"}  # the seed's figures are all zero
@@ -116,15 +114,11 @@ def test_missing_year_exits_2(tmp_path: Path):
 def test_invalid_record_exits_2_naming_file_and_field(tmp_path: Path):
     data = tmp_path / "data"
     (data / "minquan" / "hujixiang").mkdir(parents=True)
-    (data / "minquan" / "county.yaml").write_text(
-        (DATA / "minquan" / "county.yaml").read_text("utf-8"), "utf-8"
-    )
+    (data / "minquan" / "county.yaml").write_text((DATA / "minquan" / "county.yaml").read_text("utf-8"), "utf-8")
     text = (DATA / "minquan" / "hujixiang" / "2021.yaml").read_text("utf-8")
     bad = data / "minquan" / "hujixiang" / "2021.yaml"
     bad.write_text(text.replace("penalty: {decisions: 0}", "penalty: {decisions: lots}"), "utf-8")
-    result = gongkai(
-        "render", "胡集乡", "2021", "--data", str(data), "--out", str(tmp_path / "out"), "--no-pdf"
-    )
+    result = gongkai("render", "胡集乡", "2021", "--data", str(data), "--out", str(tmp_path / "out"), "--no-pdf")
     assert result.returncode == 2
     assert str(bad) in result.stderr and "table2.penalty.decisions" in result.stderr
     assert not (tmp_path / "out").exists()
@@ -135,10 +129,57 @@ def test_ambiguous_township_needs_county(tmp_path: Path):
     for county, name in (("aaa", "甲县"), ("bbb", "乙县")):
         (data / county).mkdir(parents=True)
         (data / county / "county.yaml").write_text(
-            f"name: {name}\nprovince: 河南省\ncity: 商丘市\n"
-            "townships:\n  chengguanzhen: {name: 城关镇, level: 镇}\n",
+            f"name: {name}\nprovince: 河南省\ncity: 商丘市\ntownships:\n  chengguanzhen: {{name: 城关镇, level: 镇}}\n",
             "utf-8",
         )
     result = gongkai("render", "城关镇", "2021", "--data", str(data), "--out", str(tmp_path / "out"))
     assert result.returncode == 2
     assert "--county" in result.stderr and "甲县" in result.stderr and "乙县" in result.stderr
+
+
+def test_seed_report_shows_check_outcome_and_every_rule(seed_render: Path):
+    soup = BeautifulSoup((seed_render / "report.html").read_text(encoding="utf-8"), "html.parser")
+    banner = soup.select_one("[data-checks]")
+    assert banner is not None and banner["data-checks"] == "pass"
+    assert "校验通过：0 个错误，1 个警告" in banner.get_text()
+    rules = {tr["data-rule"]: tr["data-status"] for tr in soup.select("tr[data-rule]")}
+    assert list(rules) == ["R1", "R2", "R3", "R4", "R5", "R6", "W1", "W2", "W3", "W4"]
+    assert rules["W3"] == "fail" and rules["R6"] == "skipped"
+    checks = json.loads((seed_render / "checks.json").read_text(encoding="utf-8"))
+    assert checks["passed"] is True and checks["warnings"] == 1
+
+
+def test_failing_report_is_marked_on_every_pdf_page_and_strict_refuses(tmp_path: Path):
+    from gongkai.synthetic import BROKEN
+
+    township, year = next(k for k, v in BROKEN.items() if v == "R2")
+    out = tmp_path / "out"
+    result = gongkai("render", township, str(year), "--data", str(DATA), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    folder = next(out.glob(f"{year}/*/{township}"))
+    soup = BeautifulSoup((folder / "report.html").read_text(encoding="utf-8"), "html.parser")
+    assert soup.select_one("[data-checks]")["data-checks"] == "fail"
+    flagged = soup.select("td.error")
+    assert any(td["data-cell"] == "table3.received.total" for td in flagged)
+    assert all("R" in td["title"] for td in flagged)
+    pdf = folder / "report.pdf"
+    pages = int(
+        next(
+            line
+            for line in subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout.splitlines()
+            if line.startswith("Pages:")
+        ).split()[1]
+    )
+    for page in range(1, pages + 1):
+        text = subprocess.run(
+            ["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"], capture_output=True, text=True
+        ).stdout
+        assert "未通过校验" in text and "示例数据" in text, page
+
+    strict_out = tmp_path / "strict"
+    result = gongkai(
+        "render", township, str(year), "--data", str(DATA), "--out", str(strict_out), "--strict", "--no-pdf"
+    )
+    assert result.returncode == 1
+    assert "未通过校验" in result.stderr
+    assert not strict_out.exists()

@@ -49,9 +49,7 @@ def test_table4_figures_match_the_seed():
     lines = SEED_TEXT.read_text(encoding="utf-8").splitlines()
     start = next(i for i, line in enumerate(lines) if "四、政府信息公开行政复议" in line)
     figures = next(
-        line.split()
-        for line in lines[start:]
-        if line.strip() and all(NUMBER.fullmatch(c) for c in line.split())
+        line.split() for line in lines[start:] if line.strip() and all(NUMBER.fullmatch(c) for c in line.split())
     )
     ours = [str(v) for cell, v in record.iter_cells() if cell.table.id == "table4"]
     assert ours == figures

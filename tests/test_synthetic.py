@@ -41,10 +41,7 @@ def violations(record: Record, previous: Record | None) -> set[str]:
     t3 = lambda row, col: record.value("table3", row, col)  # noqa: E731
     rows3 = sorted({row for table, row, _ in record.cells if table == "table3"})
     broken = set()
-    if any(
-        t3("received", c) + t3("carried_in", c) != t3("outcome_total", c) + t3("carried_over", c)
-        for c in COLUMNS
-    ):
+    if any(t3("received", c) + t3("carried_in", c) != t3("outcome_total", c) + t3("carried_over", c) for c in COLUMNS):
         broken.add("R1")
     if any(t3(row, "total") != sum(t3(row, c) for c in APPLICANTS) for row in rows3):
         broken.add("R2")
@@ -77,10 +74,7 @@ def violations(record: Record, previous: Record | None) -> set[str]:
 
 
 def load_county(folder: Path) -> dict[Key, Record]:
-    return {
-        (e.township.id, e.year): load_record(e.path)
-        for e in catalog.entries(folder.parent, county=folder.name)
-    }
+    return {(e.township.id, e.year): load_record(e.path) for e in catalog.entries(folder.parent, county=folder.name)}
 
 
 def broken_by_record(records: dict[Key, Record]) -> dict[Key, set[str]]:
@@ -96,9 +90,7 @@ def files(root: Path) -> dict[str, bytes]:
 def fresh(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The 民权县 data generated anew by the command line, the real record read from data/."""
     out = tmp_path_factory.mktemp("fresh")
-    code = synthetic.main(
-        ["minquan", "--out", str(out / "data"), "--params", str(out / "params"), "--real", str(DATA)]
-    )
+    code = synthetic.main(["minquan", "--out", str(out / "data"), "--params", str(out / "params"), "--real", str(DATA)])
     assert code == 0
     return out
 
@@ -151,9 +143,7 @@ def test_county_lists_21_townships_each_with_three_years(bundled: dict[Key, Reco
     assert (levels.count("街道"), levels.count("镇"), levels.count("乡")) == (2, 8, 11)
     assert set(bundled) == {(t.id, y) for t in county.townships for y in (2021, 2022, 2023)}
     for (tid, _), record in bundled.items():
-        assert (record.township, record.level) == next(
-            (t.name, t.level) for t in county.townships if t.id == tid
-        )
+        assert (record.township, record.level) == next((t.name, t.level) for t in county.townships if t.id == tid)
     text = (DATA / "minquan" / "county.yaml").read_text("utf-8")
     assert "Only 胡集乡 2021 is a real" in text and "uncertain" in text
 
@@ -216,9 +206,7 @@ def test_figures_are_small_but_some_townships_are_busy(bundled: dict[Key, Record
     assert len(carried) >= 5  # so R6 compares something
     fees = [r.value("table2", "fees", "amount") for r in bundled.values()]
     assert sum(f == 0 for f in fees) > len(fees) * 3 // 4 and any(fees)
-    decisions = [
-        r.value("table2", row, "decisions") for r in bundled.values() for row in ("licensing", "penalty")
-    ]
+    decisions = [r.value("table2", row, "decisions") for r in bundled.values() for row in ("licensing", "penalty")]
     assert max(decisions) <= 200  # type: ignore[type-var]
 
 
@@ -267,9 +255,7 @@ def test_bulk_makes_many_clean_records_quickly(tmp_path: Path):
     first = records[("t0001", 2021)]
     assert (first.township, first.synthetic) == ("第1镇", True)
     assert broken_by_record(records) == {}
-    assert sorted(p.name for p in (tmp_path / "p").iterdir()) == [
-        f"bulk-{y}.yaml" for y in (2021, 2022, 2023)
-    ]
+    assert sorted(p.name for p in (tmp_path / "p").iterdir()) == [f"bulk-{y}.yaml" for y in (2021, 2022, 2023)]
 
 
 def test_bulk_breaks_three_records_only_when_asked(tmp_path: Path):

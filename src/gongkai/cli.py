@@ -35,7 +35,7 @@ def _check(args: argparse.Namespace) -> int:
     import json
 
     from gongkai import catalog
-    from gongkai.checks import check
+    from gongkai.checks import check_many
     from gongkai.record import load_record
     from gongkai.report import load_previous
 
@@ -49,7 +49,7 @@ def _check(args: argparse.Namespace) -> int:
         if args.township is None or year is None:
             raise GongkaiError("请给出 乡镇 和 年度（或用 --all）")
         entries = [catalog.resolve(data_dir, args.township, year, args.county)]
-    reports, bad_input = [], []
+    pairs, bad_input = [], []
     for entry in entries:
         try:
             record = load_record(entry.path)
@@ -58,7 +58,8 @@ def _check(args: argparse.Namespace) -> int:
                 raise
             bad_input.append(str(e))
             continue
-        reports.append(check(record, load_previous(record)[0]))
+        pairs.append((record, load_previous(record)[0]))
+    reports = check_many(pairs)
     if args.json:
         data = [r.to_dict() for r in reports]
         print(json.dumps(data if args.all else data[0], ensure_ascii=False, indent=2))
@@ -69,16 +70,15 @@ def _check(args: argparse.Namespace) -> int:
             print(f"无效记录：{message}")
         if args.all:
             failing = sum(1 for r in reports if not r.passed)
-            print(f"共 {len(entries)} 份记录：{len(reports) - failing} 份通过，{failing} 份未通过，{len(bad_input)} 份无效")
+            passing = len(reports) - failing
+            print(f"共 {len(entries)} 份记录：{passing} 份通过，{failing} 份未通过，{len(bad_input)} 份无效")
     if bad_input:
         return 2
     return 0 if all(r.passed for r in reports) else 1
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="gongkai", description="政府信息公开工作年度报告：记录 → 校验 → 报告"
-    )
+    parser = argparse.ArgumentParser(prog="gongkai", description="政府信息公开工作年度报告：记录 → 校验 → 报告")
     parser.add_argument("--debug", action="store_true", help="出错时显示完整的调用栈")
     sub = parser.add_subparsers(dest="command", required=True)
 

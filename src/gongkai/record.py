@@ -79,9 +79,7 @@ class Record:
 def check_id(kind: str, value: str) -> str:
     """An ASCII folder name: never a path, never `..`."""
     if not ID_PATTERN.match(value):
-        raise RecordError(
-            None, None, kind, f"标识 {value!r} 无效：只能用小写字母、数字、- 和 _（拼音文件夹名）"
-        )
+        raise RecordError(None, None, kind, f"标识 {value!r} 无效：只能用小写字母、数字、- 和 _（拼音文件夹名）")
     return value
 
 
@@ -95,9 +93,7 @@ def load_record(path: Path | str) -> Record:
     return record
 
 
-def from_mapping(
-    data: Any, *, path: Path | None = None, lines: Mapping[tuple[Any, ...], int] | None = None
-) -> Record:
+def from_mapping(data: Any, *, path: Path | None = None, lines: Mapping[tuple[Any, ...], int] | None = None) -> Record:
     """Validate a parsed record; the first problem found raises RecordError."""
     lines = lines or {}
 
@@ -114,11 +110,7 @@ def from_mapping(
     _keys(data, (*REQUIRED, *OPTIONAL), REQUIRED, (), fail)
 
     fmt_raw = data["format"]
-    fmt = (
-        FORMATS.get(str(fmt_raw))
-        if isinstance(fmt_raw, (str, int)) and not isinstance(fmt_raw, bool)
-        else None
-    )
+    fmt = FORMATS.get(str(fmt_raw)) if isinstance(fmt_raw, (str, int)) and not isinstance(fmt_raw, bool) else None
     if fmt is None:
         raise fail(("format",), f"应为 {' 或 '.join(FORMATS)}，实际为 {fmt_raw!r}")
     year = data["year"]
@@ -245,8 +237,7 @@ def dump_record(record: Record) -> str:
         out.append(f"{table.id}:")
         for row in table.row_nodes():
             values = ", ".join(
-                f"{c.id}: {_dump_value(record.cells[(table.id, row.id, c.id)])}"
-                for c in table.columns_of(row.id)
+                f"{c.id}: {_dump_value(record.cells[(table.id, row.id, c.id)])}" for c in table.columns_of(row.id)
             )
             out.append(f"  {row.id}: {{{values}}}")
     return "\n".join(out) + "\n"

@@ -52,9 +52,7 @@ T4_TOTAL = _pick(leaves(T4.columns), "total")
 T4_PARTS = [c for c in leaves(T4.columns) if c is not T4_TOTAL]
 # Table 二.
 REGULATIONS, NORMATIVE = T2.row("regulations"), T2.row("normative_docs")
-ISSUED, REPEALED, IN_FORCE = (
-    _pick(T2.columns_of(NORMATIVE.id), i) for i in ("issued", "repealed", "in_force")
-)
+ISSUED, REPEALED, IN_FORCE = (_pick(T2.columns_of(NORMATIVE.id), i) for i in ("issued", "repealed", "in_force"))
 LICENSING, PENALTY, COERCION, FEES = (T2.row(i) for i in ("licensing", "penalty", "coercion", "fees"))
 
 # Who applies and how applications end: weights for the cells we fill.
@@ -123,9 +121,7 @@ def blank_cells() -> dict[CellKey, Value]:
     return {c.key: Decimal(0) if c.kind is Kind.AMOUNT else 0 for c in FORMAT.cells()}
 
 
-def _year(
-    rng: random.Random, demand: int, state: State | None, rule: str
-) -> tuple[dict[CellKey, Value], State]:
+def _year(rng: random.Random, demand: int, state: State | None, rule: str) -> tuple[dict[CellKey, Value], State]:
     """One year's tables; `demand` 0–2 is how much the township is asked for."""
     cells = blank_cells()
     if state is None:  # no record of the year before: invent where it left off
@@ -205,10 +201,7 @@ def _break(cells: dict[CellKey, Value], rule: str) -> str:
             f"（「{RECEIVED.text}」同样多 1，故 R1、R2 仍成立）"
         )
     if rule == "R6":  # applied in _year, before the year's applications are handled
-        return (
-            f"故意错误：R6——{NATURAL_PERSON.label}列「{CARRIED_IN.text}」比上一年的"
-            f"「{CARRIED_OVER.text}」多 1"
-        )
+        return f"故意错误：R6——{NATURAL_PERSON.label}列「{CARRIED_IN.text}」比上一年的「{CARRIED_OVER.text}」多 1"
     raise ValueError(f"不能故意违反的规则：{rule}")
 
 
@@ -230,9 +223,7 @@ PLATFORM = (
 )
 
 
-def narrative(
-    rng: random.Random, cells: Mapping[CellKey, Value], body: str, county: str, level: str
-) -> dict[str, str]:
+def narrative(rng: random.Random, cells: Mapping[CellKey, Value], body: str, county: str, level: str) -> dict[str, str]:
     """Generic, clearly templated text carrying the record's own figures."""
     place = "社区" if level == "街道" else "村"
 
@@ -262,10 +253,7 @@ def narrative(
         "### 5、监督保障情况",
         "明确分管领导和专人负责政务公开工作，组织业务培训，把政务公开纳入年度考核。",
     ]
-    problems = [
-        f"{i}. {text.format(place=place)}"
-        for i, text in enumerate(rng.sample(PROBLEMS, rng.randint(2, 3)), 1)
-    ]
+    problems = [f"{i}. {text.format(place=place)}" for i, text in enumerate(rng.sample(PROBLEMS, rng.randint(2, 3)), 1)]
     other = rng.choice(("本年度未收取信息处理费。", "本年度未收取信息处理费，无其他需要报告的事项。"))
     return {
         "overview": "\n\n".join(overview) + "\n",
@@ -274,9 +262,7 @@ def narrative(
     }
 
 
-def county_yaml(
-    name: str, province: str, city: str, townships: Sequence[Township], comments: Sequence[str]
-) -> str:
+def county_yaml(name: str, province: str, city: str, townships: Sequence[Township], comments: Sequence[str]) -> str:
     s = yamlio.dump_scalar
     out = [f"# {c}" for c in comments]
     out += [f"name: {s(name)}", f"province: {s(province)}", f"city: {s(city)}", "townships:"]
@@ -308,9 +294,7 @@ def generate_county(
             raise ValueError(f"无法故意出错：{tid} {year} {rule}")
     folder = out_dir / county_id
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "county.yaml").write_bytes(
-        county_yaml(county_name, province, city, townships, comments).encode("utf-8")
-    )
+    (folder / "county.yaml").write_bytes(county_yaml(county_name, province, city, townships, comments).encode("utf-8"))
     written = [folder / "county.yaml"]
     for tid, name, level in townships:
         rng = random.Random(f"{seed}/{county_id}/{tid}")
@@ -368,15 +352,10 @@ def write_params(
     return written
 
 
-def generate_minquan(
-    out_dir: Path, params_dir: Path | None = None, real_dir: Path | None = None
-) -> list[Path]:
+def generate_minquan(out_dir: Path, params_dir: Path | None = None, real_dir: Path | None = None) -> list[Path]:
     """The bundled 民权县 data; the real records are read from `real_dir` (default `out_dir`)."""
     county_id, name, province, city = MINQUAN
-    real = {
-        (tid, year): load_record((real_dir or out_dir) / county_id / tid / f"{year}.yaml")
-        for tid, year in REAL
-    }
+    real = {(tid, year): load_record((real_dir or out_dir) / county_id / tid / f"{year}.yaml") for tid, year in REAL}
     written = generate_county(
         out_dir, county_id, name, province, city, MINQUAN_TOWNSHIPS, MINQUAN_YEARS, MINQUAN_SEED,
         BROKEN, real, MINQUAN_COMMENTS,
@@ -397,10 +376,7 @@ def choose_broken(township_ids: Sequence[str], years: Sequence[int], seed: int) 
     rules = [r for r in TRIPS if r != "R6" or len(years) > 1]
     chosen = rng.sample(list(township_ids), len(rules))
     later = sorted(years)[1:]
-    return {
-        (tid, rng.choice(later if r == "R6" else list(years))): r
-        for tid, r in zip(chosen, rules, strict=True)
-    }
+    return {(tid, rng.choice(later if r == "R6" else list(years))): r for tid, r in zip(chosen, rules, strict=True)}
 
 
 def parse_years(text: str) -> list[int]:

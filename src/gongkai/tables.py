@@ -68,10 +68,7 @@ def _td(record: Record, table: Table, row: Node, col: Node, marks: Marks, colspa
         classes.append(css)
         tip = f' title="{escape(message)}"'
     span = f' colspan="{colspan}"' if colspan > 1 else ""
-    return (
-        f'<td class="{" ".join(classes)}" data-cell="{".".join(key)}"{span}{tip}>'
-        f"{escape(show(value, kind))}</td>"
-    )
+    return f'<td class="{" ".join(classes)}" data-cell="{".".join(key)}"{span}{tip}>{escape(show(value, kind))}</td>'
 
 
 def _th(text: str, rowspan: int = 1, colspan: int = 1, css: str = "") -> str:
@@ -119,9 +116,7 @@ def _label_cells(nodes: tuple[Node, ...]) -> dict[str, list[str]]:
         if node.children:
             first = True
             for child in node.children:
-                here = (
-                    [*pending, _th(node.text, rowspan=len(list(node.leaves())), css="group")] if first else []
-                )
+                here = [*pending, _th(node.text, rowspan=len(list(node.leaves())), css="group")] if first else []
                 walk(child, level + 1, here)
                 first = False
         else:
@@ -158,9 +153,7 @@ def _transposed(record: Record, table: Table, marks: Marks) -> str:
     columns = len(table.row_nodes()) * len(leaves(table.columns))
     colgroup = "<colgroup>" + f'<col style="width:{100 / columns:.2f}%">' * columns + "</colgroup>\n"
     lines = [colgroup + "<thead>"] + [f"<tr>{''.join(r)}</tr>" for r in _header_rows(tree)] + ["</thead>"]
-    cells = [
-        _td(record, table, row, col, marks) for row in table.row_nodes() for col in leaves(table.columns)
-    ]
+    cells = [_td(record, table, row, col, marks) for row in table.row_nodes() for col in leaves(table.columns)]
     lines += ["<tbody>", f"<tr>{''.join(cells)}</tr>", "</tbody>", ""]
     return "\n".join(lines)
 
@@ -173,9 +166,7 @@ def _blocks(record: Record, table: Table, marks: Marks) -> str:
         cols = leaves(block.columns)
         spans = [1] * (len(cols) - 1) + [width - len(cols)]
         lines.append(f"<tr>{_th(block.item, colspan=width, css='item')}</tr>")
-        head = [_th(block.corner, css="corner")] + [
-            _th(c.text, colspan=s) for c, s in zip(cols, spans, strict=True)
-        ]
+        head = [_th(block.corner, css="corner")] + [_th(c.text, colspan=s) for c, s in zip(cols, spans, strict=True)]
         lines.append(f"<tr>{''.join(head)}</tr>")
         for row in leaves(block.rows):
             tds = [_td(record, table, row, c, marks, s) for c, s in zip(cols, spans, strict=True)]

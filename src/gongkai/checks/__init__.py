@@ -18,9 +18,7 @@ def check(record: Record, previous: Record | None = None, *, suites: Path = EXPE
     return check_many([(record, previous)], suites=suites)[0]
 
 
-def check_many(
-    pairs: Sequence[tuple[Record, Record | None]], *, suites: Path = EXPECTATIONS
-) -> list[CheckReport]:
+def check_many(pairs: Sequence[tuple[Record, Record | None]], *, suites: Path = EXPECTATIONS) -> list[CheckReport]:
     """Check many records in one validation per suite: GX costs per run, not per row."""
     per_record: list[list[Instance]] = []
     for n, (record, previous) in enumerate(pairs):

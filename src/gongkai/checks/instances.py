@@ -49,7 +49,7 @@ class Instance:
     suite: str
     stated: float | None
     computed: float | None
-    message: str
+    message: str = ""
     cells: tuple[CellRef, ...] = ()
     marked: tuple[CellKey, ...] = ()  # this year's cells to highlight
     skip: str = ""  # why it could not be evaluated
@@ -57,6 +57,9 @@ class Instance:
 
 def qualified(table: Table, node_id: str, *, column: bool) -> str:
     """A leaf's label with its group where the leaf alone is ambiguous (其他)."""
+    if table.blocks:  # table 二: columns belong to blocks and have no groups
+        nodes = [c for b in table.blocks for c in (leaves(b.columns) if column else leaves(b.rows))]
+        return next(n.text for n in nodes if n.id == node_id)
     tree = table.columns if column else table.rows
     for top in tree:
         for leaf in top.leaves():
@@ -143,19 +146,46 @@ def _cell_instances(rule: CellRule, record: Record) -> Iterator[Instance]:
         key = cell.key
         r = ref(record, key)
         base = f"R5:{'.'.join(key)}"
-        yield Instance(rule, "R5.blank", f"{base}:blank", cell.table.id, num(value), None,
-                       f"{r.label}未填写（空白不等于 0，请填写数字）", (r,), (key,))  # fmt: skip
+        yield Instance(
+            rule,
+            "R5.blank",
+            f"{base}:blank",
+            cell.table.id,
+            num(value),
+            None,
+            f"{r.label}未填写（空白不等于 0，请填写数字）",
+            (r,),
+            (key,),
+        )
         if value is None:
             continue
         if cell.kind is not Kind.CHANGE:
-            yield Instance(rule, "R5.sign", f"{base}:sign", cell.table.id, num(value), None,
-                           f"{r.label}＝{r.value}：不能为负数", (r,), (key,))  # fmt: skip
+            yield Instance(
+                rule,
+                "R5.sign",
+                f"{base}:sign",
+                cell.table.id,
+                num(value),
+                None,
+                f"{r.label}＝{r.value}：不能为负数",
+                (r,),
+                (key,),
+            )
         places = 4 if cell.kind is Kind.AMOUNT else 0
         exact = Decimal(value)
         rounded = exact.quantize(Decimal(1).scaleb(-places))
         what = "金额最多保留 4 位小数" if places else "件数应为整数"
-        yield Instance(rule, "R5.precision", f"{base}:precision", cell.table.id, float(exact),
-                       float(rounded), f"{r.label}＝{exact}：{what}", (r,), (key,))  # fmt: skip
+        yield Instance(
+            rule,
+            "R5.precision",
+            f"{base}:precision",
+            cell.table.id,
+            float(exact),
+            float(rounded),
+            f"{r.label}＝{exact}：{what}",
+            (r,),
+            (key,),
+        )
 
 
 def _carry_instances(rule: CarryRule, record: Record, previous: Record | None) -> Iterator[Instance]:
@@ -164,8 +194,17 @@ def _carry_instances(rule: CarryRule, record: Record, previous: Record | None) -
         key = (table.id, rule.row, col.id)
         this = ref(record, key)
         if previous is None:
-            yield Instance(rule, rule.id, f"{rule.id}:{col.id}", table.id, None, None, "", (this,),
-                           skip=f"没有 {record.year - 1} 年的记录，跨年规则未检查")  # fmt: skip
+            yield Instance(
+                rule,
+                rule.id,
+                f"{rule.id}:{col.id}",
+                table.id,
+                None,
+                None,
+                "",
+                (this,),
+                skip=f"没有 {record.year - 1} 年的记录，跨年规则未检查",
+            )
             continue
         prev_key = (table.id, rule.previous_row, col.id)
         if prev_key not in previous.cells:
@@ -178,8 +217,18 @@ def _carry_instances(rule: CarryRule, record: Record, previous: Record | None) -
         )
         stated, computed = num(record.cells[key]), num(previous.cells[prev_key])
         skip = "有空白单元格，未计算" if stated is None or computed is None else ""
-        yield Instance(rule, rule.id, f"{rule.id}:{col.id}", table.id, stated, computed, message,
-                       (this, before), (key,), skip)  # fmt: skip
+        yield Instance(
+            rule,
+            rule.id,
+            f"{rule.id}:{col.id}",
+            table.id,
+            stated,
+            computed,
+            message,
+            (this, before),
+            (key,),
+            skip,
+        )
 
 
 def _stock_instances(rule: StockRule, record: Record, previous: Record | None) -> Iterator[Instance]:
@@ -197,14 +246,26 @@ def _stock_instances(rule: StockRule, record: Record, previous: Record | None) -
         before = previous.cells[prev_key]
         parts = (stock, added, removed, before)
         computed = None if None in parts else float(Decimal(before or 0) + (added or 0) - (removed or 0))
-        names = [next(c.label for c in table.columns_of(row_id) if c.id == i) for i in (rule.stock, rule.added, rule.removed)]
+        names = [
+            next(c.label for c in table.columns_of(row_id) if c.id == i) for i in (rule.stock, rule.added, rule.removed)
+        ]
         message = (
             f"表{table.number}「{table.row(row_id).text}」：{names[0]}＝{_fmt(num(stock))}，但上年{names[0]} "
             f"{_fmt(num(before))}＋{names[1]} {_fmt(num(added))}－{names[2]} {_fmt(num(removed))}＝{_fmt(computed)}"
         )
         skip = "有空白单元格，未计算" if computed is None else ""
-        yield Instance(rule, rule.id, iid, table.id, num(stock), computed, message,
-                       (*cells, ref(previous, prev_key)), (keys[0],), skip)  # fmt: skip
+        yield Instance(
+            rule,
+            rule.id,
+            iid,
+            table.id,
+            num(stock),
+            computed,
+            message,
+            (*cells, ref(previous, prev_key)),
+            (keys[0],),
+            skip,
+        )
 
 
 def _zero_instances(rule: ZeroRule, record: Record) -> Iterator[Instance]:
@@ -213,8 +274,17 @@ def _zero_instances(rule: ZeroRule, record: Record) -> Iterator[Instance]:
         for col in table.columns_of(row_id):
             key = (table.id, row_id, col.id)
             r = ref(record, key)
-            yield Instance(rule, rule.id, f"{rule.id}:{row_id}.{col.id}", table.id, num(record.cells[key]),
-                           None, f"{r.label}＝{r.value}：{record.level}不制定规章，应为 0", (r,), (key,))  # fmt: skip
+            yield Instance(
+                rule,
+                rule.id,
+                f"{rule.id}:{row_id}.{col.id}",
+                table.id,
+                num(record.cells[key]),
+                None,
+                f"{r.label}＝{r.value}：{record.level}不制定规章，应为 0",
+                (r,),
+                (key,),
+            )
 
 
 def _text_instances(rule: OtherYearRule, record: Record) -> Iterator[Instance]:
@@ -227,8 +297,15 @@ def _text_instances(rule: OtherYearRule, record: Record) -> Iterator[Instance]:
                 f"正文「{part.heading}」中出现了「{match.group(0)}」，而本报告是 {record.year} 年度"
                 "（是否沿用了其他年度的报告？）"
             )
-            yield Instance(rule, rule.id, f"{rule.id}:{part.narrative}:{n}", DOCUMENT, float(named),
-                           float(record.year), message)  # fmt: skip
+            yield Instance(
+                rule,
+                rule.id,
+                f"{rule.id}:{part.narrative}:{n}",
+                DOCUMENT,
+                float(named),
+                float(record.year),
+                message,
+            )
 
 
 def _format_instances(rule: FormatYearRule, record: Record) -> Iterator[Instance]:

@@ -101,7 +101,12 @@ class CheckReport:
                 **{
                     **o,
                     "findings": tuple(
-                        Finding(**{**f, "cells": tuple(CellRef(**{**c, "key": tuple(c["key"])}) for c in f["cells"])})
+                        Finding(
+                            **{
+                                **f,
+                                "cells": tuple(CellRef(**{**c, "key": tuple(c["key"])}) for c in f["cells"]),
+                            }
+                        )
                         for f in o["findings"]
                     ),
                 }

@@ -1,6 +1,6 @@
 """The great-expectations suites: built from the rules, stored in expectations/, run on frames.
 
-The JSON files are what runs; `python -m gongkai.checks.suites` rewrites them
+The JSON files are what runs; `python -m gongkai.checks` rewrites them
 from the format definition, and a test keeps the two equal. GX drops an
 expectation it cannot parse without failing, so loading counts them.
 """
@@ -17,11 +17,20 @@ from typing import Any
 from gongkai.checks.instances import DOCUMENT, Instance
 from gongkai.errors import GongkaiError
 from gongkai.format import FORMATS
-from gongkai.format.rules import CellRule, FormatYearRule, OtherYearRule, Rule, Severity, ZeroRule, rules_for
-
-EXPECTATIONS = Path(
-    os.environ.get("GONGKAI_EXPECTATIONS", Path(__file__).resolve().parents[3] / "expectations")
+from gongkai.format.rules import (
+    CarryRule,
+    CellRule,
+    FormatYearRule,
+    OtherYearRule,
+    Rule,
+    Severity,
+    StockRule,
+    SumRule,
+    ZeroRule,
+    rules_for,
 )
+
+EXPECTATIONS = Path(os.environ.get("GONGKAI_EXPECTATIONS", Path(__file__).resolve().parents[3] / "expectations"))
 SUITES = ("table2", "table3", "table4", DOCUMENT)
 RESULT_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": ["instance"]}
 
@@ -44,13 +53,23 @@ def _suites_of(rule: Rule) -> list[str]:
         return ["table2", "table3", "table4"]
     if isinstance(rule, OtherYearRule | FormatYearRule):
         return [DOCUMENT]
-    return [str(getattr(rule, "table"))]
+    assert isinstance(rule, SumRule | CarryRule | StockRule | ZeroRule), rule
+    return [rule.table]
 
 
 def _expectation(kind: str, selector: str, rule: Rule, **kwargs: Any) -> dict[str, Any]:
     return {
         "type": kind,
-        "kwargs": {"row_condition": f'rule=="{selector}"', "condition_parser": "pandas", **kwargs},
+        "kwargs": {
+            # GX's Condition form of Column("rule") == selector (string conditions are deprecated)
+            "row_condition": {
+                "type": "comparison",
+                "column": {"name": "rule"},
+                "operator": "==",
+                "parameter": selector,
+            },
+            **kwargs,
+        },
         "meta": {"rule": rule.id, "check": selector, "title": rule.title, "severity": rule.severity.value},
         "severity": "critical" if rule.severity is Severity.ERROR else "warning",
     }
@@ -165,8 +184,3 @@ def failing(items: list[Instance], folder: Path = EXPECTATIONS) -> dict[str, set
                 ids = {row["instance"] for row in r.result.get("unexpected_index_list") or []}
                 failed.setdefault(rule, set()).update(ids)
     return failed
-
-
-if __name__ == "__main__":
-    for written in write_suites(Path(sys.argv[1]) if len(sys.argv) > 1 else EXPECTATIONS):
-        print(written)

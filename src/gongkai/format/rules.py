@@ -158,7 +158,15 @@ def rules_for(fmt: Format) -> list[Rule]:
             removed="repealed",
         )
     )
-    out.append(ZeroRule("W2", Severity.WARNING, "乡、镇、街道不制定规章：规章各项应为 0", table="table2", rows=("regulations",)))
+    out.append(
+        ZeroRule(
+            "W2",
+            Severity.WARNING,
+            "乡、镇、街道不制定规章：规章各项应为 0",
+            table="table2",
+            rows=("regulations",),
+        )
+    )
     out.append(OtherYearRule("W3", Severity.WARNING, "正文不应出现其他年度报告的标题"))
     out.append(FormatYearRule("W4", Severity.WARNING, "2021 年及以后用 2021 格式，之前用旧格式"))
     return out
