@@ -33,6 +33,7 @@ def appendix(report: CheckReport) -> str:
         '<section class="gk-appendix gk-checks">\n<h2>附录一　校验结果</h2>\n'
         f"<p>{escape(report.summary())}。规则由 great-expectations 校验套件（expectations/）逐条检查。</p>\n"
         '<table><colgroup><col style="width:7%"><col style="width:7%"><col style="width:33%">'
-        '<col style="width:9%"><col style="width:44%"></colgroup><thead><tr><th>规则</th><th>级别</th><th>内容</th><th>结果</th><th>说明</th></tr></thead>\n"
+        '<col style="width:9%"><col style="width:44%"></colgroup>\n'
+        "<thead><tr><th>规则</th><th>级别</th><th>内容</th><th>结果</th><th>说明</th></tr></thead>\n"
         f"<tbody>\n{chr(10).join(rows)}\n</tbody></table>\n</section>\n"
     )
