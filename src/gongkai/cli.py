@@ -13,22 +13,74 @@ from gongkai.errors import GongkaiError
 
 def _render(args: argparse.Namespace) -> int:
     from gongkai import catalog, render
-    from gongkai.run import render_entry
+    from gongkai.bulk import Options, render_many, render_one
 
     data_dir, out_dir = Path(args.data), Path(args.out)
-    entry = catalog.resolve(data_dir, args.township, args.year, args.county)
-    start = time.perf_counter()
-    if args.no_pdf:
-        done = render_entry(entry, data_dir, out_dir, strict=args.strict)
-    else:
+    opts = Options(
+        data_dir=data_dir,
+        out_dir=out_dir,
+        jobs=args.jobs,
+        force=args.force,
+        only_failed=args.only_failed,
+        pdf=not args.no_pdf,
+        strict=args.strict,
+        executor=args.executor,
+        scheduler=args.scheduler,
+        progress=not args.no_progress,
+    )
+    if opts.pdf:
         render.chromium_path()  # fail before executing anything
-        with render.Printer() as printer:
-            done = render_entry(entry, data_dir, out_dir, printer=printer, strict=args.strict)
-    took = time.perf_counter() - start
-    print(f"已生成 {done.meta['title']}（{took:.1f} 秒）：")
-    for name in done.files:
-        print(f"  {done.folder / name}")
-    return 0
+    if not args.all and not args.params:
+        if args.township is None or args.year is None:
+            raise GongkaiError("请给出 乡镇 和 年度，或用 --all / --params")
+        entry = catalog.resolve(data_dir, args.township, args.year, args.county)
+        start = time.perf_counter()
+        done = render_one(entry, opts)
+        verdict = "校验通过" if done.passed else "未通过校验"
+        print(f"已生成 {done.title}（{time.perf_counter() - start:.1f} 秒）：{verdict}")
+        for name in done.files:
+            print(f"  {out_dir / done.key / name}")
+        return 0
+    entries: list[catalog.Entry] = []
+    if args.all:
+        entries += catalog.entries(data_dir, year=args.only_year or args.year, county=args.county)
+    for params in args.params or []:
+        from gongkai.params import load_params
+
+        entries += load_params(Path(params), data_dir)
+    entries = list({(e.year, e.county.id, e.township.id): e for e in entries}.values())
+    if not entries:
+        raise GongkaiError(f"{data_dir} 下没有符合条件的记录")
+    summary = render_many(entries, opts)
+    print(format_summary(summary))
+    return summary.exit_code
+
+
+def format_summary(summary: object) -> str:
+    """The end-of-run table: what was rendered, skipped, failing, crashed, and where the index is."""
+    from gongkai.bulk import REFUSED, Summary
+    from gongkai.manifest import CRASHED, INVALID
+
+    assert isinstance(summary, Summary)
+    rows = [
+        ("本次生成", len(summary.rendered)),
+        ("未变化，跳过", summary.skipped),
+        ("未通过校验", len(summary.failing)),
+        ("执行出错", len(summary.with_status(CRASHED))),
+        ("记录无效", len(summary.with_status(INVALID))),
+        ("未生成（--strict）", len(summary.with_status(REFUSED))),
+    ]
+    lines = [f"共 {len(summary.reports)} 份报告，用时 {summary.seconds:.1f} 秒"]
+    if not summary.rendered:
+        lines.append("没有任何变化，未重新生成。")
+    lines += [f"  {label:<12}{count:>6}" for label, count in rows]
+    problems = summary.failing + [r for r in summary.reports if r.status not in ("rendered",)]
+    for r in problems:
+        reason = r.message or f"{r.errors} 个错误"
+        lines.append(f"  ✗ {r.key} {r.county}{r.township}：{reason}")
+    if summary.index is not None:
+        lines.append(f"索引：{summary.index}")
+    return "\n".join(lines)
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -82,14 +134,23 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="出错时显示完整的调用栈")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("render", help="生成一个乡镇一年的报告（HTML 与 PDF）")
-    p.add_argument("township", help="乡镇（街道）：中文名或拼音标识，如 胡集乡 或 hujixiang")
-    p.add_argument("year", type=int, help="报告年度，如 2021")
-    p.add_argument("--county", help="县（区）：乡镇名在多个县重复时必填")
+    p = sub.add_parser("render", help="生成报告（HTML 与 PDF）：一个乡镇一年，或 --all / --params 批量")
+    p.add_argument("township", nargs="?", help="乡镇（街道）：中文名或拼音标识，如 胡集乡 或 hujixiang")
+    p.add_argument("year", nargs="?", type=int, help="报告年度，如 2021")
+    p.add_argument("--all", action="store_true", help="生成数据目录下的全部记录")
+    p.add_argument("--params", action="append", metavar="FILE", help="生成参数文件（params/*.yaml）列出的报告")
+    p.add_argument("--year", dest="only_year", type=int, help="与 --all 一起：只生成这一年")
+    p.add_argument("--county", help="县（区）：乡镇名在多个县重复时必填；与 --all 一起：只生成这个县")
     p.add_argument("--data", default="data", help="记录所在目录（默认 data）")
     p.add_argument("--out", default="output", help="输出目录（默认 output）")
+    p.add_argument("--jobs", type=int, default=2, help="并行的工作进程数（默认 2）")
+    p.add_argument("--force", action="store_true", help="全部重新生成，不管是否有变化")
+    p.add_argument("--only-failed", action="store_true", help="只重新生成上次失败的报告")
     p.add_argument("--no-pdf", action="store_true", help="只生成 HTML，不生成 PDF")
     p.add_argument("--strict", action="store_true", help="未通过校验（有错误）时不生成报告")
+    p.add_argument("--executor", choices=["local", "dask"], default="local", help="在本机进程池或 Dask 集群上运行")
+    p.add_argument("--scheduler", help="Dask 调度器地址 tcp://HOST:PORT（默认启动本机 LocalCluster）")
+    p.add_argument("--no-progress", action="store_true", help="不显示进度条")
     p.set_defaults(func=_render)
 
     c = sub.add_parser("check", help="校验记录的勾稽关系（R1–R6 错误，W1–W4 警告）")

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
+
+from gongkai.errors import OutputLocked
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:
@@ -39,3 +42,32 @@ def publish(folder: Path, files: Mapping[str, bytes | str]) -> None:
     """
     for name, data in files.items():
         write_atomic(folder / name, data)
+
+
+LOCK_FILE = ".gongkai.lock"
+
+
+@contextmanager
+def lock(out_dir: Path) -> Iterator[None]:
+    """One writer per output folder: a second render refuses with a clear message."""
+    import fcntl
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / LOCK_FILE
+    with open(path, "a+", encoding="utf-8") as f:
+        try:
+            fcntl.flock(f.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            f.seek(0)
+            holder = f.read().strip() or "另一个进程"
+            raise OutputLocked(
+                f"输出目录 {out_dir} 正被另一个 gongkai render 使用（{holder}）；请等它结束后再运行"
+            ) from None
+        f.seek(0)
+        f.truncate()
+        f.write(f"进程 {os.getpid()}\n")
+        f.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(f.fileno(), fcntl.LOCK_UN)

@@ -1,4 +1,9 @@
-"""Execute the report notebook for one township-year and publish its products."""
+"""One report from a job: execute the notebook, convert it, print it.
+
+A `Job` is plain data, so a process pool or a Dask worker can take it; the
+products come back as bytes and the caller publishes them. Single renders
+and bulk runs share this path, which is why their HTML is byte-identical.
+"""
 
 from __future__ import annotations
 
@@ -9,11 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from gongkai import render
-from gongkai.catalog import Entry
 from gongkai.errors import GongkaiError
-from gongkai.outputs import publish
-from gongkai.record import load_record
-from gongkai.report import load_previous, meta_of
+from gongkai.report import meta_of
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOK = Path(os.environ.get("GONGKAI_NOTEBOOK", REPO / "notebooks" / "report.ipynb"))
@@ -21,93 +23,94 @@ INJECTED_ID = "injected-parameters"
 
 
 class RenderError(GongkaiError):
-    """The notebook raised: a bug or a record the loader let through."""
+    """The notebook raised: a bug, or a record the loader let through."""
 
     exit_code = 1
 
 
+@dataclass(frozen=True)
+class Job:
+    """What a worker needs for one report; no open files, nothing heavy."""
+
+    county: str
+    township: str
+    year: int
+    data_dir: str  # absolute, as the workers see it
+    checks_json: str  # the CheckReport, computed once by the caller
+    pdf: bool = True
+
+    @property
+    def key(self) -> str:
+        return f"{self.year}/{self.county}/{self.township}"
+
+    def parameters(self, checks_path: str) -> dict[str, Any]:
+        return {
+            "township": self.township,
+            "county": self.county,
+            "year": self.year,
+            "data_dir": self.data_dir,
+            "checks": checks_path,
+        }
+
+
 @dataclass
-class Rendered:
-    entry: Entry
-    folder: Path
-    files: list[str]
+class Products:
+    job: Job
+    files: dict[str, bytes] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
+    seconds: float = 0.0
 
 
-def parameters(entry: Entry, data_dir: Path) -> dict[str, Any]:
-    return {
-        "township": entry.township.id,
-        "county": entry.county.id,
-        "year": entry.year,
-        "data_dir": str(data_dir.resolve()),
-    }
-
-
-def folder_for(out_dir: Path, entry: Entry) -> Path:
-    """output/<year>/<county>/<township>/: names repeat across counties."""
-    return out_dir / str(entry.year) / entry.county.id / entry.township.id
-
-
-def execute(params: dict[str, Any], km: Any = None) -> Any:
-    """Run the notebook; the result carries no trace of random ids or timing."""
+def execute(params: dict[str, Any], engine: str | None = None) -> Any:
+    """Run the notebook with papermill; a fresh kernel unless `engine` says otherwise."""
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    if engine is not None:
+        import gongkai.kernels  # noqa: F401 - registers the warm engine with papermill
     try:
         nb = papermill.execute_notebook(
             str(NOTEBOOK),
             None,
             parameters=params,
+            engine_name=engine,
             cwd=str(NOTEBOOK.parent),
             progress_bar=False,
             log_output=False,
-            km=km,
         )
     except PapermillExecutionError as e:
         raise RenderError(f"报告笔记本执行出错（第 {e.exec_count} 个单元）：{e.ename}: {e.evalue}") from e
     for cell in nb.cells:
-        if "injected-parameters" in cell.metadata.get("tags", []):
-            cell.id = INJECTED_ID
+        if INJECTED_ID in cell.metadata.get("tags", []):
+            cell.id = INJECTED_ID  # papermill draws a random id; it would reach the HTML
     nbformat.validate(nb)
     return nb
 
 
-def render_entry(
-    entry: Entry,
-    data_dir: Path,
-    out_dir: Path,
-    *,
-    printer: render.Printer | None = None,
-    strict: bool = False,
-) -> Rendered:
-    """Validate, check, execute, convert, print; write nothing unless all of it worked."""
+def produce(job: Job, *, engine: str | None = None, printer: render.Printer | None = None) -> Products:
+    """Execute, convert, print: the report's files as bytes, nothing written yet."""
+    import time
+
     import nbformat
 
-    from gongkai.checks import check
-
-    record = load_record(entry.path)  # bad input fails here, before any kernel starts
-    outcome = check(record, load_previous(record)[0])
-    if strict and not outcome.passed:
-        raise RenderError(f"{record.title} 未通过校验（--strict 不生成）：{outcome.summary()}")
-    checks_json = outcome.to_json()
+    start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="gongkai-") as tmp:
         handoff = Path(tmp) / "checks.json"
-        handoff.write_text(checks_json, encoding="utf-8")
-        nb = execute({**parameters(entry, data_dir), "checks": str(handoff)})
+        handoff.write_text(job.checks_json, encoding="utf-8")
+        nb = execute(job.parameters(str(handoff)), engine)
     meta = meta_of(nb)
     html = render.to_html(nb, title=meta["title"])
-    files: dict[str, bytes | str] = {
-        "report.ipynb": nbformat.writes(nb),  # type: ignore[no-untyped-call]
-        "report.html": html,
-        "checks.json": checks_json,
+    files = {
+        "report.ipynb": nbformat.writes(nb).encode("utf-8"),  # type: ignore[no-untyped-call]
+        "report.html": html.encode("utf-8"),
+        "checks.json": job.checks_json.encode("utf-8"),
     }
-    if printer is not None:
+    if job.pdf:
+        if printer is None:
+            raise ValueError("a PDF needs a Printer")
         files["report.pdf"] = printer.pdf(html, header=meta["title"], alert=alert_for(meta))
-    folder = folder_for(out_dir, entry)
-    publish(folder, files)
-    return Rendered(entry, folder, list(files), meta)
+    return Products(job, files, meta, time.perf_counter() - start)
 
 
 def alert_for(meta: dict[str, Any]) -> str:

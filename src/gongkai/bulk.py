@@ -1,0 +1,258 @@
+"""Render many reports: skip what has not changed, check in batches, produce in parallel.
+
+The caller's process plans, checks (one great-expectations run per batch of
+records) and publishes; the executor's workers only execute and print.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gongkai import fingerprint, manifest
+from gongkai.catalog import Entry
+from gongkai.errors import GongkaiError
+from gongkai.manifest import CRASHED, INVALID, RENDERED
+from gongkai.outputs import lock, publish
+from gongkai.run import Job
+
+REFUSED = "refused"  # failed its checks under --strict
+CHECK_BATCH = 50
+
+
+@dataclass
+class Options:
+    data_dir: Path
+    out_dir: Path
+    jobs: int = 2
+    force: bool = False
+    only_failed: bool = False
+    pdf: bool = True
+    strict: bool = False
+    executor: str = "local"
+    scheduler: str | None = None
+    progress: bool = True
+
+
+@dataclass
+class Summary:
+    reports: list[manifest.Entry] = field(default_factory=list)  # every matched report, in order
+    rendered: list[str] = field(default_factory=list)  # keys rendered by this run
+    seconds: float = 0.0
+    index: Path | None = None
+
+    def with_status(self, status: str) -> list[manifest.Entry]:
+        return [r for r in self.reports if r.status == status]
+
+    @property
+    def failing(self) -> list[manifest.Entry]:
+        return [r for r in self.reports if r.status == RENDERED and r.passed is False]
+
+    @property
+    def skipped(self) -> int:
+        return len(self.reports) - len(self.rendered)
+
+    @property
+    def exit_code(self) -> int:
+        bad = self.failing or [r for r in self.reports if r.status != RENDERED]
+        return 1 if bad else 0
+
+
+def folder_for(out_dir: Path, entry: Entry) -> Path:
+    """output/<year>/<county>/<township>/: names repeat across counties."""
+    return out_dir / str(entry.year) / entry.county.id / entry.township.id
+
+
+def key_of(entry: Entry) -> str:
+    return f"{entry.year}/{entry.county.id}/{entry.township.id}"
+
+
+def _outputs_present(folder: Path, last: manifest.Entry) -> bool:
+    return all((folder / name).is_file() for name in last.files)
+
+
+def plan(
+    entries: Sequence[Entry], opts: Options
+) -> tuple[list[tuple[Entry, dict[str, str]]], dict[str, manifest.Entry]]:
+    """Which entries need building, and the last known outcome of the others."""
+    from gongkai.checks.suites import EXPECTATIONS
+    from gongkai.run import NOTEBOOK
+
+    shared = fingerprint.environment(NOTEBOOK, EXPECTATIONS)
+    options: dict[str, object] = {"pdf": opts.pdf, "strict": opts.strict}
+    known = manifest.read_manifest(opts.out_dir)
+    todo, kept = [], {}
+    for entry in entries:
+        inputs = fingerprint.inputs(entry, options, shared)
+        digest = fingerprint.digest(inputs)
+        key = key_of(entry)
+        folder = folder_for(opts.out_dir, entry)
+        last = known.get(key)
+        if last is None or last.fingerprint != digest:
+            last = manifest.read_build(folder)  # a run killed before its manifest
+        current = last is not None and last.fingerprint == digest
+        if current and last is not None and last.status == RENDERED:
+            current = _outputs_present(folder, last)
+        # --only-failed: exactly what failed last time; otherwise what changed (or all, --force)
+        stale = (last is not None and not last.ok) if opts.only_failed else (opts.force or not current)
+        if stale:
+            todo.append((entry, inputs))
+        elif last is not None:
+            kept[key] = last
+    return todo, kept
+
+
+def _entry(entry: Entry, inputs: dict[str, str], status: str, **fields: object) -> manifest.Entry:
+    return manifest.Entry(
+        key=key_of(entry),
+        status=status,
+        fingerprint=fingerprint.digest(inputs),
+        inputs=inputs,
+        county=entry.county.name,
+        township=entry.township.name,
+        year=entry.year,
+        **fields,  # type: ignore[arg-type]
+    )
+
+
+def _jobs(todo: list[tuple[Entry, dict[str, str]]], opts: Options, done: dict[str, manifest.Entry]) -> Iterator[Job]:
+    """Load and check records a batch at a time; a bad record is a result, not a job."""
+    from gongkai.checks import check_many
+    from gongkai.record import load_record
+    from gongkai.report import load_previous
+
+    data_dir = str(opts.data_dir.resolve())
+    for start in range(0, len(todo), CHECK_BATCH):
+        batch, pairs = [], []
+        for entry, inputs in todo[start : start + CHECK_BATCH]:
+            try:
+                record = load_record(entry.path)
+            except GongkaiError as e:
+                done[key_of(entry)] = _entry(entry, inputs, INVALID, message=str(e))
+                continue
+            batch.append((entry, inputs))
+            pairs.append((record, load_previous(record)[0]))
+        for (entry, inputs), (record, _), report in zip(batch, pairs, check_many(pairs), strict=True):
+            facts = {"title": record.title, "passed": report.passed, "synthetic": record.synthetic}
+            facts |= {"errors": len(report.errors), "warnings": len(report.warnings)}
+            if opts.strict and not report.passed:
+                done[key_of(entry)] = _entry(entry, inputs, REFUSED, message=report.summary(), **facts)
+                continue
+            yield Job(entry.county.id, entry.township.id, entry.year, data_dir, report.to_json(), opts.pdf)
+
+
+def render_many(entries: Sequence[Entry], opts: Options) -> Summary:
+    from gongkai.executors import EXECUTORS
+
+    start = time.perf_counter()
+    opts.out_dir.mkdir(parents=True, exist_ok=True)
+    summary = Summary()
+    with lock(opts.out_dir):
+        todo, kept = plan(entries, opts)
+        done: dict[str, manifest.Entry] = {}
+        by_key = {key_of(e): (e, i) for e, i in todo}
+        if todo:
+            executor = EXECUTORS[opts.executor](jobs=opts.jobs, pdf=opts.pdf, scheduler=opts.scheduler)
+            bar = _progress(len(todo), opts.progress)
+            try:
+                for result in executor.run(_jobs(todo, opts, done)):
+                    entry, inputs = by_key[result.job.key]
+                    done[result.job.key] = _publish(entry, inputs, result, opts)
+                    bar.update(1)
+                bar.update(len(todo) - bar.n)  # records that never became jobs
+            finally:
+                bar.close()
+                executor.close()
+        known = manifest.read_manifest(opts.out_dir)
+        known.update(kept)
+        known.update(done)
+        summary.reports = [known[key_of(e)] for e in entries if key_of(e) in known]
+        summary.rendered = [k for k, v in done.items() if v.status == RENDERED]
+        manifest.write_manifest(opts.out_dir, known, {"seconds": round(time.perf_counter() - start, 3)})
+        from gongkai.index import write_index
+
+        summary.index = write_index(opts.out_dir, list(known.values()))
+    summary.seconds = time.perf_counter() - start
+    return summary
+
+
+def _publish(entry: Entry, inputs: dict[str, str], result: object, opts: Options) -> manifest.Entry:
+    from gongkai.executors import Result
+
+    assert isinstance(result, Result)
+    if result.products is None:
+        return _entry(entry, inputs, CRASHED, message=result.error)
+    products = result.products
+    meta = products.meta
+    folder = folder_for(opts.out_dir, entry)
+    publish(folder, products.files)
+    record = _entry(
+        entry,
+        inputs,
+        RENDERED,
+        title=meta["title"],
+        passed=meta["passed"],
+        errors=meta["errors"],
+        warnings=meta["warnings"],
+        synthetic=meta["synthetic"],
+        files=sorted(products.files),
+        seconds=round(products.seconds, 3),
+    )
+    manifest.write_build(folder, record)
+    return record
+
+
+class _NoBar:
+    n = 0
+
+    def update(self, k: int) -> None:
+        self.n += k
+
+    def close(self) -> None:
+        pass
+
+
+def _progress(total: int, show: bool) -> _NoBar:
+    if not show:
+        return _NoBar()
+    from tqdm import tqdm
+
+    bar: _NoBar = tqdm(total=total, unit="份", desc="生成报告", file=sys.stderr, dynamic_ncols=True)
+    return bar
+
+
+def render_one(entry: Entry, opts: Options) -> manifest.Entry:
+    """One report on a fresh kernel, as `papermill` alone would run it; errors raise."""
+    from gongkai import render
+    from gongkai.checks import check
+    from gongkai.executors import Result
+    from gongkai.record import load_record
+    from gongkai.report import load_previous
+    from gongkai.run import RenderError, produce
+
+    with lock(opts.out_dir):
+        todo, _ = plan([entry], Options(**{**opts.__dict__, "force": True}))
+        inputs = todo[0][1]
+        record = load_record(entry.path)  # bad input fails here, before anything is written
+        report = check(record, load_previous(record)[0])
+        if opts.strict and not report.passed:
+            raise RenderError(f"{record.title} 未通过校验（--strict 不生成）：{report.summary()}")
+        job = Job(
+            entry.county.id, entry.township.id, entry.year, str(opts.data_dir.resolve()), report.to_json(), opts.pdf
+        )
+        if opts.pdf:
+            with render.Printer() as printer:
+                products = produce(job, printer=printer)
+        else:
+            products = produce(job)
+        done = _publish(entry, inputs, Result(job, products), opts)
+        known = manifest.read_manifest(opts.out_dir)
+        known[done.key] = done
+        manifest.write_manifest(opts.out_dir, known, {"seconds": products.seconds})
+        from gongkai.index import write_index
+
+        write_index(opts.out_dir, list(known.values()))
+    return done

@@ -1,0 +1,185 @@
+"""Where reports are produced: a local process pool or a Dask cluster, behind one interface.
+
+Each worker process keeps one warm kernel and one Chromium for all the jobs
+it is given; the products travel back as bytes and the caller publishes
+them, so the caller is the only writer of output/ and the results do not
+depend on the executor.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import multiprocessing.util
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from gongkai.run import Job, Products, produce
+
+
+@dataclass
+class Result:
+    job: Job
+    products: Products | None = None
+    error: str = ""
+    detail: str = ""
+
+
+class _Worker:
+    """Per-process state: the browser, started on first use, closed at exit."""
+
+    current: _Worker | None = None
+
+    def __init__(self) -> None:
+        self.printer: Any = None
+
+    @classmethod
+    def get(cls) -> _Worker:
+        if cls.current is None:
+            cls.current = cls()
+        return cls.current
+
+    def ensure_printer(self) -> Any:
+        if self.printer is None:
+            from gongkai.render import Printer
+
+            self.printer = Printer().__enter__()
+        return self.printer
+
+    def close(self) -> None:
+        from gongkai.kernels import WarmKernel
+
+        if self.printer is not None:
+            self.printer.close()
+            self.printer = None
+        WarmKernel.close_current()
+
+
+def produce_in_worker(job: Job) -> Result:
+    """The task every executor runs: never raises, so one report cannot stop the others."""
+    from gongkai.kernels import ENGINE
+
+    worker = _Worker.get()
+    try:
+        printer = worker.ensure_printer() if job.pdf else None
+        return Result(job, produce(job, engine=ENGINE, printer=printer))
+    except Exception as e:  # a crash is a result, reported by name
+        return Result(job, None, f"{type(e).__name__}: {e}", traceback.format_exc())
+
+
+def warm_up(pdf: bool) -> None:
+    """Start the kernel (and browser) before the first job arrives."""
+    from gongkai.kernels import WarmKernel
+    from gongkai.run import NOTEBOOK
+
+    multiprocessing.util.Finalize(None, _Worker.get().close, exitpriority=10)
+    WarmKernel.current(str(NOTEBOOK.parent))
+    if pdf:
+        _Worker.get().ensure_printer()
+
+
+class Executor(Protocol):
+    def run(self, jobs: Iterable[Job]) -> Iterator[Result]: ...
+
+    def close(self) -> None: ...
+
+
+def _bounded(
+    submit: Callable[[Job], Any], wait_any: Callable[[set[Any]], set[Any]], jobs: Iterable[Job], window: int
+) -> Iterator[Any]:
+    """Keep at most `window` jobs in flight; yield finished futures as they come."""
+    pending: set[Any] = set()
+    for job in jobs:
+        pending.add(submit(job))
+        if len(pending) >= window:
+            done = wait_any(pending)
+            pending -= done
+            yield from done
+    while pending:
+        done = wait_any(pending)
+        pending -= done
+        yield from done
+
+
+class LocalExecutor:
+    """A pool of `jobs` processes on this machine."""
+
+    def __init__(self, jobs: int, pdf: bool, **_: Any) -> None:
+        self.jobs = jobs
+        # spawn, not fork: the parent may hold threads (progress bar) and GX state
+        self.pool = ProcessPoolExecutor(
+            max_workers=jobs,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=warm_up,
+            initargs=(pdf,),
+        )
+
+    def run(self, jobs: Iterable[Job]) -> Iterator[Result]:
+        def wait_any(pending: set[Future[Result]]) -> set[Future[Result]]:
+            return wait(pending, return_when=FIRST_COMPLETED).done
+
+        for future in _bounded(lambda j: self.pool.submit(produce_in_worker, j), wait_any, jobs, 2 * self.jobs):
+            yield future.result()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskExecutor:
+    """The same tasks on a Dask cluster: a LocalCluster, or `scheduler` (tcp://HOST:PORT)."""
+
+    def __init__(self, jobs: int, pdf: bool, scheduler: str | None = None, **_: Any) -> None:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            from gongkai.errors import GongkaiError
+
+            raise GongkaiError("--executor dask 需要安装 dask[distributed]：pip install 'gongkai[dask]'") from None
+        self.cluster = None
+        if scheduler is None:
+            self.cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+            self.client = Client(self.cluster)
+        else:
+            self.client = Client(scheduler)
+        self.jobs = max(1, len(self.client.scheduler_info().get("workers", {})) or jobs)
+        # Workers warm up on their first task, in the thread that runs tasks:
+        # Playwright's sync API must stay on the thread that started it.
+        self.client.register_plugin(_teardown_plugin(), name="gongkai-teardown")
+
+    def run(self, jobs: Iterable[Job]) -> Iterator[Result]:
+        from distributed import wait as dask_wait
+
+        def wait_any(pending: set[Any]) -> set[Any]:
+            return set(dask_wait(list(pending), return_when="FIRST_COMPLETED").done)
+
+        def submit(job: Job) -> Any:
+            return self.client.submit(produce_in_worker, job, pure=False, key=f"gongkai-{job.key}")
+
+        for future in _bounded(submit, wait_any, jobs, 2 * self.jobs):
+            yield future.result()
+
+    def close(self) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def _close_worker(worker: Any = None) -> None:
+    if _Worker.current is not None:
+        _Worker.current.close()
+
+
+def _teardown_plugin() -> Any:
+    """A Dask worker plugin that closes the worker's kernel and browser when it stops."""
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    class Teardown(WorkerPlugin):
+        def teardown(self, worker: Any) -> None:
+            _close_worker(worker)
+
+    return Teardown()
+
+
+EXECUTORS: dict[str, Callable[..., Executor]] = {"local": LocalExecutor, "dask": DaskExecutor}

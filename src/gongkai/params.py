@@ -1,0 +1,33 @@
+"""params/*.yaml: named batches of parameter sets (a county-year, say)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gongkai import catalog, yamlio
+from gongkai.errors import RecordError
+
+KEYS = {"county", "township", "year"}
+
+
+def load_params(path: Path, data_dir: Path) -> list[catalog.Entry]:
+    """The entries a params file lists, each resolved against the data folder."""
+    data, lines = yamlio.load(path)
+    if not isinstance(data, dict) or not isinstance(data.get("reports"), list):
+        raise RecordError(path, None, "reports", "应有 reports: 列表，每项形如 {county: …, township: …, year: …}")
+    unknown = set(data) - {"name", "reports"}
+    if unknown:
+        key = sorted(unknown)[0]
+        raise RecordError(path, lines.get((key,)), key, "未知字段；可用：name、reports")
+    entries = []
+    for n, item in enumerate(data["reports"]):
+        at = ("reports", n)
+        if not isinstance(item, dict) or set(item) != KEYS:
+            raise RecordError(path, lines.get(at), f"reports[{n}]", "每项应恰有 county、township、year")
+        if type(item["year"]) is not int:
+            raise RecordError(path, lines.get((*at, "year")), f"reports[{n}].year", "应为整数年份")
+        try:
+            entries.append(catalog.resolve(data_dir, str(item["township"]), item["year"], str(item["county"])))
+        except Exception as e:
+            raise RecordError(path, lines.get(at), f"reports[{n}]", str(e)) from None
+    return entries
