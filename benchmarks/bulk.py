@@ -1,0 +1,228 @@
+"""Bulk rendering speed: gongkai against the pipeline a user would script, in one run.
+
+    .venv/bin/python benchmarks/bulk.py [--n 20] [--noop 1000] [--skip-baseline]
+
+Prints reports per minute for both and their ratio (target: at least 20x on a
+2-core machine), checks that the fast path's HTML equals a fresh-kernel
+render byte for byte, times a no-op rerun over --noop generated records
+(target: at most 3 s), and compares peak memory for a small and a large run
+(it must not grow with the number of reports).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+DATA = REPO / "data"
+NOTEBOOK = REPO / "notebooks" / "report.ipynb"
+CHROMIUM = "/usr/lib/chromium/chromium"
+ENV = {**os.environ, "GX_ANALYTICS_ENABLED": "false"}
+
+
+def pick(n: int) -> list[tuple[str, str, int]]:
+    """The first n bundled records, in a stable order."""
+    found = sorted((int(p.stem), p.parent.parent.name, p.parent.name) for p in DATA.glob("*/*/*.yaml"))
+    return [(county, township, year) for year, county, township in found[:n]]
+
+
+def private_data(root: Path, chosen: list[tuple[str, str, int]]) -> Path:
+    """A data folder holding exactly the chosen records (and the years before, for R6)."""
+    data = root / "data"
+    for county, township, year in chosen:
+        folder = data / county / township
+        folder.mkdir(parents=True, exist_ok=True)
+        for y in (year - 1, year):
+            src = DATA / county / township / f"{y}.yaml"
+            if src.exists():
+                shutil.copy(src, folder / f"{y}.yaml")
+    for county in {c for c, _, _ in chosen}:
+        info = yaml.safe_load((DATA / county / "county.yaml").read_text(encoding="utf-8"))
+        keep = {t for c, t, _ in chosen if c == county}
+        info["townships"] = {k: v for k, v in info["townships"].items() if k in keep}
+        (data / county / "county.yaml").write_text(yaml.safe_dump(info, allow_unicode=True), encoding="utf-8")
+    # records of years not chosen must not be rendered by --all
+    for path in data.glob("*/*/*.yaml"):
+        if (path.parent.parent.name, path.parent.name, int(path.stem)) not in chosen:
+            path.rename(path.with_suffix(".prev"))
+    return data
+
+
+def run(cmd: list[str], **kw: object) -> None:
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV, **kw)  # type: ignore[call-overload]
+
+
+def baseline(chosen: list[tuple[str, str, int]], work: Path) -> float:
+    """papermill CLI, then nbconvert CLI, then Chromium's --print-to-pdf, one report after another."""
+    start = time.perf_counter()
+    for county, township, year in chosen:
+        out = work / f"{county}-{township}-{year}"
+        out.mkdir(parents=True)
+        nb = out / "report.ipynb"
+        run(
+            [
+                str(BIN / "papermill"),
+                str(NOTEBOOK),
+                str(nb),
+                "-p",
+                "township",
+                township,
+                "-p",
+                "county",
+                county,
+                "-p",
+                "year",
+                str(year),
+                "-p",
+                "data_dir",
+                str(DATA),
+                "--cwd",
+                str(NOTEBOOK.parent),
+                "--no-progress-bar",
+            ]
+        )
+        run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(nb)])
+        run(
+            [
+                CHROMIUM,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-pdf-header-footer",
+                f"--print-to-pdf={out / 'report.pdf'}",
+                (out / "report.html").as_uri(),
+            ]
+        )
+    return time.perf_counter() - start
+
+
+class PeakMemory:
+    """Peak resident memory of a process tree, sampled every 50 ms."""
+
+    def __init__(self, pid: int) -> None:
+        self.root = psutil.Process(pid)
+        self.peak = 0
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        self.thread.start()
+
+    def _sample(self) -> None:
+        while self.root.is_running() and self.root.status() != psutil.STATUS_ZOMBIE:
+            try:
+                procs = [self.root, *self.root.children(recursive=True)]
+                self.peak = max(self.peak, sum(p.memory_info().rss for p in procs if p.is_running()))
+            except psutil.Error:
+                pass
+            time.sleep(0.05)
+
+
+def gongkai(*args: str) -> tuple[float, int]:
+    """Wall time and peak tree memory of one gongkai command."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [str(BIN / "gongkai"), *args, "--no-progress"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=ENV,
+        text=True,
+    )
+    memory = PeakMemory(proc.pid)
+    out, _ = proc.communicate()
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"gongkai {' '.join(args)} failed ({proc.returncode}):\n{out}")
+    return time.perf_counter() - start, memory.peak
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--n", type=int, default=20, help="reports per path (default 20)")
+    parser.add_argument("--noop", type=int, default=1000, help="records for the no-op rerun (default 1000)")
+    parser.add_argument("--skip-baseline", action="store_true")
+    args = parser.parse_args()
+    chosen = pick(args.n)
+    with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as tmp:
+        root = Path(tmp)
+        data = private_data(root, chosen)
+        print(f"{len(chosen)} reports, HTML and PDF, {os.cpu_count()} cores")
+
+        if not args.skip_baseline:
+            base = baseline(chosen, root / "baseline")
+            print(
+                f"baseline (papermill CLI → nbconvert CLI → chromium --print-to-pdf): {base:.1f} s, "
+                f"{60 * len(chosen) / base:.1f} reports/min"
+            )
+
+        fast, fast_memory = gongkai("render", "--all", "--force", "--data", str(data), "--out", str(root / "fast"))
+        print(
+            f"gongkai render --all --force:                                   {fast:.1f} s, "
+            f"{60 * len(chosen) / fast:.1f} reports/min, peak memory {fast_memory / 2**20:.0f} MiB"
+        )
+        if not args.skip_baseline:
+            print(f"ratio: {base / fast:.1f}x (target ≥ 20x)")
+
+        county, township, year = chosen[0]
+        gongkai(
+            "render",
+            township,
+            str(year),
+            "--county",
+            county,
+            "--data",
+            str(data),
+            "--out",
+            str(root / "fresh"),
+            "--no-pdf",
+        )
+        same = all(
+            (root / "fresh" / str(y) / c / t / "report.html").read_bytes()
+            == (root / "fast" / str(y) / c / t / "report.html").read_bytes()
+            for c, t, y in chosen[:1]
+        )
+        print(f"fresh-kernel HTML == warm-kernel HTML ({township} {year}, rendered after others): {same}")
+
+        big = root / "big"
+        townships = max(1, args.noop // 3)
+        run(
+            [
+                sys.executable,
+                "-m",
+                "gongkai.synthetic",
+                "bulk",
+                "--townships",
+                str(townships),
+                "--years",
+                "2021-2023",
+                "--out",
+                str(big),
+            ]
+        )
+        count = len(list(big.glob("*/*/*.yaml")))
+        small = root / "small-out"
+        _, small_memory = gongkai(
+            "render", "--all", "--no-pdf", "--data", str(big), "--county", "bulk", "--year", "2021", "--out", str(small)
+        )
+        first, big_memory = gongkai("render", "--all", "--no-pdf", "--data", str(big), "--out", str(root / "big-out"))
+        noop, _ = gongkai("render", "--all", "--no-pdf", "--data", str(big), "--out", str(root / "big-out"))
+        print(
+            f"{count} generated records, HTML only: first run {first:.1f} s ({60 * count / first:.0f} reports/min); "
+            f"no-op rerun {noop:.2f} s (target ≤ 3 s)"
+        )
+        print(
+            f"peak memory: {townships} reports {small_memory / 2**20:.0f} MiB, "
+            f"{count} reports {big_memory / 2**20:.0f} MiB (must not grow with the number of reports)"
+        )
+
+
+if __name__ == "__main__":
+    main()
