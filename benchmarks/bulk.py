@@ -64,7 +64,7 @@ def run(cmd: list[str], **kw: object) -> None:
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV, **kw)  # type: ignore[call-overload]
 
 
-def baseline(chosen: list[tuple[str, str, int]], work: Path) -> float:
+def baseline(chosen: list[tuple[str, str, int]], data: Path, work: Path) -> float:
     """papermill CLI, then nbconvert CLI, then Chromium's --print-to-pdf, one report after another."""
     start = time.perf_counter()
     for county, township, year in chosen:
@@ -87,7 +87,7 @@ def baseline(chosen: list[tuple[str, str, int]], work: Path) -> float:
                 str(year),
                 "-p",
                 "data_dir",
-                str(DATA),
+                str(data),
                 "--cwd",
                 str(NOTEBOOK.parent),
                 "--no-progress-bar",
@@ -157,7 +157,7 @@ def main() -> None:
         print(f"{len(chosen)} reports, HTML and PDF, {os.cpu_count()} cores")
 
         if not args.skip_baseline:
-            base = baseline(chosen, root / "baseline")
+            base = baseline(chosen, data, root / "baseline")
             print(
                 f"baseline (papermill CLI → nbconvert CLI → chromium --print-to-pdf): {base:.1f} s, "
                 f"{60 * len(chosen) / base:.1f} reports/min"

@@ -1,7 +1,10 @@
 """What a report depends on, hashed: a report is rebuilt when any of it changes.
 
-Record, last year's record (cross-year rules), the county file, the notebook,
-the suites, the templates, the package (version and code) and the options.
+Record, earlier years (cross-year rules, trend chart), the county file, the
+notebook, the suites, the templates, the package (version, code and the
+versions of what it runs on) and the options. Not the git commit: a report
+is not rebuilt by a commit that changed none of its inputs, and its page
+names the commit it was rendered at.
 Hashing is all a no-op rerun does, so it reads each file once and imports
 nothing heavy.
 """
@@ -44,6 +47,7 @@ def tree_hash(paths: Iterable[Path], root: Path) -> str:
 @cache
 def environment(notebook: Path, suites: Path) -> dict[str, str]:
     """The inputs every report shares, hashed once per run."""
+    from gongkai.provenance import versions
     from gongkai.render import TEMPLATES
 
     return {
@@ -51,13 +55,21 @@ def environment(notebook: Path, suites: Path) -> dict[str, str]:
         "suites": tree_hash(suites.glob("*.json"), suites),
         "templates": tree_hash((p for p in TEMPLATES.rglob("*") if p.is_file()), TEMPLATES),
         "package": f"{gongkai.__version__}:{tree_hash(PACKAGE.rglob('*.py'), PACKAGE)}",
+        "versions": versions(),
     }
+
+
+def history(entry: Entry) -> str:
+    """Earlier years of the township: the trend chart draws them."""
+    earlier = sorted(p for p in entry.path.parent.glob("*.yaml") if p.stem.isdigit() and int(p.stem) < entry.year)
+    return _sha("".join(f"{p.name}:{file_hash(p)}" for p in earlier).encode())
 
 
 def inputs(entry: Entry, options: dict[str, object], shared: dict[str, str]) -> dict[str, str]:
     return {
         "record": file_hash(entry.path),
         "previous": file_hash(entry.previous),
+        "history": history(entry),
         "county": file_hash(entry.county.folder / COUNTY_FILE),
         "options": json.dumps(options, sort_keys=True, ensure_ascii=False),
         **shared,

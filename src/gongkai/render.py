@@ -25,7 +25,8 @@ HIDE_TAG = "gk-hide"
 
 
 @cache
-def _exporter() -> HTMLExporter:
+def _exporter(review: bool = False) -> HTMLExporter:
+    """The reader's page hides code and prompts; the reviewer's shows how every figure was made."""
     from nbconvert import HTMLExporter
     from traitlets.config import Config
 
@@ -36,8 +37,8 @@ def _exporter() -> HTMLExporter:
         config=config,
         template_name="gongkai",
         extra_template_basedirs=[str(TEMPLATES)],
-        exclude_input=True,
-        exclude_input_prompt=True,
+        exclude_input=not review,
+        exclude_input_prompt=not review,
         exclude_output_prompt=True,
     )
 
@@ -47,13 +48,14 @@ def stylesheet() -> str:
     return (TEMPLATES / "report.css").read_text(encoding="utf-8")
 
 
-def to_html(nb: Any, title: str) -> str:
-    """The finished page: no code, no prompts, no scripts; it works offline."""
+def to_html(nb: Any, title: str, *, review: bool = False) -> str:
+    """The finished page: no scripts and nothing fetched; it works offline."""
     resources = {
-        "gongkai_title": title,
+        "gongkai_title": f"{title}（审阅版）" if review else title,
         "gongkai_css": stylesheet(),
+        "gongkai_body_class": " gk-review" if review else "",
     }
-    html, _ = _exporter().from_notebook_node(nb, resources=resources)
+    html, _ = _exporter(review).from_notebook_node(nb, resources=resources)
     return str(html)
 
 

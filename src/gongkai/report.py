@@ -76,13 +76,23 @@ class Report:
         return cls(load_record(entry.path), Path(checks) if checks else None)
 
     @cached_property
+    def previous(self) -> tuple[Record | None, str]:
+        """Last year's record, or why there is none."""
+        return load_previous(self.record)
+
+    @cached_property
+    def history(self) -> list[Record]:
+        """Every earlier year on record that loads, oldest first (for the trend chart)."""
+        return load_history(self.record)
+
+    @cached_property
     def checks(self) -> CheckReport:
         """The runner's outcome when it passed one in, else run the suites here."""
         if self.checks_path is not None:
             return CheckReport.from_dict(json.loads(self.checks_path.read_text(encoding="utf-8")))
         from gongkai.checks import check
 
-        return check(self.record, load_previous(self.record)[0])
+        return check(self.record, self.previous[0])
 
     def meta(self) -> dict[str, Any]:
         r = self.record
@@ -129,9 +139,54 @@ class Report:
         return Html(f"{head}{body}</section>\n")
 
     def appendix(self) -> Html:
+        """附录一: every rule and its outcome."""
         from gongkai.checks.view import appendix
 
         return Html(appendix(self.checks))
+
+    def comparison(self) -> Html:
+        """附录二: each table beside last year's, and the largest changes."""
+        from gongkai.compare import comparison_html
+
+        return Html(comparison_html(self.record, *self.previous))
+
+    def charts(self) -> Html:
+        """附录三: outcomes, applicants, and the trend over the years on record."""
+        from gongkai.charts import report_charts
+
+        figures = "\n".join(
+            f'<figure class="gk-chart">{svg}</figure>' for svg in report_charts(self.record, self.history)
+        )
+        return Html(f'<section class="gk-appendix gk-charts">\n<h2>附录三　图表</h2>\n{figures}\n</section>\n')
+
+    def provenance(self) -> Html:
+        """附录四: the files, hashes, suites, notebook and versions this page was made from."""
+        from gongkai import provenance
+        from gongkai.checks.suites import EXPECTATIONS
+        from gongkai.run import NOTEBOOK
+
+        r = self.record
+        assert r.path is not None
+        data_dir = r.path.parents[2]
+        previous = self.previous[0]
+        parameters = {"township": r.township_id, "county": r.county_id, "year": r.year}
+        found = provenance.items(
+            r.path, data_dir, r.source, previous.path if previous else None, EXPECTATIONS, NOTEBOOK, parameters
+        )
+        return Html(provenance.provenance_html(found))
+
+
+def load_history(record: Record) -> list[Record]:
+    if record.path is None:
+        return []
+    found = []
+    for path in sorted(record.path.parent.glob("*.yaml")):
+        if path.stem.isdigit() and int(path.stem) < record.year:
+            try:
+                found.append(load_record(path))
+            except GongkaiError:
+                continue  # an invalid earlier year is reported by its own render
+    return found
 
 
 def meta_of(nb: Any) -> dict[str, Any]:

@@ -81,9 +81,17 @@ def execute(params: dict[str, Any], engine: str | None = None) -> Any:
         )
     except PapermillExecutionError as e:
         raise RenderError(f"报告笔记本执行出错（第 {e.exec_count} 个单元）：{e.ename}: {e.evalue}") from e
+    count = 0
     for cell in nb.cells:
         if INJECTED_ID in cell.metadata.get("tags", []):
             cell.id = INJECTED_ID  # papermill draws a random id; it would reach the HTML
+        if cell.cell_type == "code":
+            # A warm kernel keeps counting; number the cells as a fresh kernel would.
+            count += 1
+            cell.execution_count = count
+            for out in cell.outputs:
+                if "execution_count" in out:
+                    out["execution_count"] = count
     nbformat.validate(nb)
     return nb
 
@@ -104,6 +112,7 @@ def produce(job: Job, *, engine: str | None = None, printer: render.Printer | No
     files = {
         "report.ipynb": nbformat.writes(nb).encode("utf-8"),  # type: ignore[no-untyped-call]
         "report.html": html.encode("utf-8"),
+        "report.review.html": render.to_html(nb, title=meta["title"], review=True).encode("utf-8"),
         "checks.json": job.checks_json.encode("utf-8"),
     }
     if job.pdf:

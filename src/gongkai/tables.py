@@ -7,7 +7,8 @@ columns), a leaf fills the remaining depth.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
 from typing import TYPE_CHECKING
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 Marks = Mapping[CellKey, tuple[str, str]]  # cell → (css class, tooltip)
+Content = Callable[[CellKey], str]  # cell → its inner HTML, already escaped
 
 
 def show(value: Value, kind: Kind) -> str:
@@ -45,30 +47,41 @@ def frame(record: Record, table_id: str) -> pd.DataFrame:
     return pd.DataFrame.from_dict(data, orient="index", dtype="float64")
 
 
-def table_html(record: Record, table_id: str, marks: Marks | None = None) -> str:
+def table_html(record: Record, table_id: str, marks: Marks | None = None, content: Content | None = None) -> str:
+    """The table as the official format draws it; `content` may replace what each cell shows."""
     table = record.format.table(table_id)
-    marks = marks or {}
+    cells = _Cells(record, table, marks or {}, content)
     if table.blocks:
-        body = _blocks(record, table, marks)
+        body = _blocks(cells)
     elif table.transposed:
-        body = _transposed(record, table, marks)
+        body = _transposed(cells)
     else:
-        body = _grid(record, table, marks)
+        body = _grid(cells)
     return f'<table class="gk-table gk-{table.id}">\n{body}</table>\n'
 
 
-def _td(record: Record, table: Table, row: Node, col: Node, marks: Marks, colspan: int = 1) -> str:
-    key = (table.id, row.id, col.id)
-    value = record.cells[key]
-    kind = col.kind if col.kind is not Kind.COUNT else row.kind
-    classes = ["num"] + (["blank"] if value is None else [])
-    tip = ""
-    if key in marks:
-        css, message = marks[key]
-        classes.append(css)
-        tip = f' title="{escape(message)}"'
-    span = f' colspan="{colspan}"' if colspan > 1 else ""
-    return f'<td class="{" ".join(classes)}" data-cell="{".".join(key)}"{span}{tip}>{escape(show(value, kind))}</td>'
+@dataclass(frozen=True)
+class _Cells:
+    """How to draw the value cells of one table."""
+
+    record: Record
+    table: Table
+    marks: Marks
+    content: Content | None
+
+    def td(self, row: Node, col: Node, colspan: int = 1) -> str:
+        key = (self.table.id, row.id, col.id)
+        value = self.record.cells[key]
+        kind = col.kind if col.kind is not Kind.COUNT else row.kind
+        classes = ["num"] + (["blank"] if value is None else [])
+        tip = ""
+        if key in self.marks:
+            css, message = self.marks[key]
+            classes.append(css)
+            tip = f' title="{escape(message)}"'
+        span = f' colspan="{colspan}"' if colspan > 1 else ""
+        inner = self.content(key) if self.content else escape(show(value, kind))
+        return f'<td class="{" ".join(classes)}" data-cell="{".".join(key)}"{span}{tip}>{inner}</td>'
 
 
 def _th(text: str, rowspan: int = 1, colspan: int = 1, css: str = "") -> str:
@@ -127,7 +140,8 @@ def _label_cells(nodes: tuple[Node, ...]) -> dict[str, list[str]]:
     return out
 
 
-def _grid(record: Record, table: Table, marks: Marks) -> str:
+def _grid(cells: _Cells) -> str:
+    table = cells.table
     label_width = depth(table.rows)
     header = _header_rows(table.columns)
     if table.header:
@@ -137,13 +151,14 @@ def _grid(record: Record, table: Table, marks: Marks) -> str:
     lines = [colgroup + "<thead>"] + [f"<tr>{''.join(r)}</tr>" for r in header] + ["</thead>", "<tbody>"]
     labels = _label_cells(table.rows)
     for row in table.row_nodes():
-        cells = [_td(record, table, row, col, marks) for col in table.columns_of(row.id)]
-        lines.append(f"<tr>{''.join(labels[row.id] + cells)}</tr>")
+        tds = [cells.td(row, col) for col in table.columns_of(row.id)]
+        lines.append(f"<tr>{''.join(labels[row.id] + tds)}</tr>")
     return "\n".join([*lines, "</tbody>", ""])
 
 
-def _transposed(record: Record, table: Table, marks: Marks) -> str:
+def _transposed(cells: _Cells) -> str:
     """Table 四: the record's rows become column groups over one printed row."""
+    table = cells.table
 
     def graft(node: Node) -> Node:
         children = tuple(graft(c) for c in node.children) if node.children else table.columns
@@ -153,13 +168,14 @@ def _transposed(record: Record, table: Table, marks: Marks) -> str:
     columns = len(table.row_nodes()) * len(leaves(table.columns))
     colgroup = "<colgroup>" + f'<col style="width:{100 / columns:.2f}%">' * columns + "</colgroup>\n"
     lines = [colgroup + "<thead>"] + [f"<tr>{''.join(r)}</tr>" for r in _header_rows(tree)] + ["</thead>"]
-    cells = [_td(record, table, row, col, marks) for row in table.row_nodes() for col in leaves(table.columns)]
-    lines += ["<tbody>", f"<tr>{''.join(cells)}</tr>", "</tbody>", ""]
+    tds = [cells.td(row, col) for row in table.row_nodes() for col in leaves(table.columns)]
+    lines += ["<tbody>", f"<tr>{''.join(tds)}</tr>", "</tbody>", ""]
     return "\n".join(lines)
 
 
-def _blocks(record: Record, table: Table, marks: Marks) -> str:
+def _blocks(cells: _Cells) -> str:
     """Table 二: blocks one under another, each with its item heading."""
+    table = cells.table
     width = 1 + max(len(leaves(b.columns)) for b in table.blocks)
     lines = [_colgroup(1, width - 1, label_share=28.0) + "<tbody>"]
     for block in table.blocks:
@@ -169,6 +185,6 @@ def _blocks(record: Record, table: Table, marks: Marks) -> str:
         head = [_th(block.corner, css="corner")] + [_th(c.text, colspan=s) for c, s in zip(cols, spans, strict=True)]
         lines.append(f"<tr>{''.join(head)}</tr>")
         for row in leaves(block.rows):
-            tds = [_td(record, table, row, c, marks, s) for c, s in zip(cols, spans, strict=True)]
+            tds = [cells.td(row, c, s) for c, s in zip(cols, spans, strict=True)]
             lines.append(f"<tr>{_th(row.text, css='label')}{''.join(tds)}</tr>")
     return "\n".join([*lines, "</tbody>", ""])
