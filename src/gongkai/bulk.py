@@ -171,6 +171,13 @@ def render_many(entries: Sequence[Entry], opts: Options) -> Summary:
         known.update(done)
         summary.reports = [known[key_of(e)] for e in entries if key_of(e) in known]
         summary.rendered = [k for k, v in done.items() if v.status == RENDERED]
+        touched = {(v.year, k.split("/")[1]) for k, v in done.items()}
+        touched |= {
+            (e.year, e.county.id) for e in entries if not (folder_for(opts.out_dir, e).parent / "summary.html").exists()
+        }
+        from gongkai.summary import write_summaries
+
+        write_summaries(opts.out_dir, opts.data_dir, touched, known, opts.pdf)
         manifest.write_manifest(opts.out_dir, known, {"seconds": round(time.perf_counter() - start, 3)})
         from gongkai.index import write_index
 

@@ -97,8 +97,22 @@ def _row(e: Entry) -> str:
     )
 
 
-def render_index(entries: Sequence[Entry]) -> str:
+def _summaries(out_dir: Path, entries: Sequence[Entry]) -> str:
+    """Links to the county summaries on disk, named by their county."""
+    names = {e.key.split("/")[1]: e.county for e in entries}
+    links = []
+    for page in sorted(out_dir.glob("*/*/summary.html")):
+        year, county = page.parent.parent.name, page.parent.name
+        pdf = page.with_suffix(".pdf")
+        extra = f'（<a href="{escape(year)}/{escape(county)}/summary.pdf">PDF</a>）' if pdf.exists() else ""
+        label = f"{names.get(county, county)} {year} 年汇总"
+        links.append(f'<li><a href="{escape(year)}/{escape(county)}/summary.html">{escape(label)}</a>{extra}</li>')
+    return f"<h2>县级汇总</h2>\n<ul>{''.join(links)}</ul>\n" if links else ""
+
+
+def render_index(entries: Sequence[Entry], out_dir: Path | None = None) -> str:
     ordered = sorted(entries, key=lambda e: (e.year, e.county, e.key))
+    summaries = _summaries(out_dir, entries) if out_dir is not None else ""
     failing = sum(1 for e in ordered if not e.ok)
     rows = "\n".join(_row(e) for e in ordered)
     return f"""<!DOCTYPE html>
@@ -112,6 +126,7 @@ def render_index(entries: Sequence[Entry]) -> str:
 <body>
 <h1>政府信息公开工作年度报告 · 索引</h1>
 <p>共 {len(ordered)} 份报告，其中 {failing} 份未通过校验或未能生成。点击表头排序。</p>
+{summaries}
 <div class="controls">
 <label>筛选：<input id="filter" type="search" placeholder="县、乡镇或年度"></label>
 <label><input id="only-failing" type="checkbox"> 只看有问题的</label>
@@ -130,5 +145,5 @@ def render_index(entries: Sequence[Entry]) -> str:
 
 def write_index(out_dir: Path, entries: Sequence[Entry]) -> Path:
     path = out_dir / "index.html"
-    write_atomic(path, render_index(entries))
+    write_atomic(path, render_index(entries, out_dir))
     return path

@@ -7,6 +7,7 @@ and bulk runs share this path, which is why their HTML is byte-identical.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from typing import Any
 
 from gongkai import render
 from gongkai.errors import GongkaiError
+from gongkai.outputs import write_atomic
 from gongkai.report import meta_of
 
 REPO = Path(__file__).resolve().parents[2]
@@ -103,10 +105,15 @@ def produce(job: Job, *, engine: str | None = None, printer: render.Printer | No
     import nbformat
 
     start = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="gongkai-") as tmp:
-        handoff = Path(tmp) / "checks.json"
-        handoff.write_text(job.checks_json, encoding="utf-8")
+    # Named by content, not at random: the path is a notebook parameter, and the
+    # review page shows the parameters, so a random name would change its bytes.
+    digest = hashlib.sha256(job.checks_json.encode()).hexdigest()[:20]
+    handoff = Path(tempfile.gettempdir()) / "gongkai-checks" / f"{job.key.replace('/', '-')}-{digest}.json"
+    write_atomic(handoff, job.checks_json)
+    try:
         nb = execute(job.parameters(str(handoff)), engine)
+    finally:
+        handoff.unlink(missing_ok=True)
     meta = meta_of(nb)
     html = render.to_html(nb, title=meta["title"])
     files = {

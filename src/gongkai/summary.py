@@ -1,0 +1,213 @@
+"""A county-year at a glance: the townships' tables summed and checked, each township's outcome, charts.
+
+Written to output/<year>/<county>/summary.html (and .pdf) by `render --all`
+for every county-year it touched. The summed tables go through the same
+rules as any report, so a county total that does not add up is flagged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from html import escape
+from pathlib import Path
+
+from gongkai import charts
+from gongkai.catalog import Entry
+from gongkai.checks.report import CheckReport
+from gongkai.checks.view import appendix, banner
+from gongkai.errors import GongkaiError
+from gongkai.format import Kind
+from gongkai.manifest import RENDERED
+from gongkai.manifest import Entry as Built
+from gongkai.record import Record, Value, load_record
+from gongkai.render import stylesheet
+from gongkai.tables import table_html
+
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+
+@dataclass(frozen=True)
+class Township:
+    entry: Entry
+    record: Record
+    built: Built | None
+
+
+def total(records: Sequence[Record]) -> Record:
+    """The county's tables: every cell summed; a blank anywhere leaves the sum blank."""
+    first = records[0]
+    cells: dict[tuple[str, str, str], Value] = {}
+    for key in first.cells:
+        values = [r.cells.get(key) for r in records]
+        cells[key] = None if any(v is None for v in values) else sum((Decimal(v or 0) for v in values), Decimal(0))
+        if cells[key] is not None and first.format.cell(key).kind is not Kind.AMOUNT:
+            cells[key] = int(cells[key] or 0)
+    return replace(
+        first,
+        body=f"{first.county}各乡镇（街道）合计",
+        township="",
+        level="县",
+        cells=cells,
+        parts=dict.fromkeys(first.parts, ""),
+        source="",
+        path=None,
+    )
+
+
+def load_townships(entries: Sequence[Entry], built: dict[str, Built]) -> list[Township]:
+    """The county-year's records that load; a bad record is listed by its own report, not summed."""
+    found = []
+    for entry in entries:
+        try:
+            record = load_record(entry.path)
+        except GongkaiError:
+            continue
+        found.append(Township(entry, record, built.get(f"{entry.year}/{entry.county.id}/{entry.township.id}")))
+    return found
+
+
+def _township_rows(townships: Sequence[Township]) -> str:
+    rows = []
+    for t in townships:
+        r, b = t.record, t.built
+        if b is None or b.status != RENDERED:
+            outcome, link = ("未生成" if b is None else escape(b.message or b.status)), ""
+        else:
+            outcome = f"{'通过' if b.passed else '未通过'}（错误 {b.errors}，警告 {b.warnings}）"
+            link = f'<a href="{escape(t.entry.township.id)}/report.html">报告</a>'
+        figures = [
+            r.value("table3", "received", "total"),
+            r.value("table3", "granted", "total"),
+            r.value("table3", "carried_over", "total"),
+            r.value("table2", "licensing", "decisions"),
+            r.value("table2", "penalty", "decisions"),
+        ]
+        cells = "".join(f'<td class="num">{"" if v is None else v}</td>' for v in figures)
+        css = "" if b is not None and b.ok else ' class="gk-rule-error"'
+        tag = "（示例数据）" if r.synthetic else ""
+        rows.append(
+            f"<tr{css}><th>{escape(r.township)}{tag}</th><td>{escape(r.level)}</td>{cells}<td>{outcome}</td><td>{link}</td></tr>"
+        )
+    head = "".join(
+        f"<th>{h}</th>"
+        for h in ("乡镇（街道）", "类别", "新收申请", "予以公开", "结转下年", "行政许可", "行政处罚", "校验", "报告")
+    )
+    widths = (16, 6, 8, 8, 8, 8, 8, 26, 12)
+    colgroup = "<colgroup>" + "".join(f'<col style="width:{w}%">' for w in widths) + "</colgroup>"
+    body = "\n".join(rows)
+    table = f'<table class="gk-table gk-townships">{colgroup}<thead><tr>{head}</tr></thead>\n'
+    return f"{table}<tbody>\n{body}\n</tbody></table>\n"
+
+
+def summary_html(county: str, year: int, townships: Sequence[Township], combined: Record, report: CheckReport) -> str:
+    title = f"{county}{year}年各乡镇（街道）政府信息公开工作年度报告汇总"
+    names = [t.record.township for t in townships]
+    received = [float(t.record.value("table3", "received", "total") or 0) for t in townships]
+    decisions = [
+        float(t.record.value("table2", "licensing", "decisions") or 0)
+        + float(t.record.value("table2", "penalty", "decisions") or 0)
+        for t in townships
+    ]
+    synthetic = any(t.record.synthetic for t in townships)
+    place = combined.province + combined.city + county
+    marks = report.marks()
+    tables = "".join(
+        f"<h3>表{t.number}　{escape(t.title)}（合计）</h3>\n{table_html(combined, t.id, marks)}"
+        for t in combined.format.tables
+    )
+    figures = "".join(
+        f'<figure class="gk-chart">{svg}</figure>'
+        for svg in (
+            charts.bars(f"{year}年各乡镇（街道）新收申请（件）", names, received, horizontal=True),
+            charts.bars(f"{year}年各乡镇（街道）行政许可与行政处罚决定（件）", names, decisions, horizontal=True),
+        )
+    )
+    note = (
+        '<p class="gk-banner gk-synthetic">含示例数据：部分乡镇的数字和文字为程序生成的虚构内容。</p>'
+        if synthetic
+        else ""
+    )
+    return f"""<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{CSP}">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>{escape(title)}</title>
+<style>
+{stylesheet()}
+</style>
+</head>
+<body class="gk-page">
+<main>
+<header class="gk-cover"><h1>{escape(title)}</h1>
+<p class="gk-meta">{escape(place)} · {len(townships)} 个乡镇（街道） · 报告年度 {year}</p>
+{note}
+{banner(report)}
+</header>
+<section><h2>一、各乡镇（街道）报告</h2>
+{_township_rows(townships)}</section>
+<section><h2>二、全县合计</h2>
+<p>下列各表为各乡镇（街道）填报数字之和，并按同样的勾稽关系校验；任一乡镇空白的单元格在合计中也为空白。</p>
+{tables}</section>
+<section><h2>三、各乡镇（街道）比较</h2>
+{figures}</section>
+{appendix(report)}
+</main>
+</body>
+</html>
+"""
+
+
+def build(county_name: str, year: int, entries: Sequence[Entry], built: dict[str, Built]) -> tuple[str, str] | None:
+    """The summary page and its title, or None when no record of the county-year loads."""
+    from gongkai.checks import check
+
+    townships = load_townships(entries, built)
+    same = [t for t in townships if t.record.format is (townships[0].record.format if townships else None)]
+    if not same:
+        return None
+    combined = total([t.record for t in same])
+    before = load_townships(_previous_entries(entries), {})
+    previous = total([t.record for t in before]) if before and len(before) == len(same) else None
+    report = check(combined, previous)
+    html = summary_html(county_name, year, same, combined, report)
+    return html, f"{county_name}{year}年汇总"
+
+
+def _previous_entries(entries: Sequence[Entry]) -> list[Entry]:
+    return [Entry(e.county, e.township, e.year - 1) for e in entries if e.previous.exists()]
+
+
+def write_summaries(
+    out_dir: Path, data_dir: Path, touched: set[tuple[int, str]], built: dict[str, Built], pdf: bool
+) -> list[Path]:
+    """Rebuild the summary of every (year, county id) in `touched`; return the pages written."""
+    from gongkai import catalog
+    from gongkai.outputs import publish
+    from gongkai.render import Printer
+    from gongkai.run import alert_for
+
+    pages: list[tuple[Path, str, str, bool]] = []
+    for year, county in sorted(touched):
+        entries = list(catalog.entries(data_dir, year=year, county=county))
+        made = build(entries[0].county.name, year, entries, built) if entries else None
+        if made is not None:
+            html, title = made
+            failing = 'data-checks="fail"' in html
+            pages.append((out_dir / str(year) / county, html, title, failing))
+    if not pages:
+        return []
+    printer = Printer().__enter__() if pdf else None
+    try:
+        for folder, html, title, failing in pages:
+            files: dict[str, bytes | str] = {"summary.html": html}
+            if printer is not None:
+                files["summary.pdf"] = printer.pdf(html, header=title, alert=alert_for({"passed": not failing}))
+            publish(folder, files)
+    finally:
+        if printer is not None:
+            printer.close()
+    return [folder / "summary.html" for folder, *_ in pages]

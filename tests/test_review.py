@@ -1,0 +1,123 @@
+"""The reviewer's view: year over year, charts, provenance, review HTML, county summary, determinism."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from itertools import pairwise
+from pathlib import Path
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import DATA, check_golden, normalize_html
+from gongkai import catalog, summary
+from gongkai.compare import comparison_html, largest
+from gongkai.record import load_record
+from gongkai.report import Report
+from test_bulk import bulk, small_county
+
+
+def test_comparison_with_previous_year_matches_golden():
+    record = load_record(DATA / "minquan" / "renhezhen" / "2023.yaml")
+    previous = load_record(DATA / "minquan" / "renhezhen" / "2022.yaml")
+    html = comparison_html(record, previous)
+    check_golden("renhezhen-2023-comparison.html", normalize_html(html))
+    moves = largest(record, previous)
+    assert moves and all(abs(a.delta) >= abs(b.delta) for a, b in pairwise(moves))
+    assert f"{moves[0].label}：{moves[0].before} → {moves[0].after}" in html
+
+
+def test_without_previous_year_it_says_so_once():
+    report = Report(load_record(DATA / "minquan" / "hujixiang" / "2021.yaml"))
+    html = str(report.comparison())
+    assert html.count("没有 2020 年的记录") == 1
+    assert "<table" not in html
+
+
+def strip_volatile(html: str) -> str:
+    """Golden summaries compare layout and figures; the stylesheet and the chart bytes have tests of their own."""
+    html = re.sub(r"<style>.*?</style>", "<style/>", html, flags=re.S)
+    return re.sub(r"<svg.*?</svg>", "<svg/>", html, flags=re.S)
+
+
+def test_county_summary_of_a_small_county_matches_golden(tmp_path):
+    data = small_county(tmp_path, years=(2021,))
+    entries = list(catalog.entries(data, year=2021))
+    made = summary.build("民权县", 2021, entries, {})
+    assert made is not None
+    html, _ = made
+    check_golden("small-county-2021-summary.html", normalize_html(strip_volatile(html)))
+    soup = BeautifulSoup(html, "html.parser")
+    totals = {td["data-cell"]: td.get_text() for td in soup.select("td[data-cell]")}
+    expected = sum(
+        load_record(e.path).value("table3", "received", "total") or 0 for e in entries
+    )  # the county row is the townships' sum
+    assert totals["table3.received.total"] == str(expected)
+    assert soup.select_one("[data-checks]")["data-checks"] == "fail"  # shunhexiang 2021 breaks R3; so does the sum
+
+
+@pytest.fixture(scope="module")
+def two_renders(tmp_path_factory):
+    root = tmp_path_factory.mktemp("twice")
+    data = small_county(root, townships=("hujixiang", "renhezhen"), years=(2021, 2022))
+    first, second = root / "a", root / "b"
+    # renhezhen 2022 fails its checks on purpose: exit 1, everything rendered
+    assert bulk(data, first, "--all", "--no-pdf", "--jobs", "2").returncode == 1
+    assert bulk(data, second, "--all", "--no-pdf", "--jobs", "1").returncode == 1
+    return data, first, second
+
+
+def test_same_inputs_give_byte_identical_pages(two_renders):
+    _, first, second = two_renders
+    pages = sorted(p.relative_to(first) for p in first.rglob("*.html") if p.name != "index.html")
+    names = {p.name for p in pages}
+    assert names == {"report.html", "report.review.html", "summary.html"}
+    assert len(pages) == 2 * 2 * 2 + 2  # two townships × two years × two pages, two summaries
+    for page in pages:
+        assert (first / page).read_bytes() == (second / page).read_bytes(), page
+
+
+def test_charts_exist_are_chinese_and_identical_across_renders(two_renders):
+    _, first, second = two_renders
+    page = Path("2022/minquan/renhezhen/report.html")
+    svgs = [
+        BeautifulSoup((root / page).read_text("utf-8"), "html.parser").select("figure.gk-chart svg")
+        for root in (first, second)
+    ]
+    assert len(svgs[0]) == 3
+    for a, b in zip(*svgs, strict=True):
+        assert len(str(a)) > 5_000
+        assert str(a) == str(b)
+    text = " ".join(s.get_text() for s in svgs[0])
+    assert "申请办理结果" in text and "历年申请情况" in text and "2021年" in text
+
+
+def test_provenance_names_the_record_hash_and_keeps_time_out_of_the_page(two_renders):
+    data, first, _ = two_renders
+    folder = first / "2022" / "minquan" / "renhezhen"
+    html = (folder / "report.html").read_text("utf-8")
+    record = data / "minquan" / "renhezhen" / "2022.yaml"
+    assert hashlib.sha256(record.read_bytes()).hexdigest() in html
+    assert "minquan/renhezhen/2021.yaml" in html  # the previous year's record
+    assert "great-expectations" in html and "papermill" in html
+    nb = nbformat.read(folder / "report.ipynb", as_version=4)
+    started = nb.metadata["papermill"]["start_time"]
+    assert started[:16] not in html  # rendering time lives in the notebook only
+
+
+def test_review_page_shows_the_code_behind_every_figure(two_renders):
+    _, first, _ = two_renders
+    review = (first / "2022" / "minquan" / "renhezhen" / "report.review.html").read_text("utf-8")
+    plain = BeautifulSoup(review, "html.parser").get_text()
+    assert "report.part(3)" in plain and "Report.open(" in plain and 'township = "renhezhen"' in plain
+    reader = (first / "2022" / "minquan" / "renhezhen" / "report.html").read_text("utf-8")
+    assert "report.part(3)" not in reader
+
+
+def test_index_links_the_county_summary(two_renders):
+    _, first, _ = two_renders
+    soup = BeautifulSoup((first / "index.html").read_text("utf-8"), "html.parser")
+    links = {a["href"] for a in soup.select("a")}
+    assert {"2021/minquan/summary.html", "2022/minquan/summary.html"} <= links
