@@ -15,7 +15,7 @@ from typing import Any
 
 from gongkai import catalog
 from gongkai.errors import InputError, NotAReport
-from gongkai.format import BODY_SUFFIXES, FIELDS, FORMATS, TITLE, Format, Part, format_for_year
+from gongkai.format import BODY_SUFFIXES, FIELDS, FORMATS, TITLE, Format, Part, Table, format_for_year
 from gongkai.format.common import PARTS
 from gongkai.format.labels import normalize, spellings
 from gongkai.importers.base import Document, ImportResult, Line, Problem, Trouble, map_table
@@ -141,24 +141,30 @@ def level_of(township: str) -> str | None:
 
 
 def choose_format(sections: Sections, lines: list[Line], year: int | None) -> tuple[Format, list[Problem]]:
-    """The format whose own labels the tables use; the year only breaks a tie."""
+    """The format whose own labels table 二 uses (then table 三); the year only breaks a tie."""
     problems: list[Problem] = []
     preamble = normalize("".join(line.text for line in sections.preamble))
     named = [f for f in FORMATS.values() if normalize(f.name) in preamble]
-    seen = {normalize(s.text) for line in lines if line.table for s in line.cells if s.text}
-    own = {f.id: _labels(f) for f in FORMATS.values()}
-    score = {
-        fid: len(seen & (own[fid] - set().union(*(v for k, v in own.items() if k != fid)))) for fid in own
-    }
-    best = sorted(FORMATS.values(), key=lambda f: score[f.id], reverse=True)
+    seen = {normalize(s.text) for line in lines for s in line.cells if s.text}
+    best: Format | None = None
+    for table_id in ("table2", "table3"):
+        own = {f.id: _labels(f.table(table_id)) for f in FORMATS.values()}
+        score = {
+            f.id: len(seen & (own[f.id] - set().union(*(v for k, v in own.items() if k != f.id))))
+            for f in FORMATS.values()
+        }
+        ranked = sorted(FORMATS.values(), key=lambda f: score[f.id], reverse=True)
+        if score[ranked[0].id] > score[ranked[1].id]:
+            best = ranked[0]
+            break
     if named:
         fmt = named[0]
-    elif score[best[0].id] > score[best[1].id]:
-        fmt = best[0]
+    elif best is not None:
+        fmt = best
     elif year is not None:
         fmt = format_for_year(year)
     else:
-        fmt = best[0]
+        fmt = FORMATS["2021"]
         problems.append(Problem("", f"无法从表头判断格式，按 {fmt.id} 格式读取", Trouble.NOTE))
     if year is not None and not fmt.fits_year(year):
         should = format_for_year(year)
@@ -167,14 +173,13 @@ def choose_format(sections: Sections, lines: list[Line], year: int | None) -> tu
     return fmt, problems
 
 
-def _labels(fmt: Format) -> set[str]:
+def _labels(table: Table) -> set[str]:
     out: set[str] = set()
-    for table in fmt.tables:
-        stack = [*table.rows, *table.columns, *(n for b in table.blocks for n in (*b.rows, *b.columns))]
-        while stack:
-            node = stack.pop()
-            out.update(spellings(node))
-            stack.extend(node.children)
+    stack = [*table.rows, *table.columns, *(n for b in table.blocks for n in (*b.rows, *b.columns))]
+    while stack:
+        node = stack.pop()
+        out.update(spellings(node))
+        stack.extend(node.children)
     return out
 
 
@@ -361,13 +366,14 @@ def _names(
             Problem(where, f"级别「{out['level']}」应为 {'、'.join(LEVELS)} 之一", Trouble.INVALID)
         )
         out["level"] = None
+    catalog_hint = "请在记录中填写，或用 --county 指定 data/ 下已有的县（读取其 county.yaml）"
     hints = {
-        "body": "文档中没有找到报告标题（《……年政府信息公开工作年度报告》）",
-        "province": "请用 --county 指定已有的县（从 data/<县>/county.yaml 读取）",
-        "city": "请用 --county 指定已有的县（从 data/<县>/county.yaml 读取）",
-        "county": "请用 --county 指定",
-        "township": "请用 --township 指定",
-        "level": "无法从乡镇名判断是乡、镇还是街道",
+        "body": "文档中没有报告标题（《……年政府信息公开工作年度报告》），工作簿封面也没有填写",
+        "province": catalog_hint,
+        "city": catalog_hint,
+        "county": catalog_hint,
+        "township": "请在记录中填写，或用 --township 指定",
+        "level": "无法从乡镇名判断是乡、镇还是街道，请在记录中填写",
     }
     for key, hint in hints.items():
         if not out[key]:

@@ -29,6 +29,7 @@ class Slot:
 
     text: str | None
     where: str
+    entry: bool = False  # a cell made for a figure (a workbook's unlocked input), even if empty
 
 
 @dataclass(frozen=True)
@@ -319,11 +320,13 @@ class _Rows:
     def label(self, slots: list[Slot], kinds: list[str], carry: str) -> tuple[Node | None, int]:
         """The row a line is about, and the index of its label cell."""
         texts = [i for i, k in enumerate(kinds) if k == "text"]
+        values = [i for i, k in enumerate(kinds) if k in ("number", "mark")]
         for i in reversed(texts):
             leaf = self.vocab.exact(slots[i].text or "")
             if leaf is not None:
+                if i != texts[-1] and values and values[-1] > texts[-1]:
+                    return None, -1  # the figures follow a row this format does not have
                 return leaf, i
-        values = [i for i, k in enumerate(kinds) if k in ("number", "mark")]
         if not values:
             return None, -1
         before = [i for i in texts if i < values[0]]
@@ -355,13 +358,13 @@ def map_table(
         kinds = [_kind(s) for s in slots]
         has_values = any(k in ("number", "mark") for k in kinds)
         has_text = "text" in kinds
-        if not has_values and not has_text:
+        if not has_values and not has_text and not (table.transposed and any(s.entry for s in slots)):
             continue
         leaf, at = state.label(slots, kinds, carry)
         if leaf is None:
             if has_values and not has_text and pending is not None:
                 state.store(pending, line, slots, replace=True)
-            elif has_values and not has_text and table.transposed:
+            elif (has_values or any(s.entry for s in slots)) and not has_text and table.transposed:
                 state.figure_lines.append(line)
             elif has_values:
                 what = f"表{table.number}中未能识别的一行：「{line.text[:60]}」"
@@ -449,6 +452,7 @@ def _cells(state: _Rows, lines: Sequence[Line]) -> tuple[dict[CellKey, Value], l
             problems.append(
                 Problem(f.line.where, what, Trouble.MISSING, tuple((table.id, leaf.id, c.id) for c in short))
             )
+        blanks: list[tuple[Node, Slot]] = []
         for col, slot in zip(columns, f.slots, strict=True):
             if slot is None or slot.text is None:
                 continue
@@ -456,9 +460,25 @@ def _cells(state: _Rows, lines: Sequence[Line]) -> tuple[dict[CellKey, Value], l
             value, error = read_value(slot.text, kind)
             key = (table.id, leaf.id, col.id)
             cells[key] = value
-            name = f"{row_name(table, leaf)}「{col.label}」列"
             if error:
-                problems.append(Problem(slot.where, f"{name}：{error}", Trouble.INVALID, (key,)))
+                what = f"{row_name(table, leaf)}「{col.label}」列：{error}"
+                problems.append(Problem(slot.where, what, Trouble.INVALID, (key,)))
             elif value is None:
-                problems.append(Problem(slot.where, f"{name}是空白", Trouble.BLANK, (key,)))
+                blanks.append((col, slot))
+        if blanks:
+            problems.append(_blank(table, leaf, f.line, blanks))
     return cells, problems
+
+
+def _blank(table: Table, leaf: Node, line: Line, blanks: list[tuple[Node, Slot]]) -> Problem:
+    """One entry per row for its blank cells, naming each cell where cells have names."""
+    names = "、".join(c.label for c, _ in blanks)
+    places = [s.where for _, s in blanks]
+    if all(p == line.where for p in places):  # text: the line is all there is to name
+        places = []
+    where = places[0] if len(places) == 1 else line.where
+    what = f"{row_name(table, leaf)}「{names}」列是空白"
+    if len(places) > 1:
+        what += f"（{'、'.join(places)}）"
+    keys = tuple((table.id, leaf.id, c.id) for c, _ in blanks)
+    return Problem(where, what, Trouble.BLANK, keys)

@@ -68,16 +68,13 @@ def _lines(sheet: Any, cached: Any) -> list[Line]:
             where = f"{sheet.title}!{cell.coordinate}"
             if (r, c) in covered:
                 slots.append(Slot(None, where))
+            elif cell.data_type == "f" and _locked(cell):
+                slots.append(Slot(None, where))  # the template's own check
             elif cell.data_type == "f":
                 value = cached.cell(row=r, column=c).value
-                locked = cell.protection is None or cell.protection.locked
-                slots.append(
-                    Slot(None if locked else _text(value if value is not None else cell.value), where)
-                )
+                slots.append(Slot(_text(value if value is not None else cell.value), where, entry=True))
             else:
-                slots.append(Slot(_text(cell.value), where))
-        while slots and not (slots[-1].text or "").strip():
-            slots.pop()
+                slots.append(Slot(_text(cell.value), where, entry=not _locked(cell)))
         texts = [s for s in slots if s.text and s.text.strip()]
         where = texts[0].where if texts else f"{sheet.title}!A{r}"
         markdown = texts[0].text or "" if len(texts) == 1 else " | ".join(s.text or "" for s in texts)
@@ -85,6 +82,10 @@ def _lines(sheet: Any, cached: Any) -> list[Line]:
         if len(texts) == 1:
             lines.append(Line(where))  # each narrative cell is a paragraph of its own
     return lines
+
+
+def _locked(cell: Any) -> bool:
+    return cell.protection is None or bool(cell.protection.locked)
 
 
 def _field(line: Line) -> tuple[str, tuple[str, str]] | None:
