@@ -324,8 +324,9 @@ class _Rows:
         for i in reversed(texts):
             leaf = self.vocab.exact(slots[i].text or "")
             if leaf is not None:
-                if i != texts[-1] and values and values[-1] > texts[-1]:
-                    return None, -1  # the figures follow a row this format does not have
+                first = next((v for v in values if v > i), None)
+                if first is not None and any(i < t < first and not slots[t].entry for t in texts):
+                    return None, -1  # the figures follow a row label this format does not have
                 return leaf, i
         if not values:
             return None, -1

@@ -20,8 +20,11 @@ _SNIFF = re.compile(rb"<(?:!doctype\s+html|html|body|head|table|p|div|h[1-6])[\s
 _CHARSET = re.compile(rb"""charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.IGNORECASE)
 SKIP = {
     "script", "style", "noscript", "template", "head", "title", "iframe", "svg", "nav", "select",
-    "button", "input", "textarea", "object", "embed", "canvas", "meta", "link", "map",
+    "button", "input", "textarea", "object", "embed", "canvas", "meta", "link", "map", "footer",
 }  # fmt: skip
+CHROME = re.compile(
+    r"(?:^|[-_])(?:footer|foot|nav|navbar|breadcrumb|crumb|menu|sidebar|copyright|share)(?:$|[-_])"
+)  # class or id of a site's navigation and footer around the report
 BLOCKS = {
     "p", "div", "section", "article", "main", "header", "footer", "aside", "body", "html", "center",
     "table", "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "pre", "hr", "form", "fieldset",
@@ -76,6 +79,14 @@ def _source_lines(text: str, soup: Any) -> dict[int, int]:
         if len(ours) == len(theirs):
             out.update({id(tag): line for tag, line in zip(ours, theirs, strict=True) if line})
     return out
+
+
+def _hidden(node: Any) -> bool:
+    """Not part of the report: hidden, or the site's navigation and footer around it."""
+    if "display:none" in str(node.get("style", "")).replace(" ", "").lower():
+        return True
+    names = [*(node.get("class") or []), str(node.get("id") or "")]
+    return any(CHROME.search(str(n).lower()) for n in names)
 
 
 def _text(node: Any) -> str:
@@ -136,7 +147,7 @@ class _Walker:
                     text = re.sub(r"\s+", " ", str(child))
                     self.inline.append((_escape(text), text))
                 continue
-            if name in SKIP or "display:none" in str(child.get("style", "")).replace(" ", ""):
+            if name in SKIP or _hidden(child):
                 continue
             if "gk-synthetic" in (child.get("class") or []):
                 self.synthetic = True
