@@ -12,7 +12,7 @@ from pathlib import Path
 from gongkai.errors import InputError, NotAReport, RecordError
 from gongkai.format import FORMAT_2021, FORMATS
 from gongkai.importers.assemble import Overrides, assemble
-from gongkai.importers.base import Document, ImportResult, Parser, Problem, Trouble
+from gongkai.importers.base import Document, ImportResult, Parser, Problem, Trouble, printable
 from gongkai.importers.html import HtmlParser
 from gongkai.importers.text import TextParser
 from gongkai.importers.xlsx import XlsxParser
@@ -113,7 +113,9 @@ def record_yaml(result: ImportResult) -> str:
     blank |= {k for k, v in names.items() if not v}
     lines = [f"{line.split(':')[0]}: ~" if line.split(":")[0] in blank else line for line in lines]
     header = ["# 导入时未能读取以下内容，请补填（记录中为 ~ 或空）："]
-    header += [f"#   {p}" for p in result.problems if p.kind is not Trouble.NOTE]
+    header += [
+        f"#   {printable(str(p))}".replace("\n", " ") for p in result.problems if p.kind is not Trouble.NOTE
+    ]
     return "\n".join([*header, *lines])
 
 

@@ -18,7 +18,7 @@ from gongkai.errors import InputError, NotAReport
 from gongkai.format import BODY_SUFFIXES, FIELDS, FORMATS, TITLE, Format, Part, Table, format_for_year
 from gongkai.format.common import PARTS
 from gongkai.format.labels import normalize, spellings
-from gongkai.importers.base import Document, ImportResult, Line, Problem, Trouble, map_table
+from gongkai.importers.base import Document, ImportResult, Line, Problem, Trouble, map_table, printable
 from gongkai.record import ID_PATTERN, LEVELS, NAMES, YEARS, Value
 
 _ORDINAL = re.compile(r"^\s*第?([一二三四五六七八九十]+|\d+)\s*(?:部分)?\s*[、.．:：]?\s*")
@@ -99,7 +99,7 @@ def split(lines: list[Line]) -> Sections:
 
 def narrative(lines: list[Line]) -> str:
     """A part's Markdown, as written, without blank lines around it."""
-    rows = [line.markdown for line in lines]
+    rows = [printable(line.markdown) for line in lines]
     while rows and not rows[0].strip():
         rows.pop(0)
     while rows and not rows[-1].strip():

@@ -128,6 +128,14 @@ def clean(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
+_UNPRINTABLE = re.compile(r"[^\t\n\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def printable(text: str) -> str:
+    """Without the control characters a copy from a page can carry and YAML cannot hold."""
+    return _UNPRINTABLE.sub("", text.replace("\ufeff", ""))
+
+
 def is_blank(text: str | None) -> bool:
     return text is not None and clean(text) in BLANK_MARKS
 
@@ -258,7 +266,10 @@ class _Found:
         return [clean(s.text) if s is not None and s.text is not None else None for s in self.slots]
 
     def has_figures(self) -> bool:
-        return any(s is not None and _kind(s) in ("number", "mark") for s in self.slots)
+        return any(s is not None and _kind(s) in FIGURES for s in self.slots)
+
+
+FIGURES = ("number", "mark", "invalid")  # kinds of cell that stand where a figure goes
 
 
 def _kind(slot: Slot) -> str:
@@ -268,12 +279,14 @@ def _kind(slot: Slot) -> str:
         return "number"
     if is_blank(slot.text):
         return "empty" if clean(slot.text) == "" else "mark"
-    return "text"
+    return "invalid" if slot.entry else "text"  # text typed into an input cell is a bad figure
 
 
 def _nonzero(slot: Slot) -> bool:
     kind = _kind(slot)
-    return kind == "text" or (kind == "number" and Decimal(clean(slot.text or "").replace(",", "")) != 0)
+    return kind in ("text", "invalid") or (
+        kind == "number" and Decimal(clean(slot.text or "").replace(",", "")) != 0
+    )
 
 
 def align(after: Sequence[Slot], n: int) -> tuple[list[Slot | None], list[Slot]]:
@@ -320,7 +333,7 @@ class _Rows:
     def label(self, slots: list[Slot], kinds: list[str], carry: str) -> tuple[Node | None, int]:
         """The row a line is about, and the index of its label cell."""
         texts = [i for i, k in enumerate(kinds) if k == "text"]
-        values = [i for i, k in enumerate(kinds) if k in ("number", "mark")]
+        values = [i for i, k in enumerate(kinds) if k in FIGURES]
         for i in reversed(texts):
             leaf = self.vocab.exact(slots[i].text or "")
             if leaf is not None:
@@ -357,7 +370,7 @@ def map_table(
     for line in lines:
         slots = list(line.cells)
         kinds = [_kind(s) for s in slots]
-        has_values = any(k in ("number", "mark") for k in kinds)
+        has_values = any(k in FIGURES for k in kinds)
         has_text = "text" in kinds
         if not has_values and not has_text and not (table.transposed and any(s.entry for s in slots)):
             continue
