@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from gongkai import catalog
-from gongkai.errors import InputError, NotAReport
+from gongkai.errors import NotAReport
 from gongkai.format import BODY_SUFFIXES, FIELDS, FORMATS, TITLE, Format, Part, Table, format_for_year
 from gongkai.format.common import PARTS
 from gongkai.format.labels import normalize, spellings
-from gongkai.importers.base import Document, ImportResult, Line, Problem, Trouble, map_table, printable
+from gongkai.importers.base import Document, ImportResult, Line, Problem, Trouble, printable
+from gongkai.importers.rows import map_table
 from gongkai.record import ID_PATTERN, LEVELS, NAMES, YEARS, Value
 
 _ORDINAL = re.compile(r"^\s*第?([一二三四五六七八九十]+|\d+)\s*(?:部分)?\s*[、.．:：]?\s*")
@@ -224,23 +225,7 @@ def assemble(doc: Document, overrides: Overrides) -> ImportResult:
     if "title" not in facts and len(sections.headings) < 2 and tables_found < 3:
         raise NotAReport(f"{doc.source}：不是政府信息公开工作年度报告（没有找到报告标题、各部分标题或表格）")
 
-    data["parts"] = {}
-    for part in fmt.parts:
-        if part.narrative is None:
-            continue
-        text = narrative(sections.bodies.get(part.number, []))
-        data["parts"][part.narrative] = text or None
-        if part.number not in sections.headings:
-            problems.append(
-                Problem("", f"未找到「{part.heading}」部分", Trouble.MISSING, field=f"parts.{part.narrative}")
-            )
-        elif not text:
-            where = sections.headings[part.number].where
-            problems.append(
-                Problem(
-                    where, f"「{part.heading}」部分没有文字", Trouble.MISSING, field=f"parts.{part.narrative}"
-                )
-            )
+    data["parts"] = _narratives(fmt, sections, problems)
     names, county_id, township_id = _names(facts, overrides, county, problems)
     data.update(names)
     data["source"] = f"导入自 {doc.source}"
@@ -249,6 +234,23 @@ def assemble(doc: Document, overrides: Overrides) -> ImportResult:
     problems += _preamble(sections, used)
     _order_fields(data)
     return ImportResult(data, problems, kind="", county_id=county_id, township_id=township_id)
+
+
+def _narratives(fmt: Format, sections: Sections, problems: list[Problem]) -> dict[str, str | None]:
+    """Each narrative part as Markdown; a part not found, or found empty, is listed."""
+    parts: dict[str, str | None] = {}
+    for part in fmt.parts:
+        if part.narrative is None:
+            continue
+        text = narrative(sections.bodies.get(part.number, []))
+        parts[part.narrative] = text or None
+        at = f"parts.{part.narrative}"
+        if part.number not in sections.headings:
+            problems.append(Problem("", f"未找到「{part.heading}」部分", Trouble.MISSING, field=at))
+        elif not text:
+            where = sections.headings[part.number].where
+            problems.append(Problem(where, f"「{part.heading}」部分没有文字", Trouble.MISSING, field=at))
+    return parts
 
 
 def _plain(value: Value) -> int | float | None:
@@ -399,10 +401,3 @@ def _order_fields(data: dict[str, Any]) -> None:
     items = {k: data[k] for k in order if k in data}
     data.clear()
     data.update(items)
-
-
-def check_ids(county_id: str | None, township_id: str | None) -> None:
-    """Refuse an id that would not make a folder name (never a path)."""
-    for kind, value in (("county", county_id), ("township", township_id)):
-        if value is not None and not ID_PATTERN.match(value):
-            raise InputError(f"{kind} 标识 {value!r} 无效：只能用小写字母、数字、- 和 _")
