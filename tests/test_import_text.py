@@ -230,3 +230,65 @@ def test_cli_exit_codes_and_messages(tmp_path: Path):
     refused = gongkai("import", str(junk), "-o", str(tmp_path / "j.yaml"))
     assert refused.returncode == 2 and "不是政府信息公开工作年度报告" in refused.stderr
     assert not (tmp_path / "j.yaml").exists()
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "year"),
+    [
+        ("# 胡集乡人民政府2021年政府信息公开工作年度报告", "胡集乡人民政府", 2021),
+        ("《城关街道办事处2020年政府信息公开工作年度报告》", "城关街道办事处", 2020),
+        ("2022年度 王桥镇人民政府 政府信息公开年度报告", "王桥镇人民政府", 2022),
+    ],
+)
+def test_title_gives_body_and_year(title: str, body: str, year: int):
+    from gongkai.importers.assemble import find_title
+    from gongkai.importers.text import parse_text
+
+    found = find_title(parse_text(title, "t").lines)
+    assert found is not None and found[:2] == (body, year)
+
+
+@pytest.mark.parametrize(
+    ("body", "county", "township", "level"),
+    [
+        ("胡集乡人民政府", None, "胡集乡", "乡"),
+        ("民权县胡集乡人民政府", "民权县", "胡集乡", "乡"),
+        ("城关街道办事处", None, "城关街道", "街道"),
+        ("北关镇政府", None, "北关镇", "镇"),
+    ],
+)
+def test_township_and_level_from_the_body(body: str, county: str | None, township: str, level: str):
+    from gongkai.importers.assemble import level_of, township_of
+
+    assert township_of(body) == (county, township)
+    assert level_of(township) == level
+
+
+def test_content_beats_the_suffix(tmp_path: Path):
+    from conftest import SEED_RECORD as record_path
+    from gongkai.report import Report
+
+    report = Report(load_record(record_path))
+    page = "<!doctype html><html><body>" + report.cover().html + "".join(report.part(n) for n in range(1, 7))
+    as_text = tmp_path / "page.txt"
+    as_text.write_text(page + "</body></html>", encoding="utf-8")
+    assert import_file(as_text).kind == "html"
+    as_html = tmp_path / "copied.html"
+    as_html.write_text(SEED_TEXT.read_text(encoding="utf-8"), encoding="utf-8")
+    result = import_file(as_html)
+    assert result.kind == "text" and not result.missing_cells()
+
+
+def test_utf16_text_is_read(tmp_path: Path):
+    path = tmp_path / "unicode.txt"
+    path.write_bytes(SEED_TEXT.read_text(encoding="utf-8").encode("utf-16"))
+    assert not import_file(path).missing_cells()
+
+
+def test_a_county_option_never_overrides_the_document_silently(tmp_path: Path):
+    lines = seed_lines()
+    lines.insert(1, "河南省商丘市民权县胡集乡")
+    result = import_file(write(tmp_path, lines), Overrides(county="睢县"))
+    assert result.data["county"] == "民权县"
+    assert any(p.kind is Trouble.NOTE and "睢县" in p.what for p in result.problems)
+    assert result.complete

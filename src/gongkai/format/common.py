@@ -146,8 +146,8 @@ REVIEWS_AND_LAWSUITS = Table(
 # The report's title, as the published heading ends: 《胡集乡人民政府2021年政府信息公开工作年度报告》.
 TITLE = Node("title", "政府信息公开工作年度报告", variants=("政府信息公开年度报告",))
 
-# What a body's name ends with after the township's name: 胡集乡人民政府, 城关街道办事处.
-BODY_SUFFIXES = ("人民政府", "办事处")
+# What a body's name ends with after the township's name: 胡集乡人民政府, 城关街道办事处, 北关镇政府.
+BODY_SUFFIXES = ("人民政府", "办事处", "政府")
 
 # The record's header fields as a person labels them (the Excel template's 封面 sheet).
 FIELDS = (

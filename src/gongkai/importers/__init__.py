@@ -33,14 +33,21 @@ for _parser in (XlsxParser(), HtmlParser(), TextParser()):
 
 
 def parser_for(path: Path, head: bytes) -> Parser:
-    """A zip is a workbook whatever its name; then the suffix; then the content."""
-    if PARSERS["xlsx"].sniff(head):
-        return PARSERS["xlsx"]
+    """The content decides where it can (a zip, a page starting with a tag), then the suffix.
+
+    A `.txt` holding a page's source is read as HTML, an `.html` holding
+    plain text as text, a `.xlsx` that is no zip is refused as a workbook.
+    """
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16, as Windows saves "Unicode" text
+        head = head.decode("utf-16", errors="ignore").encode("utf-8")
+    html, xlsx = PARSERS["html"], PARSERS["xlsx"]
+    if xlsx.sniff(head):
+        return xlsx
+    if html.sniff(head) and head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return html
+    suffix = path.suffix.lower()
     for parser in PARSERS.values():
-        if path.suffix.lower() in parser.suffixes:
-            return parser
-    for parser in PARSERS.values():
-        if parser.sniff(head):
+        if suffix in parser.suffixes and (parser.sniff(head) or parser is xlsx):
             return parser
     return PARSERS["text"]
 

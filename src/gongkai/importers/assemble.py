@@ -339,16 +339,21 @@ def _names(
         if prefix and not out["county"]:
             out["county"] = prefix
     county_id: str | None = None
-    if overrides.county:
-        if ID_PATTERN.match(overrides.county):
-            county_id = overrides.county
-        else:
-            out["county"] = overrides.county
+    if overrides.county and ID_PATTERN.match(overrides.county):
+        county_id = overrides.county
+    stated = [overrides.county] if overrides.county and not county_id else []
     if county is not None:
         county_id = county.id
+        stated = [county.name]
+    for name in stated:  # the document's own place names come first
+        if out["county"] and out["county"] != name:
+            where = facts["county"][1] if "county" in facts else ""
+            what = f"文档中的县（区）为「{out['county']}」，与 --county 指定的「{name}」不同；按文档填写"
+            problems.append(Problem(where, what, Trouble.NOTE))
+        out["county"] = out["county"] or name
+    if county is not None:
         out["province"] = out["province"] or county.province
         out["city"] = out["city"] or county.city
-        out["county"] = out["county"] or county.name
     township_id: str | None = None
     if overrides.township:
         if ID_PATTERN.match(overrides.township):

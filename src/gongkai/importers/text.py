@@ -34,6 +34,8 @@ class TextParser:
 
 def decode(raw: bytes, source: str, encodings: tuple[str, ...] = ENCODINGS) -> str:
     """The file's text; a binary file is not a report, whatever its name."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encodings = ("utf-16",)
     for encoding in encodings:
         try:
             text = raw.decode(encoding)
