@@ -292,3 +292,12 @@ def test_a_county_option_never_overrides_the_document_silently(tmp_path: Path):
     assert result.data["county"] == "民权县"
     assert any(p.kind is Trouble.NOTE and "睢县" in p.what for p in result.problems)
     assert result.complete
+
+
+def test_headings_without_markdown_marks_split_the_same(tmp_path: Path):
+    lines = [line.lstrip("#").lstrip() if line.startswith("#") else line for line in seed_lines()]
+    result = import_file(write(tmp_path, lines))
+    assert not result.missing_cells()
+    seed = load_record(SEED_RECORD)
+    for key, text in seed.parts.items():
+        assert result.data["parts"][key] == "\n".join(x.lstrip("#").lstrip() for x in text.split("\n"))
