@@ -301,3 +301,15 @@ def test_headings_without_markdown_marks_split_the_same(tmp_path: Path):
     seed = load_record(SEED_RECORD)
     for key, text in seed.parts.items():
         assert result.data["parts"][key] == "\n".join(x.lstrip("#").lstrip() for x in text.split("\n"))
+
+
+def test_a_label_written_with_its_group_in_one_cell_but_not_a_note_ending_in_a_label(tmp_path: Path):
+    lines = seed_lines()
+    at = line_index(lines, "三、本年度办理结果\t(一) 予以公开")
+    lines[at] = "三、本年度办理结果（一）予以公开\t\t3\t0\t0\t0\t0\t0\t3"
+    at = line_index(lines, "\t\t3.其他")
+    lines.insert(at + 1, "注：本表不含其他\t1")
+    result = import_file(write(tmp_path, lines))
+    assert result.data["table3"]["granted"]["total"] == 3
+    assert result.data["table3"]["other_misc"]["total"] == 0
+    assert any(p.kind is Trouble.NOTE and "未能识别" in p.what for p in result.problems)

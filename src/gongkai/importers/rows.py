@@ -87,9 +87,20 @@ class _Vocabulary:
         return self.leaves.get(normalize(text))
 
     def suffix(self, text: str) -> Node | None:
-        """A leaf whose spelling ends `text` (a label written with its groups in one cell)."""
+        """A leaf written after its groups in one cell: 「三、本年度办理结果（一）予以公开」.
+
+        What comes before the leaf's name must name one of its groups, so a
+        note that merely ends in 「其他」 is not taken for the row 「3.其他」.
+        """
         norm = normalize(text)
-        best = [(len(s), n) for s, n in self.leaves.items() if len(s) >= 2 and norm.endswith(s)]
+        best: list[tuple[int, Node]] = []
+        for s, leaf in self.leaves.items():
+            if len(s) < 2 or not norm.endswith(s):
+                continue
+            before = norm[: -len(s)]
+            groups = self.own[leaf.id] - set(spellings(leaf))
+            if not before or any(g in before for g in groups):
+                best.append((len(s), leaf))
         return max(best, key=lambda x: x[0])[1] if best else None
 
     def is_header(self, text: str, leaf: Node) -> bool:
