@@ -162,8 +162,8 @@ def test_a_published_page_with_chrome_spans_and_full_width_digits(tmp_path: Path
         "other": "无。\n",
     }
     assert (record.body, record.year, record.township) == ("胡集乡人民政府", 2021, "胡集乡")
-    notes = [p for p in result.problems if p.kind is Trouble.NOTE]
-    assert any("没有导入" in p.what for p in notes)  # the preamble sentence is not silently dropped
+    (note,) = [p for p in result.problems if p.kind is Trouble.NOTE]
+    assert "1 段文字没有导入" in note.what and "根据" in note.what  # the preamble is not silently dropped
     assert {p.field for p in result.problems if p.kind is not Trouble.NOTE} == {"province", "city", "county"}
 
 

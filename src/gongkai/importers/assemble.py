@@ -277,6 +277,7 @@ def _facts(doc: Document, sections: Sections) -> tuple[dict[str, tuple[str, str]
         facts.setdefault("title", (line.text, line.where))
         facts.setdefault("body", (body, line.where))
         facts.setdefault("year", (str(year), line.where))
+    used.update(id(line) for line in sections.preamble if find_title([line]) is not None)  # <title> and <h1>
     for line in sections.preamble:
         m = _PLACE.search(line.text)
         if m:
