@@ -8,7 +8,7 @@ import time
 import traceback
 from pathlib import Path
 
-from gongkai.errors import GongkaiError
+from gongkai.errors import GongkaiError, InputError
 
 
 def _render(args: argparse.Namespace) -> int:
@@ -129,6 +129,46 @@ def _check(args: argparse.Namespace) -> int:
     return 0 if all(r.passed for r in reports) else 1
 
 
+def _import(args: argparse.Namespace) -> int:
+    from gongkai import importers
+
+    data_dir = Path(args.data)
+    overrides = importers.Overrides(
+        county=args.county, township=args.township, year=args.year, format=args.format, data_dir=data_dir
+    )
+    result = importers.import_file(Path(args.file), overrides)
+    path = Path(args.output) if args.output else importers.default_path(result, data_dir)
+    importers.write_result(result, path, force=args.force)
+    data = result.data
+    print(
+        f"已写入 {path}：{data.get('body') or '（机关名称未知）'} {data.get('year') or '（年度未知）'} 年，"
+        f"{data['format']} 格式，读自 {result.kind}"
+    )
+    notes = [p for p in result.problems if p.kind is importers.Trouble.NOTE]
+    gaps = [p for p in result.problems if p.kind is not importers.Trouble.NOTE]
+    for problem in notes:
+        print(f"  提示：{problem.where + '：' if problem.where else ''}{problem.what}")
+    if gaps:
+        print(f"有 {len(gaps)} 处未能读取，记录中留为 ~，请补填：")
+        for problem in gaps:
+            print(f"  {problem}")
+        return 1
+    return 0
+
+
+def _template(args: argparse.Namespace) -> int:
+    from gongkai.format import FORMATS, format_for_year
+    from gongkai.workbook import write_template
+
+    if not args.xlsx:
+        raise InputError("目前只能生成 Excel 工作簿：请加 --xlsx")
+    fmt = FORMATS[args.format] if args.format else format_for_year(args.year or 2100)
+    path = Path(args.output)
+    write_template(path, fmt, args.year, force=args.force)
+    print(f"已生成填报用工作簿 {path}（{fmt.name}{f'，{args.year} 年' if args.year else ''}）")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="gongkai", description="政府信息公开工作年度报告：记录 → 校验 → 报告")
     parser.add_argument("--debug", action="store_true", help="出错时显示完整的调用栈")
@@ -162,6 +202,25 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--data", default="data", help="记录所在目录（默认 data）")
     c.add_argument("--json", action="store_true", help="输出机器可读的 JSON")
     c.set_defaults(func=_check)
+
+    p = sub.add_parser("import", help="把已发布的报告（文本、网页 HTML）或填好的工作簿（.xlsx）导入为记录")
+    p.add_argument("file", help="报告文件：.txt/.md 文本、.html 网页或 gongkai template 生成的 .xlsx")
+    p.add_argument("-o", "--output", help="记录文件（默认 data/<县>/<乡镇>/<年度>.yaml，需要拼音标识）")
+    p.add_argument("--county", help="县（区）：拼音标识（如 minquan，从 data/<县>/county.yaml 补全省、市）或中文名")
+    p.add_argument("--township", help="乡镇（街道）：拼音标识或中文名，优先于文档中的名称")
+    p.add_argument("--year", type=int, help="报告年度，优先于文档标题中的年度")
+    p.add_argument("--format", choices=("2021", "2019"), help="表格格式，默认按表头和年度判断")
+    p.add_argument("--data", default="data", help="记录所在目录（默认 data）")
+    p.add_argument("--force", action="store_true", help="覆盖已有的记录文件")
+    p.set_defaults(func=_import)
+
+    p = sub.add_parser("template", help="生成乡镇填报数字用的 Excel 工作簿")
+    p.add_argument("--xlsx", action="store_true", help="生成 .xlsx 工作簿")
+    p.add_argument("--year", type=int, help="报告年度（决定格式，并预先填入）")
+    p.add_argument("--format", choices=("2021", "2019"), help="表格格式，默认按年度（无年度时为 2021）")
+    p.add_argument("-o", "--output", required=True, help="工作簿文件，如 胡集乡2022.xlsx")
+    p.add_argument("--force", action="store_true", help="覆盖已有的文件")
+    p.set_defaults(func=_template)
     return parser
 
 

@@ -35,3 +35,7 @@ class RecordError(GongkaiError):
 
 class OutputLocked(GongkaiError):
     """Another render is writing into the same output folder."""
+
+
+class NotAReport(GongkaiError):
+    """A file given to `gongkai import` that is not a report at all (empty, binary, another page)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from gongkai.format.common import BODY_SUFFIXES, FIELDS, TITLE
 from gongkai.format.model import Block, Cell, Format, Kind, Node, Part, Table
 from gongkai.format.official2019 import FORMAT_2019
 from gongkai.format.official2021 import FORMAT_2021
@@ -15,9 +16,12 @@ def format_for_year(year: int) -> Format:
 
 
 __all__ = [
+    "BODY_SUFFIXES",
+    "FIELDS",
     "FORMATS",
     "FORMAT_2019",
     "FORMAT_2021",
+    "TITLE",
     "Block",
     "Cell",
     "Format",

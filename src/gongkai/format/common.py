@@ -142,3 +142,21 @@ REVIEWS_AND_LAWSUITS = Table(
     ),
     columns=OUTCOMES,
 )
+
+# The report's title, as the published heading ends: 《胡集乡人民政府2021年政府信息公开工作年度报告》.
+TITLE = Node("title", "政府信息公开工作年度报告", variants=("政府信息公开年度报告",))
+
+# What a body's name ends with after the township's name: 胡集乡人民政府, 城关街道办事处, 北关镇政府.
+BODY_SUFFIXES = ("人民政府", "办事处", "政府")
+
+# The record's header fields as a person labels them (the Excel template's 封面 sheet).
+FIELDS = (
+    Node("format", "格式"),
+    Node("year", "报告年度", variants=("年度",)),
+    Node("body", "机关名称", variants=("发布机关", "单位名称")),
+    Node("province", "省", variants=("省份", "省（自治区、直辖市）")),
+    Node("city", "市", variants=("地级市", "市（州）")),
+    Node("county", "县（区）", variants=("县", "县区", "县（市、区）")),
+    Node("township", "乡镇（街道）", variants=("乡镇", "乡镇街道")),
+    Node("level", "级别", variants=("乡镇级别",)),
+)

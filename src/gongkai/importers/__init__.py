@@ -1,0 +1,145 @@
+"""Published reports and filled-in workbooks → records.
+
+A registry of parsers, one per kind of input, all producing the same
+`Document`; `assemble` then reads it through the format definition. The
+registry is the seam: a new kind of input is a new parser, not an edit here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from gongkai.errors import InputError, NotAReport, RecordError
+from gongkai.format import FORMAT_2021, FORMATS
+from gongkai.importers.assemble import Overrides, assemble
+from gongkai.importers.base import Document, ImportResult, Parser, Problem, Trouble, printable
+from gongkai.importers.html import HtmlParser
+from gongkai.importers.text import TextParser
+from gongkai.importers.xlsx import XlsxParser
+from gongkai.outputs import write_atomic
+from gongkai.record import NAMES, Record, dump_record, from_mapping
+
+MAX_BYTES = 20_000_000  # a report page is well under 1 MB; a workbook a few hundred KB
+
+PARSERS: dict[str, Parser] = {}
+
+
+def register(parser: Parser) -> None:
+    PARSERS[parser.name] = parser
+
+
+for _parser in (XlsxParser(), HtmlParser(), TextParser()):
+    register(_parser)
+
+
+def parser_for(path: Path, head: bytes) -> Parser:
+    """The content decides where it can (a zip, a page starting with a tag), then the suffix.
+
+    A `.txt` holding a page's source is read as HTML, an `.html` holding
+    plain text as text, a `.xlsx` that is no zip is refused as a workbook.
+    """
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16, as Windows saves "Unicode" text
+        head = head.decode("utf-16", errors="ignore").encode("utf-8")
+    html, xlsx = PARSERS["html"], PARSERS["xlsx"]
+    if xlsx.sniff(head):
+        return xlsx
+    if html.sniff(head) and head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return html
+    suffix = path.suffix.lower()
+    for parser in PARSERS.values():
+        if suffix in parser.suffixes and (parser.sniff(head) or parser is xlsx):
+            return parser
+    return PARSERS["text"]
+
+
+def import_file(path: Path | str, overrides: Overrides | None = None) -> ImportResult:
+    """Read a published report (text, HTML) or a filled-in template (xlsx)."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"文件不存在：{path}")
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise NotAReport(f"{path.name}：文件过大（{size} 字节），不像一份年度报告")
+    with path.open("rb") as f:
+        head = f.read(4096)
+    parser = parser_for(path, head)
+    result = assemble(parser.parse(path), overrides or Overrides())
+    result.kind = parser.name
+    return result
+
+
+def default_path(result: ImportResult, data_dir: Path) -> Path:
+    """data/<county-id>/<township-id>/<year>.yaml, when the ids are known."""
+    year = result.data.get("year")
+    missing = []
+    if not result.county_id:
+        missing.append("县的拼音标识（--county，如 minquan）")
+    if not result.township_id:
+        missing.append("乡镇的拼音标识（--township，如 hujixiang）")
+    if year is None:
+        missing.append("报告年度（--year）")
+    if missing:
+        names = "".join(str(result.data.get(k) or "") for k in ("county", "township"))
+        raise InputError(
+            f"无法确定记录的保存位置：文档{'只给出中文名「' + names + '」' if names else '中没有乡镇名'}，"
+            f"缺少{'、'.join(missing)}；请用 -o 指定文件，或补上这些选项"
+        )
+    return data_dir / str(result.county_id) / str(result.township_id) / f"{year}.yaml"
+
+
+def record_yaml(result: ImportResult) -> str:
+    """The record as YAML: validated when complete; otherwise with ~ where it has gaps."""
+    data = result.data
+    if result.complete:
+        try:
+            return dump_record(from_mapping(data))
+        except RecordError as e:
+            result.problems.append(Problem("", f"记录未通过校验：{e.message}（{e.field}）", Trouble.INVALID))
+    fmt = FORMATS.get(str(data.get("format")), FORMAT_2021)
+    cells = {(t.id, r, c): v for t in fmt.tables for r, cols in data.get(t.id, {}).items() for c, v in cols.items()}
+    names = {k: str(data.get(k) or "") for k in (*NAMES, "level")}
+    parts = {k: v or "" for k, v in data.get("parts", {}).items()}
+    record = Record(
+        format=fmt,
+        year=data.get("year") or 0,
+        body=names["body"],
+        province=names["province"],
+        city=names["city"],
+        county=names["county"],
+        township=names["township"],
+        level=names["level"],
+        parts=parts,
+        cells=cells,
+        synthetic=bool(data.get("synthetic")),
+        source=str(data.get("source", "")),
+    )
+    lines = dump_record(record).split("\n")
+    blank = {"year"} if data.get("year") is None else set()
+    blank |= {k for k, v in names.items() if not v}
+    lines = [f"{line.split(':')[0]}: ~" if line.split(":")[0] in blank else line for line in lines]
+    header = ["# 导入时未能读取以下内容，请补填（记录中为 ~ 或空）："]
+    header += [f"#   {printable(str(p))}".replace("\n", " ") for p in result.problems if p.kind is not Trouble.NOTE]
+    return "\n".join([*header, *lines])
+
+
+def write_result(result: ImportResult, path: Path, force: bool = False) -> None:
+    """Write the record, refusing to replace an existing file unless asked."""
+    if path.exists() and not force:
+        raise InputError(f"{path} 已存在；确认要覆盖请加 --force")
+    write_atomic(path, record_yaml(result))
+
+
+__all__ = [
+    "PARSERS",
+    "Document",
+    "ImportResult",
+    "Overrides",
+    "Parser",
+    "Problem",
+    "Trouble",
+    "default_path",
+    "import_file",
+    "record_yaml",
+    "register",
+    "write_result",
+]

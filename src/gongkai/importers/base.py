@@ -1,0 +1,170 @@
+"""What every importer produces: the document as read, the result, and figures.
+
+Each parser (text, HTML, xlsx) turns its input into the same `Document`: lines
+in reading order, each with its Markdown and its cells, each cell with the
+place a person can find it again (「第 62 行」, 「表三!D12」). Everything after
+that is shared (`assemble`, `rows`), so a label variant added to the format
+definition once is understood in every kind of input.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Protocol
+
+from gongkai.format import Kind
+from gongkai.record import CellKey, Value
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One table cell as found; `text` is None where a merged neighbour covers it."""
+
+    text: str | None
+    where: str
+    entry: bool = False  # a cell made for a figure (a workbook's unlocked input), even if empty
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the document: a heading, a paragraph or a table row."""
+
+    where: str
+    markdown: str = ""  # how the line reads in a narrative part
+    cells: tuple[Slot, ...] = ()
+    heading: int = 0  # heading level (Markdown # count, HTML h1–h6); 0 for body text
+    table: bool = False  # a row of a table (as opposed to a paragraph)
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text.strip() for s in self.cells if s.text and s.text.strip())
+
+
+@dataclass
+class Document:
+    """A report as read, before anything is interpreted."""
+
+    source: str
+    lines: list[Line]
+    meta: dict[str, tuple[str, str]] = field(default_factory=dict)  # field → (value, where)
+    synthetic: bool = False
+
+
+class Parser(Protocol):
+    """One kind of input; registered by name in `gongkai.importers`."""
+
+    name: str
+    suffixes: tuple[str, ...]
+
+    def sniff(self, head: bytes) -> bool:
+        """Whether the first bytes of a file look like this kind."""
+        ...
+
+    def parse(self, path: Path) -> Document: ...
+
+
+class Trouble(StrEnum):
+    """Why something is not in the record; all but NOTE leave it incomplete."""
+
+    MISSING = "缺少"
+    BLANK = "空白"
+    INVALID = "无法读取"
+    AMBIGUOUS = "不确定"
+    NOTE = "提示"
+
+
+@dataclass(frozen=True)
+class Problem:
+    where: str  # 「第 62 行」, 「表三!D12」, or "" when the whole document was looked at
+    what: str
+    kind: Trouble
+    cells: tuple[CellKey, ...] = ()
+    field: str = ""  # a header field or `parts.<key>`, when not about cells
+
+    def __str__(self) -> str:
+        prefix = f"{self.where}：" if self.where else ""
+        return f"{prefix}[{self.kind.value}] {self.what}"
+
+
+@dataclass
+class ImportResult:
+    """The record as far as it could be read, and everything that could not."""
+
+    data: dict[str, Any]  # for gongkai.record.from_mapping; None where missing or blank
+    problems: list[Problem]
+    kind: str  # which parser read it
+    county_id: str | None = None
+    township_id: str | None = None
+
+    @property
+    def complete(self) -> bool:
+        return not any(p.kind is not Trouble.NOTE for p in self.problems)
+
+    def missing_cells(self) -> set[CellKey]:
+        return {
+            (t, r, c)
+            for t in ("table2", "table3", "table4")
+            for r, cols in self.data.get(t, {}).items()
+            for c, v in cols.items()
+            if v is None
+        }
+
+
+# --- figures -------------------------------------------------------------------------
+
+BLANK_MARKS = frozenset({"", "-", "--", "—", "——", "–", "－", "/", "／", "\\"})
+_NUMBER = re.compile(r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+
+
+def clean(text: str) -> str:
+    """Full-width digits and &nbsp; folded, spaces dropped: 「１２ 」 → 「12」."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+_UNPRINTABLE = re.compile(r"[^\t\n\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def printable(text: str) -> str:
+    """Without the control characters a copy from a page can carry and YAML cannot hold."""
+    return _UNPRINTABLE.sub("", text.replace("\ufeff", ""))
+
+
+def is_blank(text: str | None) -> bool:
+    return text is not None and clean(text) in BLANK_MARKS
+
+
+def is_number(text: str | None) -> bool:
+    return text is not None and _NUMBER.fullmatch(clean(text)) is not None
+
+
+def read_value(text: str, kind: Kind) -> tuple[Value, str | None]:
+    """A cell's figure, or None and why not; blanks are None without complaint."""
+    t = clean(text)
+    if t in BLANK_MARKS:
+        return None, None
+    if not _NUMBER.fullmatch(t):
+        return None, f"应为数字，实际为「{text.strip()[:40]}」"
+    try:
+        number = Decimal(t.replace(",", ""))
+    except InvalidOperation:  # pragma: no cover - the pattern admits only decimals
+        return None, f"应为数字，实际为「{text.strip()[:40]}」"
+    integral = number == number.to_integral_value()
+    if kind is Kind.AMOUNT:
+        if number < 0:
+            return None, f"金额不能为负，实际为 {t}"
+        if integral:
+            return Decimal(int(number)), None
+        number = number.normalize()
+        if -number.as_tuple().exponent > 4:  # type: ignore[operator]
+            return None, f"金额最多保留 4 位小数，实际为 {t}"
+        return number, None
+    if not integral:
+        return None, f"应为整数，实际为 {t}"
+    if kind is Kind.COUNT and number < 0:
+        return None, f"件数不能为负，实际为 {t}"
+    return int(number), None

@@ -1,0 +1,164 @@
+"""The Excel template: laid out as the report, filled in with openpyxl, imported back by label."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from conftest import SEED_RECORD, gongkai
+from gongkai.errors import InputError
+from gongkai.format import FORMAT_2019, FORMAT_2021, Format, Kind
+from gongkai.format.model import leaves
+from gongkai.importers import Trouble, import_file
+from gongkai.record import from_mapping, load_record
+from gongkai.workbook import Layout, write_template
+
+PLACE = {
+    "body": "胡集乡人民政府",
+    "province": "河南省",
+    "city": "商丘市",
+    "county": "民权县",
+    "township": "胡集乡",
+    "level": "乡",
+}
+
+
+def figure(kind: Kind, n: int) -> int | float:
+    if kind is Kind.AMOUNT:
+        return 1.2345 + n
+    if kind is Kind.CHANGE:
+        return n % 7 - 3
+    return n % 50
+
+
+def fill(path: Path, layout: Layout, fmt: Format, typed_over: dict[str, object] | None = None) -> dict:
+    """Type into the template as staff would (openpyxl standing in for Excel); return what was typed."""
+    book = openpyxl.load_workbook(path)
+
+    def put(ref: str, value: object) -> None:
+        sheet, cell = ref.split("!")
+        book[sheet][cell] = value
+
+    typed: dict = {}
+    for n, cell in enumerate(fmt.cells()):
+        typed[cell.key] = figure(cell.kind, n)
+        put(layout.cells[cell.key], typed[cell.key])
+    for key, value in PLACE.items():
+        put(layout.fields[key], value)
+    seed = load_record(SEED_RECORD)
+    for key, ref in layout.parts.items():
+        put(ref, seed.parts[key])
+    for ref, value in (typed_over or {}).items():
+        put(ref, value)
+    book.save(path)
+    return typed
+
+
+@pytest.mark.parametrize(("fmt", "year"), [(FORMAT_2021, 2022), (FORMAT_2019, 2020)])
+def test_template_filled_in_imports_to_the_expected_record(tmp_path: Path, fmt: Format, year: int):
+    path = tmp_path / "t.xlsx"
+    layout = write_template(path, fmt, year)
+    typed = fill(path, layout, fmt)
+    result = import_file(path)
+    assert result.kind == "xlsx"
+    assert result.complete, [str(p) for p in result.problems]
+    record = from_mapping(result.data)
+    assert (record.format, record.year) == (fmt, year)
+    assert {k: getattr(record, k) for k in PLACE} == PLACE
+    expected = {k: Decimal(str(v)) if isinstance(v, float) else v for k, v in typed.items()}
+    assert dict(record.cells) == expected
+    assert record.parts == load_record(SEED_RECORD).parts
+
+
+def test_the_layout_is_the_reports(tmp_path: Path):
+    path = tmp_path / "t.xlsx"
+    layout = write_template(path, FORMAT_2021, 2022)
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["封面", "表二", "表三", "表四", "五、六"]
+    t3 = book["表三"]
+    merged = {str(r) for r in t3.merged_cells.ranges}
+    assert "A2:C4" in merged  # the corner note over the label columns and header rows
+    assert "D2:J2" in merged  # 申请人情况 over the seven columns
+    assert t3["A2"].value == FORMAT_2021.table("table3").corner
+    assert t3["A7"].value == "三、本年度办理结果"
+    assert any(r.startswith("A7:A") for r in merged)  # 三、 spans its 22 rows down the left
+    texts = {c.value for row in t3.iter_rows() for c in row if isinstance(c.value, str)}
+    for node in FORMAT_2021.table("table3").row_nodes():
+        assert node.text in texts
+    assert layout.cells[("table3", "received", "natural_person")] == "表三!D5"
+    assert len(layout.cells) == len(list(FORMAT_2021.cells()))
+    t4 = book["表四"]
+    assert [t4.cell(row=2, column=c).value for c in (1, 6)] == ["行政复议", "行政诉讼"]
+
+
+def test_only_input_cells_are_unlocked_and_checks_are_formulas(tmp_path: Path):
+    path = tmp_path / "t.xlsx"
+    layout = write_template(path, FORMAT_2021)
+    book = openpyxl.load_workbook(path)
+    inputs = {*layout.cells.values(), *layout.fields.values(), *layout.parts.values()}
+    for sheet in book.worksheets:
+        assert sheet.protection.sheet
+        for row in sheet.iter_rows():
+            for cell in row:
+                ref = f"{sheet.title}!{cell.coordinate}"
+                if cell.value is not None or ref in inputs:
+                    assert cell.protection.locked == (ref not in inputs), ref
+    sheet, cell = layout.checks["received.total"].split("!")
+    assert book[sheet][cell].value == "=SUM(D5:I5)"  # 总计 = 自然人 + … + 其他, beside the stated J5
+    sheet, cell = layout.checks["review.total"].split("!")
+    assert book[sheet][cell].value == "=SUM(A5:D5)"
+    assert book["封面"][layout.fields["format"].split("!")[1]].value == "2021"
+
+
+def test_text_in_a_number_cell_names_that_cell(tmp_path: Path):
+    path = tmp_path / "t.xlsx"
+    layout = write_template(path, FORMAT_2021, 2022)
+    ref = layout.cells[("table3", "refused_third_party", "commercial")]
+    fill(path, layout, FORMAT_2021, {ref: "两件"})
+    result = import_file(path)
+    (problem,) = [p for p in result.problems if p.kind is not Trouble.NOTE]
+    assert problem.where == ref == "表三!E12"
+    assert problem.kind is Trouble.INVALID and "「两件」" in problem.what
+    assert result.data["table3"]["refused_third_party"]["commercial"] is None
+
+
+def test_a_cell_left_empty_is_blank_not_zero_and_named(tmp_path: Path):
+    path = tmp_path / "t.xlsx"
+    layout = write_template(path, FORMAT_2021, 2022)
+    fill(path, layout, FORMAT_2021, {layout.cells[("table4", "review", "pending")]: None})
+    result = import_file(path)
+    assert result.missing_cells() == {("table4", "review", "pending")}
+    (problem,) = [p for p in result.problems if p.kind is not Trouble.NOTE]
+    assert problem.kind is Trouble.BLANK and problem.where == "表四!D5"
+
+
+def test_an_untouched_template_lists_every_row_and_field(tmp_path: Path):
+    path = tmp_path / "t.xlsx"
+    write_template(path, FORMAT_2021, 2022)
+    result = import_file(path)
+    assert result.missing_cells() == {c.key for c in FORMAT_2021.cells()}
+    assert result.data["year"] == 2022 and result.data["format"] == "2021"
+    rows = sum(len(leaves(t.rows)) + sum(len(leaves(b.rows)) for b in t.blocks) for t in FORMAT_2021.tables)
+    assert len([p for p in result.problems if p.kind is Trouble.BLANK]) == rows
+    fields = {p.field for p in result.problems if p.field}
+    assert fields == {*PLACE, "parts.overview", "parts.problems", "parts.other"}
+
+
+def test_template_refuses_to_overwrite(tmp_path: Path):
+    path = tmp_path / "t.xlsx"
+    write_template(path, FORMAT_2021)
+    with pytest.raises(InputError):
+        write_template(path, FORMAT_2021)
+
+
+def test_cli_template_then_import(tmp_path: Path):
+    out = tmp_path / "t.xlsx"
+    made = gongkai("template", "--xlsx", "--year", "2020", "-o", str(out))
+    assert made.returncode == 0, made.stderr
+    assert "2019" in openpyxl.load_workbook(out)["封面"]["B4"].value
+    empty = gongkai("import", str(out), "-o", str(tmp_path / "r.yaml"))
+    assert empty.returncode == 1 and "表三!D5" in empty.stdout
+    assert gongkai("template", "-o", str(tmp_path / "x.xlsx")).returncode == 2
