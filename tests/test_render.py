@@ -41,8 +41,11 @@ def test_html_has_title_parts_labels_and_figures(seed_render: Path):
 def test_html_is_offline_and_shows_no_code(seed_render: Path):
     html = (seed_render / "report.html").read_text(encoding="utf-8")
     assert "<script" not in html
-    assert "http://" not in html and "https://" not in html
-    assert "Report.open" not in html and "jp-InputArea" not in html
+    soup = BeautifulSoup(html, "html.parser")
+    fetched = [t.get(a) for t in soup.find_all(True) for a in ("src", "href", "xlink:href") if t.get(a)]
+    assert not [u for u in fetched if "//" in u], fetched  # nothing is fetched: the page works offline
+    assert "<link" not in html and "@import" not in html
+    assert "Report.open" not in soup.get_text() and not soup.select(".jp-InputArea")
     assert 'font-family: "Noto Serif CJK SC"' in html
 
 

@@ -74,19 +74,23 @@ def _outputs_present(folder: Path, last: manifest.Entry) -> bool:
     return all((folder / name).is_file() for name in last.files)
 
 
-def plan(
-    entries: Sequence[Entry], opts: Options
-) -> tuple[list[tuple[Entry, dict[str, str]]], dict[str, manifest.Entry]]:
-    """Which entries need building, and the last known outcome of the others."""
+def inputs_of(entry: Entry, opts: Options) -> dict[str, str]:
+    """Everything the report on `entry` depends on, hashed."""
     from gongkai.checks.suites import EXPECTATIONS
     from gongkai.run import NOTEBOOK
 
     shared = fingerprint.environment(NOTEBOOK, EXPECTATIONS)
-    options: dict[str, object] = {"pdf": opts.pdf, "strict": opts.strict}
+    return fingerprint.inputs(entry, {"pdf": opts.pdf, "strict": opts.strict}, shared)
+
+
+def plan(
+    entries: Sequence[Entry], opts: Options
+) -> tuple[list[tuple[Entry, dict[str, str]]], dict[str, manifest.Entry]]:
+    """Which entries need building, and the last known outcome of the others."""
     known = manifest.read_manifest(opts.out_dir)
     todo, kept = [], {}
     for entry in entries:
-        inputs = fingerprint.inputs(entry, options, shared)
+        inputs = inputs_of(entry, opts)
         digest = fingerprint.digest(inputs)
         key = key_of(entry)
         folder = folder_for(opts.out_dir, entry)
@@ -240,13 +244,12 @@ def render_one(entry: Entry, opts: Options) -> manifest.Entry:
     from gongkai.report import load_previous
     from gongkai.run import RenderError, produce
 
+    record = load_record(entry.path)  # bad input fails here, before anything is written
+    report = check(record, load_previous(record)[0])
+    if opts.strict and not report.passed:
+        raise RenderError(f"{record.title} 未通过校验（--strict 不生成）：{report.summary()}")
     with lock(opts.out_dir):
-        todo, _ = plan([entry], Options(**{**opts.__dict__, "force": True}))
-        inputs = todo[0][1]
-        record = load_record(entry.path)  # bad input fails here, before anything is written
-        report = check(record, load_previous(record)[0])
-        if opts.strict and not report.passed:
-            raise RenderError(f"{record.title} 未通过校验（--strict 不生成）：{report.summary()}")
+        inputs = inputs_of(entry, opts)
         job = Job(
             entry.county.id, entry.township.id, entry.year, str(opts.data_dir.resolve()), report.to_json(), opts.pdf
         )
