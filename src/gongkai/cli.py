@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 from gongkai.errors import GongkaiError
 
@@ -129,21 +132,41 @@ def _check(args: argparse.Namespace) -> int:
     return 0 if all(r.passed for r in reports) else 1
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad argument is one line in the style of every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        message = message.replace("argument ", "参数 ")
+        self.exit(2, f"错误：{self.prog}：命令行参数有误：{message}（用 {self.prog} --help 查看用法）\n")
+
+
+def _whole(low: int, high: int, what: str) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        if not re.fullmatch(r"[0-9]{1,6}", text) or not low <= int(text) <= high:
+            raise argparse.ArgumentTypeError(f"{what}应为 {low}–{high} 之间的整数，实际为 {text!r}")
+        return int(text)
+
+    return parse
+
+
+YEAR = _whole(2008, 2100, "年度")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="gongkai", description="政府信息公开工作年度报告：记录 → 校验 → 报告")
+    parser = _Parser(prog="gongkai", description="政府信息公开工作年度报告：记录 → 校验 → 报告")
     parser.add_argument("--debug", action="store_true", help="出错时显示完整的调用栈")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("render", help="生成报告（HTML 与 PDF）：一个乡镇一年，或 --all / --params 批量")
     p.add_argument("township", nargs="?", help="乡镇（街道）：中文名或拼音标识，如 胡集乡 或 hujixiang")
-    p.add_argument("year", nargs="?", type=int, help="报告年度，如 2021")
+    p.add_argument("year", nargs="?", type=YEAR, help="报告年度，如 2021")
     p.add_argument("--all", action="store_true", help="生成数据目录下的全部记录")
     p.add_argument("--params", action="append", metavar="FILE", help="生成参数文件（params/*.yaml）列出的报告")
-    p.add_argument("--year", dest="only_year", type=int, help="与 --all 一起：只生成这一年")
+    p.add_argument("--year", dest="only_year", type=YEAR, help="与 --all 一起：只生成这一年")
     p.add_argument("--county", help="县（区）：乡镇名在多个县重复时必填；与 --all 一起：只生成这个县")
     p.add_argument("--data", default="data", help="记录所在目录（默认 data）")
     p.add_argument("--out", default="output", help="输出目录（默认 output）")
-    p.add_argument("--jobs", type=int, default=2, help="并行的工作进程数（默认 2）")
+    p.add_argument("--jobs", type=_whole(1, 256, "进程数"), default=2, help="并行的工作进程数（默认 2）")
     p.add_argument("--force", action="store_true", help="全部重新生成，不管是否有变化")
     p.add_argument("--only-failed", action="store_true", help="只重新生成上次失败的报告")
     p.add_argument("--no-pdf", action="store_true", help="只生成 HTML，不生成 PDF")
@@ -155,9 +178,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("check", help="校验记录的勾稽关系（R1–R6 错误，W1–W4 警告）")
     c.add_argument("township", nargs="?", help="乡镇（街道）：中文名或拼音标识")
-    c.add_argument("year", nargs="?", type=int, help="报告年度")
+    c.add_argument("year", nargs="?", type=YEAR, help="报告年度")
     c.add_argument("--all", action="store_true", help="校验数据目录下的全部记录")
-    c.add_argument("--year", dest="only_year", type=int, help="与 --all 一起：只校验这一年")
+    c.add_argument("--year", dest="only_year", type=YEAR, help="与 --all 一起：只校验这一年")
     c.add_argument("--county", help="县（区）：中文名或拼音标识")
     c.add_argument("--data", default="data", help="记录所在目录（默认 data）")
     c.add_argument("--json", action="store_true", help="输出机器可读的 JSON")
@@ -174,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
     except GongkaiError as e:
         if args.debug:
             traceback.print_exc()
-        print(f"错误：{e}", file=sys.stderr)
+        print(f"错误：{' '.join(str(e).splitlines())}", file=sys.stderr)  # one line, always
         return e.exit_code
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)
