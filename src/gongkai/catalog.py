@@ -71,10 +71,13 @@ def load_county(folder: Path) -> County:
     data, lines = yamlio.load(path)
 
     def need(key: str, container: dict[str, object], at: tuple[str, ...]) -> str:
-        value = container.get(key)
+        if key not in container:
+            raise RecordError(path, lines.get(at[:-1]), ".".join(at), f"缺少必填字段：应写出 `{key}: …`")
+        value = container[key]
         if not isinstance(value, str) or not value.strip() or "\n" in value or len(value) > MAX_NAME:
-            line = lines.get(at) or lines.get(at[:-1])
-            raise RecordError(path, line, ".".join(at), f"应为一行非空文本（不超过 {MAX_NAME} 字），实际为 {value!r}")
+            raise RecordError(
+                path, lines.get(at), ".".join(at), f"应为一行非空文本（不超过 {MAX_NAME} 字），实际为 {value!r}"
+            )
         return value.strip()
 
     if not isinstance(data, dict) or not isinstance(data.get("townships"), dict):

@@ -190,21 +190,24 @@ def _keys(
     fmt: Format | None = None,
 ) -> None:
     allowed = list(allowed)
+    other = (
+        f"（记录声明 format: {fmt.id}；若为另一格式请改为 {'/'.join(sorted(FORMATS.keys() - {fmt.id}))}）"
+        if fmt
+        else ""
+    )
     for key in given:
         if key not in allowed:
-            hint = difflib.get_close_matches(str(key), [str(a) for a in allowed], n=1)
-            msg = f"未知字段 {key!r}"
+            name = repr(key) if len(str(key)) <= 40 else repr(f"{str(key)[:40]}…")
+            hint = difflib.get_close_matches(str(key)[:100], [str(a) for a in allowed], n=1)
+            msg = f"未知字段 {name}"
             if hint:
                 msg += f"，是否应为 {hint[0]!r}？"
             else:
-                msg += f"；此处可用：{', '.join(allowed)}"
-            if fmt is not None:
-                other = [f.id for f in FORMATS.values() if f is not fmt]
-                msg += f"（记录声明 format: {fmt.id}；若为另一格式请改为 {'/'.join(other)}）"
-            raise fail((*at, key), msg)
+                msg += f"；此处应为：{', '.join(allowed)}"
+            raise fail((*at, key), msg + other)
     for key in required:
         if key not in given:
-            raise fail((*at, key) if at else (key,), "缺少此必填字段")
+            raise fail((*at, key) if at else (key,), f"缺少必填字段：应写出 `{key}: …`{other}")
 
 
 def _bool_hint(value: Any) -> str:

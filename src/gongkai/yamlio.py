@@ -31,6 +31,8 @@ DECIMAL = {f"{_TAG}int": re.compile(r"[-+]?(0|[1-9][0-9]*)"), f"{_TAG}float": re
 # What YAML itself refuses, found here first so the message can say which line.
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 
+ALIAS = "不支持 YAML 引用（& 与 *）：应把值直接写出"
+
 # PyYAML's problems, said in the words of whoever edits the record.
 SYNTAX = (
     ("mapping values are not allowed", "此处不能再出现冒号：应为每行一个 `键: 值`，值里有冒号时请给值加引号"),
@@ -127,7 +129,7 @@ class _Builder:
         if len(at) > MAX_DEPTH:
             raise self.fail(node, at, f"嵌套过深：一份记录应只有几层（上限 {MAX_DEPTH} 层）")
         if id(node) in self.built:
-            raise self.fail(node, at, "不支持 YAML 引用（& 与 *）：应把值直接写出")
+            raise self.fail(node, at, ALIAS)
         self.built.add(id(node))
         if node.tag not in TAGS:
             tag = node.tag.replace(_TAG, "!!")
@@ -146,14 +148,17 @@ class _Builder:
         for key_node, value_node in node.value:
             line = key_node.start_mark.line + 1
             if key_node.tag == f"{_TAG}merge":
-                raise self.fail(key_node, at, "不支持 << 合并键：应把各个键逐一写出")
+                raise self.fail(key_node, (*at, "<<"), "不支持 << 合并键：应把各个键逐一写出")
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in TAGS:
                 raise self.fail(key_node, at, "键应为简单文本（如 `year`）")
             key = self.scalar(key_node, at)
             if key in seen:
                 raise self.fail(key_node, (*at, key), f"键重复出现（第 {seen[key]} 行已有）：每个键只能写一次")
             seen[key] = line
+            if id(value_node) in self.built:  # the node is the anchor's: name the line of the `*`
+                raise self.fail(key_node, (*at, key), ALIAS)
             out[key] = self.build(value_node, (*at, key))
+            self.lines[(*at, key)] = line  # the key's line: a block value starts below it
         return out
 
     def scalar(self, node: yaml.ScalarNode, at: Path_) -> Any:
