@@ -12,6 +12,7 @@ import nbformat
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+
 from conftest import DATA, REPO
 
 TOWNSHIPS = ("hujixiang", "renhezhen", "shunhexiang")  # shunhexiang 2021 (R3), renhezhen 2022 (R2) broken
@@ -53,7 +54,7 @@ def first_run(tmp_path_factory):
 
 
 def test_every_output_exists_and_the_index_lists_outcomes(first_run):
-    data, out, result = first_run
+    _data, out, result = first_run
     assert result.returncode == 1, result.stderr  # two records fail their checks on purpose
     for t in TOWNSHIPS:
         for y in (2021, 2022):
