@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from gongkai import yamlio
@@ -26,6 +26,7 @@ class Township:
     id: str
     name: str
     level: str
+    line: int | None = field(default=None, compare=False)  # where county.yaml names it
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,18 @@ class County:
     city: str
     townships: tuple[Township, ...]
     folder: Path
+
+    def folder_of(self, township: Township) -> Path:
+        """The township's record folder, which county.yaml promises exists."""
+        path = self.folder / township.id
+        if not path.is_dir():
+            raise RecordError(
+                self.folder / COUNTY_FILE,
+                township.line,
+                f"townships.{township.id}",
+                f"应有文件夹 {path}/ 存放其记录；没有就从此处删去",
+            )
+        return path
 
     def township(self, key: str) -> Township | None:
         for t in self.townships:
@@ -96,11 +109,7 @@ def load_county(folder: Path) -> County:
             raise RecordError(
                 path, lines.get((*at, "level")), ".".join(at) + ".level", f"应为 {'、'.join(LEVELS)} 之一"
             )
-        if not (folder / str(tid)).is_dir():
-            raise RecordError(
-                path, lines.get(at), ".".join(at), f"应有文件夹 {folder / str(tid)}/ 存放其记录；没有就从此处删去"
-            )
-        townships.append(Township(str(tid), need("name", info, (*at, "name")), level))
+        townships.append(Township(str(tid), need("name", info, (*at, "name")), level, lines.get(at)))
     return County(
         id=county_id,
         name=need("name", data, ("name",)),
@@ -124,7 +133,7 @@ def check_key(kind: str, value: str) -> str:
 
 def check_year(year: int) -> int:
     if not YEARS[0] <= year <= YEARS[1]:
-        raise InputError(f"年度 {year} 无效：应为 {YEARS[0]}–{YEARS[1]} 之间的整数")
+        raise InputError(f"没有 {year} 年度的报告：年度应为 {YEARS[0]}–{YEARS[1]} 之间的整数")
     return year
 
 
@@ -147,7 +156,7 @@ def entries(data_dir: Path, year: int | None = None, county: str | None = None) 
             raise InputError(f"未知的县（区）：{county}（数据目录 {data_dir}）")
     for c in found:
         for t in c.townships:
-            for path in sorted((c.folder / t.id).glob("*.yaml")):
+            for path in sorted(c.folder_of(t).glob("*.yaml")):
                 if YEAR_FILE.fullmatch(path.stem) and (year is None or int(path.stem) == year):
                     yield Entry(c, t, int(path.stem))
 
@@ -170,6 +179,7 @@ def resolve(data_dir: Path, township: str, year: int, county: str | None = None)
         names = "、".join(f"{c.name}（--county {c.id}）" for c, _ in matches)
         raise InputError(f"乡镇名 {township} 在多个县出现：{names}；请用 --county 指明")
     c, t = matches[0]
+    c.folder_of(t)
     entry = Entry(c, t, year)
     if not entry.path.is_file():
         raise InputError(f"没有 {c.name}{t.name} {year} 年的记录：{entry.path}")

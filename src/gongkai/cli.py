@@ -149,7 +149,11 @@ def _whole(low: int, high: int, what: str) -> Callable[[str], int]:
     return parse
 
 
-YEAR = _whole(2008, 2100, "年度")
+def _year(text: str) -> int:
+    """A whole number; its range is checked where the data is (catalog.check_year)."""
+    if not re.fullmatch(r"[0-9]{1,6}", text):
+        raise argparse.ArgumentTypeError(f"年度应为整数，如 2021，实际为 {text!r}")
+    return int(text)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -159,10 +163,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("render", help="生成报告（HTML 与 PDF）：一个乡镇一年，或 --all / --params 批量")
     p.add_argument("township", nargs="?", help="乡镇（街道）：中文名或拼音标识，如 胡集乡 或 hujixiang")
-    p.add_argument("year", nargs="?", type=YEAR, help="报告年度，如 2021")
+    p.add_argument("year", nargs="?", type=_year, help="报告年度，如 2021")
     p.add_argument("--all", action="store_true", help="生成数据目录下的全部记录")
     p.add_argument("--params", action="append", metavar="FILE", help="生成参数文件（params/*.yaml）列出的报告")
-    p.add_argument("--year", dest="only_year", type=YEAR, help="与 --all 一起：只生成这一年")
+    p.add_argument("--year", dest="only_year", type=_year, help="与 --all 一起：只生成这一年")
     p.add_argument("--county", help="县（区）：乡镇名在多个县重复时必填；与 --all 一起：只生成这个县")
     p.add_argument("--data", default="data", help="记录所在目录（默认 data）")
     p.add_argument("--out", default="output", help="输出目录（默认 output）")
@@ -178,9 +182,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("check", help="校验记录的勾稽关系（R1–R6 错误，W1–W4 警告）")
     c.add_argument("township", nargs="?", help="乡镇（街道）：中文名或拼音标识")
-    c.add_argument("year", nargs="?", type=YEAR, help="报告年度")
+    c.add_argument("year", nargs="?", type=_year, help="报告年度")
     c.add_argument("--all", action="store_true", help="校验数据目录下的全部记录")
-    c.add_argument("--year", dest="only_year", type=YEAR, help="与 --all 一起：只校验这一年")
+    c.add_argument("--year", dest="only_year", type=_year, help="与 --all 一起：只校验这一年")
     c.add_argument("--county", help="县（区）：中文名或拼音标识")
     c.add_argument("--data", default="data", help="记录所在目录（默认 data）")
     c.add_argument("--json", action="store_true", help="输出机器可读的 JSON")
