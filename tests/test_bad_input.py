@@ -433,6 +433,14 @@ CASES = [
         argv=("render", "--params", "{root}/batch.yaml"),
     ),
     Case(
+        "params-unknown-keys-of-mixed-types",
+        params("reports: []\n2021: x\nnote: y\n"),
+        "未知字段；可用：name、reports",
+        field="2021",
+        at="2021:",
+        argv=("render", "--params", "{root}/batch.yaml"),
+    ),
+    Case(
         "params-year-as-text",
         params("reports:\n  - county: minquan\n    township: hujixiang\n    year: '2021'\n"),
         "应为整数年份",

@@ -17,7 +17,7 @@ def load_params(path: Path, data_dir: Path) -> list[catalog.Entry]:
         raise RecordError(path, None, "reports", "应有 reports: 列表，每项形如 {county: …, township: …, year: …}")
     unknown = set(data) - {"name", "reports"}
     if unknown:
-        key = sorted(unknown)[0]
+        key = sorted(unknown, key=str)[0]
         raise RecordError(path, lines.get((key,)), key, "未知字段；可用：name、reports")
     entries = []
     for n, item in enumerate(data["reports"]):
