@@ -19,6 +19,13 @@ GOLDEN = Path(__file__).parent / "golden"
 GONGKAI = [sys.executable, "-m", "gongkai.cli"]
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+# The CLI and the kernels it starts (cwd notebooks/) must import this checkout's
+# code: a relative PYTHONPATH=src would resolve against their own directory and
+# silently fall back to whichever gongkai is installed.
+if os.environ.get("PYTHONPATH"):
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        str(Path(p).resolve()) for p in os.environ["PYTHONPATH"].split(os.pathsep)
+    )
 
 
 def gongkai(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:

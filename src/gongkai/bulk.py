@@ -17,6 +17,7 @@ from gongkai.catalog import Entry
 from gongkai.errors import GongkaiError
 from gongkai.manifest import CRASHED, INVALID, RENDERED
 from gongkai.outputs import lock, publish
+from gongkai.record import check_id
 from gongkai.run import Job
 
 REFUSED = "refused"  # failed its checks under --strict
@@ -57,13 +58,16 @@ class Summary:
 
     @property
     def exit_code(self) -> int:
+        """2 when a record is unusable (as for any bad input), 1 when a report failed or crashed."""
+        if self.with_status(INVALID):
+            return 2
         bad = self.failing or [r for r in self.reports if r.status != RENDERED]
         return 1 if bad else 0
 
 
 def folder_for(out_dir: Path, entry: Entry) -> Path:
-    """output/<year>/<county>/<township>/: names repeat across counties."""
-    return out_dir / str(entry.year) / entry.county.id / entry.township.id
+    """output/<year>/<county>/<township>/: names repeat across counties; ids are never paths."""
+    return out_dir / str(entry.year) / check_id("county", entry.county.id) / check_id("township", entry.township.id)
 
 
 def key_of(entry: Entry) -> str:

@@ -6,15 +6,19 @@ a township can be found by its Chinese name without opening every record.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from gongkai import yamlio
 from gongkai.errors import InputError, RecordError
-from gongkai.record import LEVELS, check_id
+from gongkai.record import ID_PATTERN, LEVELS, MAX_NAME, YEARS, check_id
 
 COUNTY_FILE = "county.yaml"
+YEAR_FILE = re.compile(r"[0-9]{4}")  # not str.isdigit: that takes ２０２１ too
+KINDS = {"county": "县（区）", "township": "乡镇（街道）"}
+UNSAFE = re.compile(r"[/\\\x00-\x1f\x7f]|\.\.")  # what could make a name into a path
 
 
 @dataclass(frozen=True)
@@ -22,6 +26,7 @@ class Township:
     id: str
     name: str
     level: str
+    line: int | None = field(default=None, compare=False)  # where county.yaml names it
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,18 @@ class County:
     city: str
     townships: tuple[Township, ...]
     folder: Path
+
+    def folder_of(self, township: Township) -> Path:
+        """The township's record folder, which county.yaml promises exists."""
+        path = self.folder / township.id
+        if not path.is_dir():
+            raise RecordError(
+                self.folder / COUNTY_FILE,
+                township.line,
+                f"townships.{township.id}",
+                f"应有文件夹 {path}/ 存放其记录；没有就从此处删去",
+            )
+        return path
 
     def township(self, key: str) -> Township | None:
         for t in self.townships:
@@ -58,40 +75,66 @@ class Entry:
 
 
 def load_county(folder: Path) -> County:
+    """A county file, with every township id checked and its folder present."""
     path = folder / COUNTY_FILE
+    try:
+        county_id = check_id("county", folder.name)
+    except RecordError as e:
+        raise RecordError(path, None, "", f"所在文件夹名{e.message.removeprefix('标识')}") from None
     data, lines = yamlio.load(path)
 
     def need(key: str, container: dict[str, object], at: tuple[str, ...]) -> str:
-        value = container.get(key)
-        if not isinstance(value, str) or not value:
-            raise RecordError(path, lines.get(at), ".".join(at), "应为非空文本")
-        return value
+        if key not in container:
+            raise RecordError(path, lines.get(at[:-1]), ".".join(at), f"缺少必填字段：应写出 `{key}: …`")
+        value = container[key]
+        if not isinstance(value, str) or not value.strip() or "\n" in value or len(value) > MAX_NAME:
+            raise RecordError(
+                path, lines.get(at), ".".join(at), f"应为一行非空文本（不超过 {MAX_NAME} 字），实际为 {value!r}"
+            )
+        return value.strip()
 
     if not isinstance(data, dict) or not isinstance(data.get("townships"), dict):
         raise RecordError(path, None, "townships", "应有 townships: 拼音标识 → {name, level} 的映射")
     townships = []
     for tid, info in data["townships"].items():
         at = ("townships", str(tid))
-        if not isinstance(info, dict):
-            raise RecordError(path, lines.get(at), ".".join(at), "应为 {name: …, level: …}")
         try:
             check_id("township", str(tid))
         except RecordError as e:
             raise RecordError(path, lines.get(at), ".".join(at), e.message) from None
+        if not isinstance(info, dict):
+            raise RecordError(path, lines.get(at), ".".join(at), "应为 {name: …, level: …}")
         level = need("level", info, (*at, "level"))
         if level not in LEVELS:
             raise RecordError(
                 path, lines.get((*at, "level")), ".".join(at) + ".level", f"应为 {'、'.join(LEVELS)} 之一"
             )
-        townships.append(Township(str(tid), need("name", info, (*at, "name")), level))
+        townships.append(Township(str(tid), need("name", info, (*at, "name")), level, lines.get(at)))
     return County(
-        id=check_id("county", folder.name),
+        id=county_id,
         name=need("name", data, ("name",)),
         province=need("province", data, ("province",)),
         city=need("city", data, ("city",)),
         townships=tuple(townships),
         folder=folder,
     )
+
+
+def check_key(kind: str, value: str) -> str:
+    """A county or township as typed (argument, params file): an id or a name, never a path."""
+    if value.isascii() and ID_PATTERN.fullmatch(value):
+        return value
+    if not value.isascii() and not UNSAFE.search(value) and len(value) <= MAX_NAME:
+        return value
+    raise InputError(
+        f"{KINDS[kind]} {value!r} 无效：应为中文名或拼音标识（小写字母、数字、- 和 _），不能含 /、\\、.. 等路径字符"
+    )
+
+
+def check_year(year: int) -> int:
+    if not YEARS[0] <= year <= YEARS[1]:
+        raise InputError(f"没有 {year} 年度的报告：年度应为 {YEARS[0]}–{YEARS[1]} 之间的整数")
+    return year
 
 
 def counties(data_dir: Path) -> list[County]:
@@ -102,20 +145,28 @@ def counties(data_dir: Path) -> list[County]:
 
 def entries(data_dir: Path, year: int | None = None, county: str | None = None) -> Iterator[Entry]:
     """Every record file under `data_dir`, in a stable order."""
+    if year is not None:
+        check_year(year)
+    if county is not None:
+        check_key("county", county)
     found = counties(data_dir)
     if county is not None:
         found = [c for c in found if county in (c.id, c.name)]
         if not found:
-            raise InputError(f"未知的县（区）：{county}")
+            raise InputError(f"未知的县（区）：{county}（数据目录 {data_dir}）")
     for c in found:
         for t in c.townships:
-            for path in sorted((c.folder / t.id).glob("*.yaml")):
-                if path.stem.isdigit() and (year is None or int(path.stem) == year):
+            for path in sorted(c.folder_of(t).glob("*.yaml")):
+                if YEAR_FILE.fullmatch(path.stem) and (year is None or int(path.stem) == year):
                     yield Entry(c, t, int(path.stem))
 
 
 def resolve(data_dir: Path, township: str, year: int, county: str | None = None) -> Entry:
     """Find one township-year by Chinese name or id; ambiguity needs --county."""
+    check_key("township", township)
+    check_year(year)
+    if county is not None:
+        check_key("county", county)
     found = counties(data_dir)
     if county is not None:
         found = [c for c in found if county in (c.id, c.name)]
@@ -128,6 +179,7 @@ def resolve(data_dir: Path, township: str, year: int, county: str | None = None)
         names = "、".join(f"{c.name}（--county {c.id}）" for c, _ in matches)
         raise InputError(f"乡镇名 {township} 在多个县出现：{names}；请用 --county 指明")
     c, t = matches[0]
+    c.folder_of(t)
     entry = Entry(c, t, year)
     if not entry.path.is_file():
         raise InputError(f"没有 {c.name}{t.name} {year} 年的记录：{entry.path}")

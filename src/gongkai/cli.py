@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 from gongkai.errors import GongkaiError, InputError
 
@@ -169,21 +172,45 @@ def _template(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad argument is one line in the style of every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        message = message.replace("argument ", "参数 ")
+        self.exit(2, f"错误：{self.prog}：命令行参数有误：{message}（用 {self.prog} --help 查看用法）\n")
+
+
+def _whole(low: int, high: int, what: str) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        if not re.fullmatch(r"[0-9]{1,6}", text) or not low <= int(text) <= high:
+            raise argparse.ArgumentTypeError(f"{what}应为 {low}–{high} 之间的整数，实际为 {text!r}")
+        return int(text)
+
+    return parse
+
+
+def _year(text: str) -> int:
+    """A whole number; its range is checked where the data is (catalog.check_year)."""
+    if not re.fullmatch(r"[0-9]{1,6}", text):
+        raise argparse.ArgumentTypeError(f"年度应为整数，如 2021，实际为 {text!r}")
+    return int(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="gongkai", description="政府信息公开工作年度报告：记录 → 校验 → 报告")
+    parser = _Parser(prog="gongkai", description="政府信息公开工作年度报告：记录 → 校验 → 报告")
     parser.add_argument("--debug", action="store_true", help="出错时显示完整的调用栈")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("render", help="生成报告（HTML 与 PDF）：一个乡镇一年，或 --all / --params 批量")
     p.add_argument("township", nargs="?", help="乡镇（街道）：中文名或拼音标识，如 胡集乡 或 hujixiang")
-    p.add_argument("year", nargs="?", type=int, help="报告年度，如 2021")
+    p.add_argument("year", nargs="?", type=_year, help="报告年度，如 2021")
     p.add_argument("--all", action="store_true", help="生成数据目录下的全部记录")
     p.add_argument("--params", action="append", metavar="FILE", help="生成参数文件（params/*.yaml）列出的报告")
-    p.add_argument("--year", dest="only_year", type=int, help="与 --all 一起：只生成这一年")
+    p.add_argument("--year", dest="only_year", type=_year, help="与 --all 一起：只生成这一年")
     p.add_argument("--county", help="县（区）：乡镇名在多个县重复时必填；与 --all 一起：只生成这个县")
     p.add_argument("--data", default="data", help="记录所在目录（默认 data）")
     p.add_argument("--out", default="output", help="输出目录（默认 output）")
-    p.add_argument("--jobs", type=int, default=2, help="并行的工作进程数（默认 2）")
+    p.add_argument("--jobs", type=_whole(1, 256, "进程数"), default=2, help="并行的工作进程数（默认 2）")
     p.add_argument("--force", action="store_true", help="全部重新生成，不管是否有变化")
     p.add_argument("--only-failed", action="store_true", help="只重新生成上次失败的报告")
     p.add_argument("--no-pdf", action="store_true", help="只生成 HTML，不生成 PDF")
@@ -195,9 +222,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("check", help="校验记录的勾稽关系（R1–R6 错误，W1–W4 警告）")
     c.add_argument("township", nargs="?", help="乡镇（街道）：中文名或拼音标识")
-    c.add_argument("year", nargs="?", type=int, help="报告年度")
+    c.add_argument("year", nargs="?", type=_year, help="报告年度")
     c.add_argument("--all", action="store_true", help="校验数据目录下的全部记录")
-    c.add_argument("--year", dest="only_year", type=int, help="与 --all 一起：只校验这一年")
+    c.add_argument("--year", dest="only_year", type=_year, help="与 --all 一起：只校验这一年")
     c.add_argument("--county", help="县（区）：中文名或拼音标识")
     c.add_argument("--data", default="data", help="记录所在目录（默认 data）")
     c.add_argument("--json", action="store_true", help="输出机器可读的 JSON")
@@ -208,7 +235,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="记录文件（默认 data/<县>/<乡镇>/<年度>.yaml，需要拼音标识）")
     p.add_argument("--county", help="县（区）：拼音标识（如 minquan，从 data/<县>/county.yaml 补全省、市）或中文名")
     p.add_argument("--township", help="乡镇（街道）：拼音标识或中文名，优先于文档中的名称")
-    p.add_argument("--year", type=int, help="报告年度，优先于文档标题中的年度")
+    p.add_argument("--year", type=_year, help="报告年度，优先于文档标题中的年度")
     p.add_argument("--format", choices=("2021", "2019"), help="表格格式，默认按表头和年度判断")
     p.add_argument("--data", default="data", help="记录所在目录（默认 data）")
     p.add_argument("--force", action="store_true", help="覆盖已有的记录文件")
@@ -216,7 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("template", help="生成乡镇填报数字用的 Excel 工作簿")
     p.add_argument("--xlsx", action="store_true", help="生成 .xlsx 工作簿")
-    p.add_argument("--year", type=int, help="报告年度（决定格式，并预先填入）")
+    p.add_argument("--year", type=_year, help="报告年度（决定格式，并预先填入）")
     p.add_argument("--format", choices=("2021", "2019"), help="表格格式，默认按年度（无年度时为 2021）")
     p.add_argument("-o", "--output", required=True, help="工作簿文件，如 胡集乡2022.xlsx")
     p.add_argument("--force", action="store_true", help="覆盖已有的文件")
@@ -233,7 +260,7 @@ def main(argv: list[str] | None = None) -> int:
     except GongkaiError as e:
         if args.debug:
             traceback.print_exc()
-        print(f"错误：{e}", file=sys.stderr)
+        print(f"错误：{' '.join(str(e).splitlines())}", file=sys.stderr)  # one line, always
         return e.exit_code
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)

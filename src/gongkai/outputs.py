@@ -39,9 +39,18 @@ def publish(folder: Path, files: Mapping[str, bytes | str]) -> None:
 
     Each file is renamed into place on its own; a crash between renames leaves
     some files from this run and some from the last, every one of them whole.
+    Called under `lock`, so any temporary file already here is a killed run's.
     """
+    sweep(folder)
     for name, data in files.items():
         write_atomic(folder / name, data)
+
+
+def sweep(folder: Path) -> None:
+    """Remove the hidden `.NAME.XXXX.tmp` files a killed `write_atomic` left behind."""
+    for stale in folder.glob(".*.tmp"):
+        if stale.is_file():
+            stale.unlink(missing_ok=True)
 
 
 LOCK_FILE = ".gongkai.lock"
@@ -67,6 +76,7 @@ def lock(out_dir: Path) -> Iterator[None]:
         f.truncate()
         f.write(f"进程 {os.getpid()}\n")
         f.flush()
+        sweep(out_dir)  # manifest.json and index.html of a killed run
         try:
             yield
         finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gongkai import catalog, yamlio
-from gongkai.errors import RecordError
+from gongkai.errors import GongkaiError, RecordError
 
 KEYS = {"county", "township", "year"}
 
@@ -17,7 +17,7 @@ def load_params(path: Path, data_dir: Path) -> list[catalog.Entry]:
         raise RecordError(path, None, "reports", "应有 reports: 列表，每项形如 {county: …, township: …, year: …}")
     unknown = set(data) - {"name", "reports"}
     if unknown:
-        key = sorted(unknown)[0]
+        key = sorted(unknown, key=str)[0]
         raise RecordError(path, lines.get((key,)), key, "未知字段；可用：name、reports")
     entries = []
     for n, item in enumerate(data["reports"]):
@@ -26,8 +26,15 @@ def load_params(path: Path, data_dir: Path) -> list[catalog.Entry]:
             raise RecordError(path, lines.get(at), f"reports[{n}]", "每项应恰有 county、township、year")
         if type(item["year"]) is not int:
             raise RecordError(path, lines.get((*at, "year")), f"reports[{n}].year", "应为整数年份")
+        for key in ("county", "township"):
+            try:
+                if not isinstance(item[key], str):
+                    raise GongkaiError(f"应为拼音标识或中文名，实际为 {item[key]!r}")
+                catalog.check_key(key, item[key])
+            except GongkaiError as e:
+                raise RecordError(path, lines.get((*at, key)), f"reports[{n}].{key}", str(e)) from None
         try:
-            entries.append(catalog.resolve(data_dir, str(item["township"]), item["year"], str(item["county"])))
-        except Exception as e:
+            entries.append(catalog.resolve(data_dir, item["township"], item["year"], item["county"]))
+        except GongkaiError as e:
             raise RecordError(path, lines.get(at), f"reports[{n}]", str(e)) from None
     return entries

@@ -23,8 +23,9 @@ CellKey = tuple[str, str, str]  # (table id, row id, column id)
 
 LEVELS = ("乡", "镇", "街道")
 YEARS = (2008, 2100)
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")  # fullmatch: `$` would allow a newline
 MAX_TEXT = 200_000  # characters in one narrative part
+MAX_NAME = 100  # characters in a name (body, county, …)
 NAMES = ("body", "province", "city", "county", "township")
 REQUIRED = ("format", "year", *NAMES, "level", "parts", "table2", "table3", "table4")
 OPTIONAL = ("synthetic", "source")
@@ -78,8 +79,8 @@ class Record:
 
 def check_id(kind: str, value: str) -> str:
     """An ASCII folder name: never a path, never `..`."""
-    if not ID_PATTERN.match(value):
-        raise RecordError(None, None, kind, f"标识 {value!r} 无效：只能用小写字母、数字、- 和 _（拼音文件夹名）")
+    if not ID_PATTERN.fullmatch(value):
+        raise RecordError(None, None, kind, f"标识 {value!r} 无效：应为拼音文件夹名，只用小写字母、数字、- 和 _")
     return value
 
 
@@ -89,7 +90,9 @@ def load_record(path: Path | str) -> Record:
     data, lines = yamlio.load(path)
     record = from_mapping(data, path=path, lines=lines)
     if path.stem.isdigit() and int(path.stem) != record.year:
-        raise RecordError(path, lines.get(("year",)), "year", f"年份 {record.year} 与文件名 {path.name} 不符")
+        raise RecordError(
+            path, lines.get(("year",)), "year", f"应为 {path.stem}（与文件名 {path.name} 一致），实际为 {record.year}"
+        )
     return record
 
 
@@ -120,9 +123,9 @@ def from_mapping(data: Any, *, path: Path | None = None, lines: Mapping[tuple[An
     for key in (*NAMES, "level"):
         value = data[key]
         if not isinstance(value, str) or not value.strip():
-            raise fail((key,), f"应为非空文本，实际为 {value!r}")
-        if "\n" in value or len(value) > 100:
-            raise fail((key,), "名称应为一行、不超过 100 字")
+            raise fail((key,), f"应为非空文本，实际为 {value!r}{_bool_hint(value)}")
+        if "\n" in value or len(value) > MAX_NAME:
+            raise fail((key,), f"名称应为一行、不超过 {MAX_NAME} 字")
         names[key] = value.strip()
     if names["level"] not in LEVELS:
         raise fail(("level",), f"应为 {'、'.join(LEVELS)} 之一，实际为 {names['level']!r}")
@@ -131,7 +134,9 @@ def from_mapping(data: Any, *, path: Path | None = None, lines: Mapping[tuple[An
         raise fail(("synthetic",), f"应为 true 或 false，实际为 {synthetic!r}")
     source = data.get("source", "")
     if not isinstance(source, str):
-        raise fail(("source",), f"应为文本，实际为 {source!r}")
+        raise fail(("source",), f"应为文本，实际为 {source!r}{_bool_hint(source)}")
+    if len(source) > MAX_NAME * 10:
+        raise fail(("source",), f"应不超过 {MAX_NAME * 10} 字，实际 {len(source)} 字")
 
     parts_raw = data["parts"]
     if not isinstance(parts_raw, dict):
@@ -142,9 +147,9 @@ def from_mapping(data: Any, *, path: Path | None = None, lines: Mapping[tuple[An
     for key in keys:
         text = parts_raw[key]
         if not isinstance(text, str):
-            raise fail(("parts", key), f"应为 Markdown 文本，实际为 {text!r}")
+            raise fail(("parts", key), f"应为 Markdown 文本，实际为 {text!r}{_bool_hint(text)}")
         if len(text) > MAX_TEXT:
-            raise fail(("parts", key), f"文字过长（{len(text)} 字，上限 {MAX_TEXT} 字）")
+            raise fail(("parts", key), f"文字过长（{len(text)} 字）：应不超过 {MAX_TEXT} 字")
         parts[key] = text
 
     cells: dict[CellKey, Value] = {}
@@ -185,39 +190,57 @@ def _keys(
     fmt: Format | None = None,
 ) -> None:
     allowed = list(allowed)
+    other = (
+        f"（记录声明 format: {fmt.id}；若为另一格式请改为 {'/'.join(sorted(FORMATS.keys() - {fmt.id}))}）"
+        if fmt
+        else ""
+    )
     for key in given:
         if key not in allowed:
-            hint = difflib.get_close_matches(str(key), [str(a) for a in allowed], n=1)
-            msg = f"未知字段 {key!r}"
+            name = repr(key) if len(str(key)) <= 40 else repr(f"{str(key)[:40]}…")
+            hint = difflib.get_close_matches(str(key)[:100], [str(a) for a in allowed], n=1)
+            msg = f"未知字段 {name}"
             if hint:
                 msg += f"，是否应为 {hint[0]!r}？"
             else:
-                msg += f"；此处可用：{', '.join(allowed)}"
-            if fmt is not None:
-                other = [f.id for f in FORMATS.values() if f is not fmt]
-                msg += f"（记录声明 format: {fmt.id}；若为另一格式请改为 {'/'.join(other)}）"
-            raise fail((*at, key), msg)
+                msg += f"；此处应为：{', '.join(allowed)}"
+            raise fail((*at, key), msg + other)
     for key in required:
         if key not in given:
-            raise fail((*at, key) if at else (key,), "缺少此必填字段")
+            raise fail((*at, key) if at else (key,), f"缺少必填字段：应写出 `{key}: …`{other}")
+
+
+def _bool_hint(value: Any) -> str:
+    if isinstance(value, bool):
+        return "（YAML 把 yes/no/on/off/true/false 读作是非值，文字请加引号）"
+    return ""
 
 
 def _value(raw: Any, cell: Cell, fail: Any) -> Value:
+    """A cell as stated: ints for counts, ints or decimals for amounts, never coerced.
+
+    A total typed as "5", 5.0 or yes would compare equal after coercion and
+    pass the checks it should fail, so such values are refused here.
+    """
     if raw is None:
         return None  # left blank in the published report
-    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+    if isinstance(raw, bool):
+        raise fail(f"应为数字，实际为是非值 {raw!r}{_bool_hint(raw)}；留空请写 ~")
+    if isinstance(raw, str):
+        raise fail(f"应为数字，实际为文本 {raw!r}：数字不要加引号，留空请写 ~")
+    if not isinstance(raw, (int, float)):
         raise fail(f"应为数字，实际为 {raw!r}（{type(raw).__name__}）；留空请写 ~")
     if cell.kind is Kind.AMOUNT:
         amount = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
         if not amount.is_finite() or amount < 0:
-            raise fail(f"金额应为非负数（万元），实际为 {raw!r}")
+            raise fail(f"金额应为不小于 0 的数（万元），实际为 {raw!r}")
         if -amount.as_tuple().exponent > 4:  # type: ignore[operator]
-            raise fail(f"金额最多保留 4 位小数，实际为 {raw!r}")
+            raise fail(f"金额最多保留 4 位小数：应形如 0.1234（万元），实际为 {raw!r}")
         return amount
     if isinstance(raw, float):
-        raise fail(f"应为整数，实际为 {raw!r}")
+        raise fail(f"应为整数（件数），实际为 {raw!r}：不要写小数点")
     if cell.kind is Kind.COUNT and raw < 0:
-        raise fail(f"件数不能为负，实际为 {raw}")
+        raise fail(f"件数不能为负：应为 0 或正整数，实际为 {raw}")
     return raw
 
 

@@ -1,7 +1,15 @@
-"""YAML in and out with the line of every value, so errors can point at it."""
+"""YAML in and out with the line of every value, so errors can point at it.
+
+Records are typed by hand, so the loader is stricter than YAML 1.1: numbers
+only in plain decimal (YAML would read `017` as 15 and `1:30` as 90), no
+tags, aliases or merge keys that would make a value mean something other
+than what it shows, and limits on size, count and depth, so a runaway file
+fails in milliseconds.
+"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,10 +19,33 @@ from gongkai.errors import RecordError
 
 MAX_BYTES = 1_000_000  # a record is a few KB; anything this big is a mistake
 MAX_NODES = 5_000  # a 2021 record has ~250 values
+MAX_DEPTH = 16  # a record nests 4 deep
 
 Path_ = tuple[str | int, ...]
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it
+
+_TAG = "tag:yaml.org,2002:"
+TAGS = {f"{_TAG}{t}" for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp")}
+DECIMAL = {f"{_TAG}int": re.compile(r"[-+]?(0|[1-9][0-9]*)"), f"{_TAG}float": re.compile(r"[-+]?[0-9]+\.[0-9]*")}
+# What YAML itself refuses, found here first so the message can say which line.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+
+ALIAS = "不支持 YAML 引用（& 与 *）：应把值直接写出"
+
+# PyYAML's problems, said in the words of whoever edits the record.
+SYNTAX = (
+    ("mapping values are not allowed", "此处不能再出现冒号：应为每行一个 `键: 值`，值里有冒号时请给值加引号"),
+    ("cannot start any token", "此处的字符不能开始一个值：应用空格缩进（不用 Tab），以 @ ` 等符号开头的文字请加引号"),
+    ("tab character", "不能用 Tab 缩进：应用空格缩进"),
+    ("expected ',' or ']'", "方括号 [ ] 未闭合：应以 ] 结束，各项之间用逗号分隔"),
+    ("expected ',' or '}'", "花括号 { } 未闭合：应以 } 结束，各项之间用逗号分隔"),
+    ("end of stream", "引号未闭合：应在值的末尾补上引号"),
+    ("expected key", "缩进不一致：同一层的键应左对齐"),
+    ("expected '-' indicator", "列表项与键混在同一层：应对齐缩进"),
+    ("undefined alias", "* 开头的值是 YAML 引用：应给这段文字加引号"),
+    ("another document", "一个文件只能有一份记录：应删去 --- 之后的部分"),
+)
 
 
 def read_text(path: Path) -> str:
@@ -23,16 +54,23 @@ def read_text(path: Path) -> str:
         size = path.stat().st_size
     except FileNotFoundError:
         raise RecordError(path, None, "", "文件不存在") from None
+    if not path.is_file():
+        raise RecordError(path, None, "", "应为一个 YAML 文件，实际是文件夹或特殊文件")
     if size > MAX_BYTES:
-        raise RecordError(path, None, "", f"文件过大（{size} 字节，上限 {MAX_BYTES} 字节）")
+        raise RecordError(path, None, "", f"文件过大（{size} 字节）：一份记录应只有几 KB，上限 {MAX_BYTES} 字节")
     raw = path.read_bytes()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
-        raise RecordError(path, line, "", "不是 UTF-8 编码的文本（请另存为 UTF-8）") from None
+        raise RecordError(path, line, "", "应为 UTF-8 编码的文本，此行不是（GBK 等编码请另存为 UTF-8）") from None
     if not text.strip():
-        raise RecordError(path, None, "", "文件是空的")
+        raise RecordError(path, None, "", "文件是空的：应为一份记录（形如 `year: 2021` 的键值）")
+    bad = CONTROL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        code = f"U+{ord(bad.group()):04X}"
+        raise RecordError(path, line, "", f"含有不可见的控制字符 {code}：应为普通文本，请删去该字符")
     return text.removeprefix("\ufeff")
 
 
@@ -44,48 +82,95 @@ def load(path: Path, text: str | None = None) -> tuple[Any, dict[Path_, int]]:
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as e:
-        line = e.problem_mark.line + 1 if e.problem_mark else None
-        raise RecordError(path, line, "", f"YAML 语法错误：{e.problem}") from None
+        raise _syntax_error(path, e) from None
     except yaml.YAMLError as e:
-        raise RecordError(path, None, "", f"YAML 语法错误：{e}") from None
+        raise RecordError(path, None, "", f"YAML 语法错误：{_one_line(str(e))}") from None
+    except RecursionError:
+        raise RecordError(path, None, "", f"嵌套过深：一份记录应只有几层（上限 {MAX_DEPTH} 层）") from None
     finally:
         loader.dispose()
     if node is None:
-        raise RecordError(path, None, "", "文件是空的")
+        raise RecordError(path, None, "", "文件是空的：应为一份记录（形如 `year: 2021` 的键值）")
     lines: dict[Path_, int] = {}
-    counter = [0]
-    data = _build(node, (), lines, path, loader, counter)
+    data = _Builder(path, loader, lines).build(node, ())
     return data, lines
 
 
-def _build(
-    node: yaml.Node,
-    at: Path_,
-    lines: dict[Path_, int],
-    path: Path,
-    loader: yaml.SafeLoader,
-    counter: list[int],
-) -> Any:
-    counter[0] += 1
-    if counter[0] > MAX_NODES:
-        raise RecordError(path, node.start_mark.line + 1, _dotted(at), f"值过多（上限 {MAX_NODES} 个）")
-    lines[at] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
+def _syntax_error(path: Path, e: yaml.MarkedYAMLError) -> RecordError:
+    problem = _one_line(e.problem or str(e))
+    said = next((text for key, text in SYNTAX if key in problem), "应为合法的 YAML（每行 `键: 值`，用空格缩进）")
+    line = e.problem_mark.line + 1 if e.problem_mark else None
+    start = e.context_mark.line + 1 if e.context_mark else None
+    since = f"（始于第 {start} 行）" if start and start != line else ""
+    return RecordError(path, line, "", f"YAML 语法错误{since}：{said}（{problem}）")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+class _Builder:
+    """Python values from composed nodes, recording where each came from."""
+
+    def __init__(self, path: Path, loader: Any, lines: dict[Path_, int]) -> None:
+        self.path = path
+        self.loader = loader
+        self.lines = lines
+        self.count = 0
+        self.built: set[int] = set()
+
+    def fail(self, node: yaml.Node, at: Path_, message: str) -> RecordError:
+        return RecordError(self.path, node.start_mark.line + 1, _dotted(at), message)
+
+    def build(self, node: yaml.Node, at: Path_) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise self.fail(node, at, f"值过多：一份记录约 300 个值，上限 {MAX_NODES} 个（多余的键？）")
+        if len(at) > MAX_DEPTH:
+            raise self.fail(node, at, f"嵌套过深：一份记录应只有几层（上限 {MAX_DEPTH} 层）")
+        if id(node) in self.built:
+            raise self.fail(node, at, ALIAS)
+        self.built.add(id(node))
+        if node.tag not in TAGS:
+            tag = node.tag.replace(_TAG, "!!")
+            raise self.fail(node, at, f"不支持 YAML 标签或写法 {tag}：应为文本、数字或 ~，特殊写法请加引号")
+        self.lines[at] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            return self.mapping(node, at)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(v, (*at, i)) for i, v in enumerate(node.value)]
+        assert isinstance(node, yaml.ScalarNode)
+        return self.scalar(node, at)
+
+    def mapping(self, node: yaml.MappingNode, at: Path_) -> dict[Any, Any]:
         out: dict[Any, Any] = {}
+        seen: dict[Any, int] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise RecordError(path, key_node.start_mark.line + 1, _dotted(at), "键必须是简单文本")
-            key = loader.construct_object(key_node)
-            if key in out:
-                raise RecordError(path, key_node.start_mark.line + 1, _dotted((*at, key)), "键重复出现")
-            out[key] = _build(value_node, (*at, key), lines, path, loader, counter)
+            line = key_node.start_mark.line + 1
+            if key_node.tag == f"{_TAG}merge":
+                raise self.fail(key_node, (*at, "<<"), "不支持 << 合并键：应把各个键逐一写出")
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in TAGS:
+                raise self.fail(key_node, at, "键应为简单文本（如 `year`）")
+            key = self.scalar(key_node, at)
+            if key in seen:
+                raise self.fail(key_node, (*at, key), f"键重复出现（第 {seen[key]} 行已有）：每个键只能写一次")
+            seen[key] = line
+            if id(value_node) in self.built:  # the node is the anchor's: name the line of the `*`
+                raise self.fail(key_node, (*at, key), ALIAS)
+            out[key] = self.build(value_node, (*at, key))
+            self.lines[(*at, key)] = line  # the key's line: a block value starts below it
         return out
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(v, (*at, i), lines, path, loader, counter) for i, v in enumerate(node.value)]
-    try:
-        return loader.construct_object(node)
-    except yaml.YAMLError as e:
-        raise RecordError(path, node.start_mark.line + 1, _dotted(at), f"无法读取的值：{e}") from None
+
+    def scalar(self, node: yaml.ScalarNode, at: Path_) -> Any:
+        decimal = DECIMAL.get(node.tag)
+        if decimal is not None and not decimal.fullmatch(node.value):
+            raise self.fail(
+                node, at, f"数字 {node.value} 的写法不被接受：应为十进制，如 17 或 0.5（不用 0x、前导 0、_、: 或 e）"
+            )
+        try:
+            return self.loader.construct_object(node)
+        except yaml.YAMLError as e:
+            raise self.fail(node, at, f"无法读取的值：{_one_line(str(e))}") from None
 
 
 def _dotted(at: Path_) -> str:

@@ -1,0 +1,193 @@
+"""Nothing typed into a record runs in a reader's browser: opened in real headless Chromium.
+
+A private county whose names, narrative, body and source carry script,
+event-handler, javascript: and comment payloads is rendered in bulk by the
+real command line (with a PDF), then report.html and index.html are loaded
+in Chromium and inspected as a reader's browser sees them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from conftest import DATA, GONGKAI, REPO
+from gongkai.index import SCRIPT
+from gongkai.record import dump_record, load_record
+from gongkai.render import chromium_path
+
+RUN = "window.__pwned=1"
+COMMENT = "INJECTED-COMMENT"
+PAYLOADS = [
+    f"<script>{RUN}</script>",
+    f'<img src=x onerror="{RUN}">',
+    f"[点这里](javascript:{RUN})",
+    f"[大小写](JaVaScRiPt:{RUN})",
+    f"![图](javascript:{RUN})",
+    f"<javascript:{RUN}>",
+    f'<a href="javascript:{RUN}">链接</a>',
+    f"<!-- {COMMENT} -->",
+    f"<svg onload={RUN}>",
+    f'"><script>{RUN}</script>',
+    f"'><img src=x onerror={RUN}>",
+    '<iframe srcdoc="<script>parent.__pwned=1</script>"></iframe>',
+    f'<meta http-equiv="refresh" content="0;url=javascript:{RUN}">',
+    "<style>body{display:none}</style>",
+    f'[标题](http://example.invalid "x\\" onmouseover=\\"{RUN}")',
+]
+NARRATIVE = "\n\n".join(["## 注入测试", *PAYLOADS, "正文结束。"]) + "\n"
+BODY = f'胡集乡人民政府"><b>BODYMARK</b><script>{RUN}</script>'
+NAMES = {
+    "province": "河南省</title><script>window.__pwned=1</script>",
+    "city": f"商丘市<!-- {COMMENT} -->",
+    "county": f"民权县<svg onload={RUN}>",
+    "township": f'胡集乡<img src=x onerror="{RUN}">',
+}
+COUNTY_NAME = f"民权县<script>{RUN}</script>"
+TOWNSHIP_NAME = f'胡集乡"><img src=x onerror={RUN}>'
+INVALID_NAME = f"人和镇<svg onload={RUN}>"
+INVALID_LEVEL = f"<img src=x onerror={RUN}>"
+
+
+def hostile_data(root: Path) -> Path:
+    """minquan with two townships: 胡集乡 full of payloads, 人和镇 invalid with one in its error."""
+    folder = root / "data" / "minquan"
+    county = yaml.safe_load((DATA / "minquan" / "county.yaml").read_text(encoding="utf-8"))
+    county["name"] = COUNTY_NAME
+    county["townships"] = {
+        "hujixiang": {"name": TOWNSHIP_NAME, "level": "乡"},
+        "renhezhen": {"name": INVALID_NAME, "level": "镇"},
+    }
+    for t in county["townships"]:
+        (folder / t).mkdir(parents=True)
+    (folder / "county.yaml").write_text(yaml.safe_dump(county, allow_unicode=True), encoding="utf-8")
+
+    seed = load_record(DATA / "minquan" / "hujixiang" / "2021.yaml")
+    parts = {key: NARRATIVE for key in seed.parts}
+    hostile = dataclasses.replace(seed, body=BODY, parts=parts, source=f"<a href='javascript:{RUN}'>来源</a>", **NAMES)
+    (folder / "hujixiang" / "2021.yaml").write_text(dump_record(hostile), encoding="utf-8")
+    assert load_record(folder / "hujixiang" / "2021.yaml").body == BODY  # the payloads survive loading
+
+    text = (DATA / "minquan" / "renhezhen" / "2021.yaml").read_text(encoding="utf-8")
+    assert "level: 镇" in text
+    bad = text.replace("level: 镇", f"level: {yaml.safe_dump(INVALID_LEVEL).splitlines()[0]}")
+    (folder / "renhezhen" / "2021.yaml").write_text(bad, encoding="utf-8")
+    return root / "data"
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("injection")
+    data = hostile_data(root)
+    out = root / "out"
+    result = subprocess.run(
+        [*GONGKAI, "render", "--all", "--data", str(data), "--out", str(out), "--jobs", "1", "--no-progress"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 2, result.stdout + result.stderr  # 人和镇 is invalid: bad input
+    assert "本次生成" in result.stdout
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    args = ["--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
+    if os.geteuid() == 0:
+        args.append("--no-sandbox")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=chromium_path(), args=args)
+        yield chromium
+        chromium.close()
+
+
+# Everything a page holds that could run or hide something, as the browser parsed it.
+INSPECT = """() => {
+  const all = [...document.querySelectorAll('*')];
+  const comments = [];
+  const walker = document.createTreeWalker(document, NodeFilter.SHOW_COMMENT);
+  while (walker.nextNode()) comments.push(walker.currentNode.data);
+  const urls = all.flatMap(e => ['href', 'src', 'action', 'formaction', 'xlink:href', 'data']
+    .map(a => e.getAttribute(a)).filter(v => v !== null));
+  return {
+    pwned: window.__pwned === undefined ? null : String(window.__pwned),
+    parentPwned: window.parent.__pwned === undefined ? null : String(window.parent.__pwned),
+    scripts: [...document.scripts].map(s => s.textContent),
+    handlers: all.flatMap(e => [...e.attributes].filter(a => a.name.toLowerCase().startsWith('on'))
+      .map(a => e.tagName + ' ' + a.name)),
+    javascriptUrls: urls.filter(v => v.replace(/[\\s\\u0000-\\u001f]/g, '').toLowerCase().startsWith('javascript:')),
+    comments: comments,
+    foreign: [...document.querySelectorAll('body img, body svg, body iframe, body object, body embed, body style, '
+      + 'body form, meta[http-equiv="refresh"], body meta')].map(e => e.outerHTML.slice(0, 80)),
+    text: document.body.innerText,
+    title: document.title,
+  };
+}"""
+
+
+def inspect(browser: Any, page_path: Path) -> dict[str, Any]:
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.route("**/*", lambda route: route.continue_() if route.request.url.startswith("file:") else route.abort())
+    page.goto(page_path.as_uri(), wait_until="load")
+    page.wait_for_timeout(300)  # let any error/load handler that got through fire
+    found: dict[str, Any] = page.evaluate(INSPECT)
+    found["dialogs"] = dialogs
+    page.close()
+    return found
+
+
+def assert_inert(found: dict[str, Any]) -> None:
+    assert found["pwned"] is None and found["parentPwned"] is None and not found["dialogs"]
+    assert found["handlers"] == []
+    assert found["javascriptUrls"] == []
+    assert not [c for c in found["comments"] if COMMENT in c]
+    assert found["foreign"] == []
+
+
+def test_report_html_runs_nothing_and_shows_the_payloads_as_text(rendered: Path, browser: Any) -> None:
+    found = inspect(browser, rendered / "2021" / "minquan" / "hujixiang" / "report.html")
+    assert_inert(found)
+    assert found["scripts"] == []
+    assert found["title"].startswith(BODY)
+    for shown in (BODY, *NAMES.values(), f"<script>{RUN}</script>", f"<!-- {COMMENT} -->", f"<svg onload={RUN}>"):
+        assert shown in found["text"], shown
+    assert f"[点这里](javascript:{RUN})" in found["text"]
+
+
+def test_report_html_forbids_every_script_by_policy(rendered: Path) -> None:
+    html = (rendered / "2021" / "minquan" / "hujixiang" / "report.html").read_text(encoding="utf-8")
+    policy = BeautifulSoup(html, "html.parser").select('head meta[http-equiv="Content-Security-Policy"]')
+    assert [m["content"] for m in policy] == ["default-src 'none'; style-src 'unsafe-inline'; img-src data:"]
+
+
+def test_index_runs_only_its_own_script_and_shows_names_and_errors_as_text(rendered: Path, browser: Any) -> None:
+    found = inspect(browser, rendered / "index.html")
+    assert_inert(found)
+    assert found["scripts"] == [SCRIPT]
+    for shown in (COUNTY_NAME, TOWNSHIP_NAME, INVALID_NAME, "<img src=x onerror="):
+        assert shown in found["text"], shown
+
+
+def test_pdf_header_and_body_print_the_payloads_literally(rendered: Path) -> None:
+    pdf = rendered / "2021" / "minquan" / "hujixiang" / "report.pdf"
+    second = subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(pdf), "-"], capture_output=True, text=True)
+    assert second.returncode == 0, second.stderr
+    header = second.stdout.replace("\n", "")
+    assert "<b>BODYMARK</b>" in header  # the title in every page's header, not bold markup
+    first = subprocess.run(["pdftotext", "-l", "1", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert f"<script>{RUN}</script>" in first.replace("\n", "")
