@@ -22,7 +22,7 @@ from test_bulk import bulk, rendered_count, small_county
 
 TOWNSHIPS = ("hujixiang", "renhezhen", "shunhexiang", "bodangxiang")
 YEARS = (2021, 2022)
-PRODUCTS = ("report.html", "report.pdf", "report.ipynb", "checks.json", "build.json")
+PRODUCTS = ("report.html", "report.review.html", "report.pdf", "report.ipynb", "checks.json", "build.json")
 LOCKED = "正被另一个 gongkai render 使用"
 
 
@@ -38,7 +38,7 @@ def assert_whole(folder: Path) -> None:
     for path in folder.iterdir():
         if path.name.endswith(".tmp"):
             assert path.name.startswith("."), path  # hidden, never a product
-        elif path.name == "report.html":
+        elif path.name in ("report.html", "report.review.html"):
             text = path.read_text(encoding="utf-8")
             assert text.rstrip().endswith("</html>"), path
             assert BeautifulSoup(text, "html.parser").select_one("[data-checks]") is not None, path

@@ -131,7 +131,9 @@ INSPECT = """() => {
     javascriptUrls: urls.filter(v => v.replace(/[\\s\\u0000-\\u001f]/g, '').toLowerCase().startsWith('javascript:')),
     comments: comments,
     foreign: [...document.querySelectorAll('body img, body svg, body iframe, body object, body embed, body style, '
-      + 'body form, meta[http-equiv="refresh"], body meta')].map(e => e.outerHTML.slice(0, 80)),
+      + 'body form, meta[http-equiv="refresh"], body meta')]
+      .filter(e => !e.closest('figure.gk-chart'))  // our own charts: matplotlib SVG with its <style>
+      .map(e => e.outerHTML.slice(0, 80)),
     text: document.body.innerText,
     title: document.title,
   };

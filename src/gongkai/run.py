@@ -7,10 +7,13 @@ and bulk runs share this path, which is why their HTML is byte-identical.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
+import time
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -100,20 +103,16 @@ def execute(params: dict[str, Any], engine: str | None = None) -> Any:
 
 def produce(job: Job, *, engine: str | None = None, printer: render.Printer | None = None) -> Products:
     """Execute, convert, print: the report's files as bytes, nothing written yet."""
-    import time
 
     import nbformat
 
     start = time.perf_counter()
     # Named by content, not at random: the path is a notebook parameter, and the
     # review page shows the parameters, so a random name would change its bytes.
-    digest = hashlib.sha256(job.checks_json.encode()).hexdigest()[:20]
-    handoff = Path(tempfile.gettempdir()) / "gongkai-checks" / f"{job.key.replace('/', '-')}-{digest}.json"
+    # Never deleted after use: another process may be rendering the same report.
+    handoff = _handoff_dir() / f"{hashlib.sha256(job.checks_json.encode()).hexdigest()[:32]}.json"
     write_atomic(handoff, job.checks_json)
-    try:
-        nb = execute(job.parameters(str(handoff)), engine)
-    finally:
-        handoff.unlink(missing_ok=True)
+    nb = execute(job.parameters(str(handoff)), engine)
     meta = meta_of(nb)
     html = render.to_html(nb, title=meta["title"])
     files = {
@@ -127,6 +126,19 @@ def produce(job: Job, *, engine: str | None = None, printer: render.Printer | No
             raise ValueError("a PDF needs a Printer")
         files["report.pdf"] = printer.pdf(html, header=meta["title"], alert=alert_for(meta))
     return Products(job, files, meta, time.perf_counter() - start)
+
+
+@cache
+def _handoff_dir() -> Path:
+    """Where checks reach the kernel; files untouched for a day are swept once per process."""
+    folder = Path(tempfile.gettempdir()) / "gongkai-checks"
+    folder.mkdir(exist_ok=True)
+    stale = time.time() - 86_400
+    for old in folder.glob("*.json"):
+        with contextlib.suppress(OSError):
+            if old.stat().st_mtime < stale:
+                old.unlink()
+    return folder
 
 
 def alert_for(meta: dict[str, Any]) -> str:
