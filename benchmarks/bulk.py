@@ -109,7 +109,11 @@ def baseline(chosen: list[tuple[str, str, int]], data: Path, work: Path) -> floa
 
 
 class PeakMemory:
-    """Peak resident memory of a process tree, sampled every 50 ms."""
+    """Peak proportional set size (PSS) of a process tree, sampled every 0.2 s.
+
+    PSS splits shared pages among the processes that map them, so a dozen
+    Chromium processes sharing one binary are not counted a dozen times.
+    """
 
     def __init__(self, pid: int) -> None:
         self.root = psutil.Process(pid)
@@ -121,10 +125,10 @@ class PeakMemory:
         while self.root.is_running() and self.root.status() != psutil.STATUS_ZOMBIE:
             try:
                 procs = [self.root, *self.root.children(recursive=True)]
-                self.peak = max(self.peak, sum(p.memory_info().rss for p in procs if p.is_running()))
+                self.peak = max(self.peak, sum(p.memory_full_info().pss for p in procs if p.is_running()))
             except psutil.Error:
                 pass
-            time.sleep(0.05)
+            time.sleep(0.2)
 
 
 def gongkai(*args: str) -> tuple[float, int]:
@@ -146,11 +150,11 @@ def gongkai(*args: str) -> tuple[float, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--n", type=int, default=20, help="reports per path (default 20)")
+    parser.add_argument("--n", type=int, default=0, help="reports per path (default: every bundled record)")
     parser.add_argument("--noop", type=int, default=1000, help="records for the no-op rerun (default 1000)")
     parser.add_argument("--skip-baseline", action="store_true")
     args = parser.parse_args()
-    chosen = pick(args.n)
+    chosen = pick(args.n or len(list(DATA.glob("*/*/*.yaml"))))
     with tempfile.TemporaryDirectory(prefix="gongkai-bench-") as tmp:
         root = Path(tmp)
         data = private_data(root, chosen)

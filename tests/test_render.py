@@ -46,7 +46,7 @@ def test_html_is_offline_and_shows_no_code(seed_render: Path):
     assert not [u for u in fetched if "//" in u], fetched  # nothing is fetched: the page works offline
     assert "<link" not in html and "@import" not in html
     assert "Report.open" not in soup.get_text() and not soup.select(".jp-InputArea")
-    assert 'font-family: "Noto Serif CJK SC"' in html
+    assert 'font-family: "Noto Sans CJK SC"' in html and 'font-family: "Noto Serif CJK SC"' in html
 
 
 def test_pdf_text_has_the_chinese_title_and_a4_pages(seed_render: Path):

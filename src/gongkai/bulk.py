@@ -70,6 +70,10 @@ def folder_for(out_dir: Path, entry: Entry) -> Path:
     return out_dir / str(entry.year) / check_id("county", entry.county.id) / check_id("township", entry.township.id)
 
 
+def _summary_of(out_dir: Path, entry: Entry) -> Path:
+    return out_dir / str(entry.year) / entry.county.id / "summary.html"
+
+
 def key_of(entry: Entry) -> str:
     return f"{entry.year}/{entry.county.id}/{entry.township.id}"
 
@@ -162,30 +166,33 @@ def render_many(entries: Sequence[Entry], opts: Options) -> Summary:
         todo, kept = plan(entries, opts)
         done: dict[str, manifest.Entry] = {}
         by_key = {key_of(e): (e, i) for e, i in todo}
-        if todo:
-            executor = EXECUTORS[opts.executor](jobs=opts.jobs, pdf=opts.pdf, scheduler=opts.scheduler)
-            bar = _progress(len(todo), opts.progress)
-            try:
-                for result in executor.run(_jobs(todo, opts, done)):
-                    entry, inputs = by_key[result.job.key]
-                    done[result.job.key] = _publish(entry, inputs, result, opts)
-                    bar.update(1)
-                bar.update(len(todo) - bar.n)  # records that never became jobs
-            finally:
-                bar.close()
-                executor.close()
-        known = manifest.read_manifest(opts.out_dir)
-        known.update(kept)
-        known.update(done)
-        summary.reports = [known[key_of(e)] for e in entries if key_of(e) in known]
-        summary.rendered = [k for k, v in done.items() if v.status == RENDERED]
-        touched = {(v.year, k.split("/")[1]) for k, v in done.items()}
-        touched |= {
-            (e.year, e.county.id) for e in entries if not (folder_for(opts.out_dir, e).parent / "summary.html").exists()
-        }
-        from gongkai.summary import write_summaries
+        executor = EXECUTORS[opts.executor](jobs=opts.jobs, pdf=opts.pdf, scheduler=opts.scheduler) if todo else None
+        try:
+            if executor is not None:
+                bar = _progress(len(todo), opts.progress)
+                try:
+                    for result in executor.run(_jobs(todo, opts, done)):
+                        entry, inputs = by_key[result.job.key]
+                        done[result.job.key] = _publish(entry, inputs, result, opts)
+                        bar.update(1)
+                    bar.update(len(todo) - bar.n)  # records that never became jobs
+                finally:
+                    bar.close()
+            known = manifest.read_manifest(opts.out_dir)
+            known.update(kept)
+            known.update(done)
+            summary.reports = [known[key_of(e)] for e in entries if key_of(e) in known]
+            summary.rendered = [k for k, v in done.items() if v.status == RENDERED]
+            touched = {(v.year, k.split("/")[1]) for k, v in done.items()}
+            touched |= {(e.year, e.county.id) for e in entries if not _summary_of(opts.out_dir, e).exists()}
+            from gongkai.render import print_pages
+            from gongkai.summary import write_summaries
 
-        write_summaries(opts.out_dir, opts.data_dir, touched, known, opts.pdf)
+            printing = (executor.print_pages if executor is not None else print_pages) if opts.pdf else None
+            write_summaries(opts.out_dir, opts.data_dir, touched, known, printing)
+        finally:
+            if executor is not None:
+                executor.close()
         manifest.write_manifest(opts.out_dir, known, {"seconds": round(time.perf_counter() - start, 3)})
         from gongkai.index import write_index
 

@@ -16,7 +16,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from gongkai.run import Job, Products, produce
+from gongkai.run import Job, Page, Products, produce
 
 
 @dataclass
@@ -69,6 +69,11 @@ def produce_in_worker(job: Job) -> Result:
         return Result(job, None, f"{type(e).__name__}: {e}", traceback.format_exc())
 
 
+def print_in_worker(page: Page) -> bytes:
+    """Print a page that is not a report (a county summary) on the worker's browser."""
+    return _Worker.get().ensure_printer().pdf(page.html, header=page.header, alert=page.alert)  # type: ignore[no-any-return]
+
+
 def warm_up(pdf: bool) -> None:
     """Start the kernel (and browser) before the first job arrives."""
     from gongkai.kernels import WarmKernel
@@ -82,6 +87,8 @@ def warm_up(pdf: bool) -> None:
 
 class Executor(Protocol):
     def run(self, jobs: Iterable[Job]) -> Iterator[Result]: ...
+
+    def print_pages(self, pages: list[Page]) -> list[bytes]: ...
 
     def close(self) -> None: ...
 
@@ -115,6 +122,10 @@ class LocalExecutor:
             initializer=warm_up,
             initargs=(pdf,),
         )
+        # Start every worker now (kernel, browser), while the caller imports
+        # great-expectations and checks the first records.
+        for _worker in range(jobs):
+            self.pool.submit(int)
 
     def run(self, jobs: Iterable[Job]) -> Iterator[Result]:
         def wait_any(pending: set[Future[Result]]) -> set[Future[Result]]:
@@ -122,6 +133,9 @@ class LocalExecutor:
 
         for future in _bounded(lambda j: self.pool.submit(produce_in_worker, j), wait_any, jobs, 2 * self.jobs):
             yield future.result()
+
+    def print_pages(self, pages: list[Page]) -> list[bytes]:
+        return list(self.pool.map(print_in_worker, pages))
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
@@ -159,6 +173,9 @@ class DaskExecutor:
 
         for future in _bounded(submit, wait_any, jobs, 2 * self.jobs):
             yield future.result()
+
+    def print_pages(self, pages: list[Page]) -> list[bytes]:
+        return list(self.client.gather(self.client.map(print_in_worker, pages, pure=False)))
 
     def close(self) -> None:
         self.client.close()

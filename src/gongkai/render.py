@@ -166,3 +166,9 @@ class Printer:
             prefer_css_page_size=False,
         )
         return data
+
+
+def print_pages(pages: list[Any]) -> list[bytes]:
+    """Print pages on a browser of this process (when no executor is running)."""
+    with Printer() as printer:
+        return [printer.pdf(p.html, header=p.header, alert=p.alert) for p in pages]

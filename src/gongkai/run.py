@@ -58,6 +58,15 @@ class Job:
         }
 
 
+@dataclass(frozen=True)
+class Page:
+    """A finished HTML page to print, with what its PDF header must say."""
+
+    html: str
+    header: str
+    alert: str = ""
+
+
 @dataclass
 class Products:
     job: Job

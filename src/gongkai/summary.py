@@ -7,7 +7,7 @@ rules as any report, so a county total that does not add up is flagged.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from html import escape
@@ -23,6 +23,7 @@ from gongkai.manifest import RENDERED
 from gongkai.manifest import Entry as Built
 from gongkai.record import Record, Value, load_record
 from gongkai.render import stylesheet
+from gongkai.run import Page
 from gongkai.tables import table_html
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -182,32 +183,29 @@ def _previous_entries(entries: Sequence[Entry]) -> list[Entry]:
 
 
 def write_summaries(
-    out_dir: Path, data_dir: Path, touched: set[tuple[int, str]], built: dict[str, Built], pdf: bool
+    out_dir: Path,
+    data_dir: Path,
+    touched: set[tuple[int, str]],
+    built: dict[str, Built],
+    print_pages: Callable[[list[Page]], list[bytes]] | None,
 ) -> list[Path]:
-    """Rebuild the summary of every (year, county id) in `touched`; return the pages written."""
+    """Rebuild the summary of every (year, county id) in `touched`; `print_pages` makes the PDFs."""
     from gongkai import catalog
     from gongkai.outputs import publish
-    from gongkai.render import Printer
     from gongkai.run import alert_for
 
-    pages: list[tuple[Path, str, str, bool]] = []
+    made: list[tuple[Path, Page]] = []
     for year, county in sorted(touched):
         entries = list(catalog.entries(data_dir, year=year, county=county))
-        made = build(entries[0].county.name, year, entries, built) if entries else None
-        if made is not None:
-            html, title = made
-            failing = 'data-checks="fail"' in html
-            pages.append((out_dir / str(year) / county, html, title, failing))
-    if not pages:
-        return []
-    printer = Printer().__enter__() if pdf else None
-    try:
-        for folder, html, title, failing in pages:
-            files: dict[str, bytes | str] = {"summary.html": html}
-            if printer is not None:
-                files["summary.pdf"] = printer.pdf(html, header=title, alert=alert_for({"passed": not failing}))
-            publish(folder, files)
-    finally:
-        if printer is not None:
-            printer.close()
-    return [folder / "summary.html" for folder, *_ in pages]
+        found = build(entries[0].county.name, year, entries, built) if entries else None
+        if found is not None:
+            html, title = found
+            alert = alert_for({"passed": 'data-checks="fail"' not in html})
+            made.append((out_dir / str(year) / county, Page(html, title, alert)))
+    pdfs = print_pages([page for _, page in made]) if print_pages and made else []
+    for n, (folder, page) in enumerate(made):
+        files: dict[str, bytes | str] = {"summary.html": page.html}
+        if pdfs:
+            files["summary.pdf"] = pdfs[n]
+        publish(folder, files)
+    return [folder / "summary.html" for folder, _ in made]
