@@ -42,6 +42,7 @@ class Options:
 class Summary:
     reports: list[manifest.Entry] = field(default_factory=list)  # every matched report, in order
     rendered: list[str] = field(default_factory=list)  # keys rendered by this run
+    attempted: list[str] = field(default_factory=list)  # keys this run tried, whatever came of it
     seconds: float = 0.0
     index: Path | None = None
 
@@ -54,7 +55,7 @@ class Summary:
 
     @property
     def skipped(self) -> int:
-        return len(self.reports) - len(self.rendered)
+        return len(self.reports) - len(self.attempted)
 
     @property
     def exit_code(self) -> int:
@@ -183,6 +184,7 @@ def render_many(entries: Sequence[Entry], opts: Options) -> Summary:
             known.update(done)
             summary.reports = [known[key_of(e)] for e in entries if key_of(e) in known]
             summary.rendered = [k for k, v in done.items() if v.status == RENDERED]
+            summary.attempted = list(done)
             touched = {(v.year, k.split("/")[1]) for k, v in done.items()}
             touched |= {(e.year, e.county.id) for e in entries if not _summary_of(opts.out_dir, e).exists()}
             from gongkai.render import print_pages

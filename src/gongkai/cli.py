@@ -62,7 +62,7 @@ def _render(args: argparse.Namespace) -> int:
 def format_summary(summary: object) -> str:
     """The end-of-run table: what was rendered, skipped, failing, crashed, and where the index is."""
     from gongkai.bulk import REFUSED, Summary
-    from gongkai.manifest import CRASHED, INVALID
+    from gongkai.manifest import CRASHED, INVALID, RENDERED
 
     assert isinstance(summary, Summary)
     rows = [
@@ -74,10 +74,10 @@ def format_summary(summary: object) -> str:
         ("未生成（--strict）", len(summary.with_status(REFUSED))),
     ]
     lines = [f"共 {len(summary.reports)} 份报告，用时 {summary.seconds:.1f} 秒"]
-    if not summary.rendered:
+    if not summary.attempted:
         lines.append("没有任何变化，未重新生成。")
     lines += [f"  {label:<12}{count:>6}" for label, count in rows]
-    problems = summary.failing + [r for r in summary.reports if r.status not in ("rendered",)]
+    problems = summary.failing + [r for r in summary.reports if r.status != RENDERED]
     for r in problems:
         reason = r.message or f"{r.errors} 个错误"
         lines.append(f"  ✗ {r.key} {r.county}{r.township}：{reason}")
