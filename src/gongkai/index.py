@@ -81,6 +81,7 @@ def _row(e: Entry) -> str:
     for name, label in (
         ("report.html", "网页"),
         ("report.pdf", "PDF"),
+        ("report.review.html", "审阅版"),
         ("report.ipynb", "笔记本"),
         ("checks.json", "校验"),
     ):
