@@ -137,9 +137,16 @@ def check_year(year: int) -> int:
     return year
 
 
-def counties(data_dir: Path) -> list[County]:
+def counties(data_dir: Path, county: str | None = None) -> list[County]:
+    """The counties under `data_dir`; given a county id, only that one is read.
+
+    Every report resolves its township here, so a province's data folder
+    must not cost a few hundred county files per report.
+    """
     if not data_dir.is_dir():
         raise InputError(f"数据目录不存在：{data_dir}")
+    if county is not None and (data_dir / county / COUNTY_FILE).is_file():
+        return [load_county(data_dir / county)]
     return [load_county(p.parent) for p in sorted(data_dir.glob(f"*/{COUNTY_FILE}"))]
 
 
@@ -149,7 +156,7 @@ def entries(data_dir: Path, year: int | None = None, county: str | None = None) 
         check_year(year)
     if county is not None:
         check_key("county", county)
-    found = counties(data_dir)
+    found = counties(data_dir, county)
     if county is not None:
         found = [c for c in found if county in (c.id, c.name)]
         if not found:
@@ -167,7 +174,7 @@ def resolve(data_dir: Path, township: str, year: int, county: str | None = None)
     check_year(year)
     if county is not None:
         check_key("county", county)
-    found = counties(data_dir)
+    found = counties(data_dir, county)
     if county is not None:
         found = [c for c in found if county in (c.id, c.name)]
         if not found:
