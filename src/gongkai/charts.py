@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from gongkai.format import APPLICATION_FIGURES
 from gongkai.format.model import leaves
 from gongkai.record import Record
 
@@ -118,11 +119,7 @@ def report_charts(record: Record, history: Sequence[Record]) -> list[str]:
     outcomes = outcome_totals(record)
     applicants = applicant_totals(record)
     years = sorted({r.year: r for r in [*history, record]}.values(), key=lambda r: r.year)
-    trend = {
-        "新收申请": [_n(r.value("table3", "received", "total")) for r in years],
-        "予以公开": [_n(r.value("table3", "granted", "total")) for r in years],
-        "结转下年": [_n(r.value("table3", "carried_over", "total")) for r in years],
-    }
+    trend = {name: [_n(r.cells[key]) for r in years] for name, key in APPLICATION_FIGURES}
     return [
         bars(f"{record.year}年申请办理结果（件）", list(outcomes), list(outcomes.values()), horizontal=True),
         bars(f"{record.year}年新收申请的申请人（件）", list(applicants), list(applicants.values())),

@@ -18,7 +18,7 @@ from gongkai.catalog import Entry
 from gongkai.checks.report import CheckReport
 from gongkai.checks.view import appendix, banner
 from gongkai.errors import GongkaiError
-from gongkai.format import Kind
+from gongkai.format import APPLICATION_FIGURES, DECISION_FIGURES, KEY_FIGURES, Kind
 from gongkai.manifest import RENDERED
 from gongkai.manifest import Entry as Built
 from gongkai.record import Record, Value, load_record
@@ -78,13 +78,7 @@ def _township_rows(townships: Sequence[Township]) -> str:
         else:
             outcome = f"{'通过' if b.passed else '未通过'}（错误 {b.errors}，警告 {b.warnings}）"
             link = f'<a href="{escape(t.entry.township.id)}/report.html">报告</a>'
-        figures = [
-            r.value("table3", "received", "total"),
-            r.value("table3", "granted", "total"),
-            r.value("table3", "carried_over", "total"),
-            r.value("table2", "licensing", "decisions"),
-            r.value("table2", "penalty", "decisions"),
-        ]
+        figures = [r.cells[key] for _, key in KEY_FIGURES]
         cells = "".join(f'<td class="num">{"" if v is None else v}</td>' for v in figures)
         css = "" if b is not None and b.ok else ' class="gk-rule-error"'
         tag = "（示例数据）" if r.synthetic else ""
@@ -92,8 +86,7 @@ def _township_rows(townships: Sequence[Township]) -> str:
             f"<tr{css}><th>{escape(r.township)}{tag}</th><td>{escape(r.level)}</td>{cells}<td>{outcome}</td><td>{link}</td></tr>"
         )
     head = "".join(
-        f"<th>{h}</th>"
-        for h in ("乡镇（街道）", "类别", "新收申请", "予以公开", "结转下年", "行政许可", "行政处罚", "校验", "报告")
+        f"<th>{h}</th>" for h in ("乡镇（街道）", "类别", *(name for name, _ in KEY_FIGURES), "校验", "报告")
     )
     widths = (16, 6, 8, 8, 8, 8, 8, 26, 12)
     colgroup = "<colgroup>" + "".join(f'<col style="width:{w}%">' for w in widths) + "</colgroup>"
@@ -105,12 +98,8 @@ def _township_rows(townships: Sequence[Township]) -> str:
 def summary_html(county: str, year: int, townships: Sequence[Township], combined: Record, report: CheckReport) -> str:
     title = f"{county}{year}年各乡镇（街道）政府信息公开工作年度报告汇总"
     names = [t.record.township for t in townships]
-    received = [float(t.record.value("table3", "received", "total") or 0) for t in townships]
-    decisions = [
-        float(t.record.value("table2", "licensing", "decisions") or 0)
-        + float(t.record.value("table2", "penalty", "decisions") or 0)
-        for t in townships
-    ]
+    received = [float(t.record.cells[APPLICATION_FIGURES[0][1]] or 0) for t in townships]
+    decisions = [sum(float(t.record.cells[key] or 0) for _, key in DECISION_FIGURES) for t in townships]
     synthetic = any(t.record.synthetic for t in townships)
     place = combined.province + combined.city + county
     marks = report.marks()

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from gongkai.format.common import BODY_SUFFIXES, FIELDS, TITLE
+from gongkai.format.common import (
+    APPLICATION_FIGURES,
+    BODY_SUFFIXES,
+    DECISION_FIGURES,
+    FIELDS,
+    KEY_FIGURES,
+    TITLE,
+)
 from gongkai.format.model import Block, Cell, Format, Kind, Node, Part, Table
 from gongkai.format.official2019 import FORMAT_2019
 from gongkai.format.official2021 import FORMAT_2021
@@ -16,11 +23,14 @@ def format_for_year(year: int) -> Format:
 
 
 __all__ = [
+    "APPLICATION_FIGURES",
     "BODY_SUFFIXES",
+    "DECISION_FIGURES",
     "FIELDS",
     "FORMATS",
     "FORMAT_2019",
     "FORMAT_2021",
+    "KEY_FIGURES",
     "TITLE",
     "Block",
     "Cell",

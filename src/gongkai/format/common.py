@@ -160,3 +160,16 @@ FIELDS = (
     Node("township", "乡镇（街道）", variants=("乡镇", "乡镇街道")),
     Node("level", "级别", variants=("乡镇级别",)),
 )
+
+
+# The figures a reader looks at first, by short name: the county summary's
+# columns and the trend chart. Both formats have these cells.
+KEY_FIGURES: tuple[tuple[str, tuple[str, str, str]], ...] = (
+    ("新收申请", ("table3", "received", "total")),
+    ("予以公开", ("table3", "granted", "total")),
+    ("结转下年", ("table3", "carried_over", "total")),
+    ("行政许可", ("table2", "licensing", "decisions")),
+    ("行政处罚", ("table2", "penalty", "decisions")),
+)
+APPLICATION_FIGURES = KEY_FIGURES[:3]
+DECISION_FIGURES = KEY_FIGURES[3:]
