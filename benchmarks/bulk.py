@@ -27,7 +27,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 DATA = REPO / "data"
-NOTEBOOK = REPO / "notebooks" / "report.ipynb"
+NOTEBOOK = REPO / "src" / "gongkai" / "notebooks" / "report.ipynb"
 CHROMIUM = "/usr/lib/chromium/chromium"
 ENV = {**os.environ, "GX_ANALYTICS_ENABLED": "false"}
 

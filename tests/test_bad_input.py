@@ -27,7 +27,7 @@ import yaml
 
 from conftest import DATA, GONGKAI, REPO
 from gongkai.errors import RecordError
-from gongkai.record import load_record
+from gongkai.records.record import load_record
 
 SEED = DATA / "minquan" / "hujixiang" / "2021.yaml"
 RENDER = ("render", "hujixiang", "2021")

@@ -148,8 +148,8 @@ def test_params_file_renders_what_it_lists(tmp_path):
 
 
 def test_bundled_params_files_name_every_bundled_record():
-    from gongkai.catalog import entries
-    from gongkai.params import load_params
+    from gongkai.records.catalog import entries
+    from gongkai.records.params import load_params
 
     listed = {(e.year, e.township.id) for p in sorted((REPO / "params").glob("*.yaml")) for e in load_params(p, DATA)}
     assert listed == {(e.year, e.township.id) for e in entries(DATA)}

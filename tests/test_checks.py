@@ -11,8 +11,9 @@ import pytest
 
 from conftest import DATA, SEED_RECORD, gongkai
 from gongkai.checks import check, check_many
-from gongkai.checks.suites import EXPECTATIONS, SUITES, SuiteError, load_suite, suite_documents
-from gongkai.record import Record, dump_record, load_record
+from gongkai.checks.suites import SUITES, SuiteError, load_suite, suite_documents
+from gongkai.records.record import Record, dump_record, load_record
+from gongkai.resources import EXPECTATIONS
 from gongkai.synthetic import BROKEN, TRIPS
 
 SEED = load_record(SEED_RECORD)

@@ -11,7 +11,7 @@ from conftest import SEED_RECORD
 from gongkai.checks import check_many
 from gongkai.format import FORMAT_2021
 from gongkai.format.model import leaves
-from gongkai.record import CellKey, Record, Value, load_record
+from gongkai.records.record import CellKey, Record, Value, load_record
 
 SEED = load_record(SEED_RECORD)
 T2, T3, T4 = FORMAT_2021.table("table2"), FORMAT_2021.table("table3"), FORMAT_2021.table("table4")

@@ -1,6 +1,6 @@
 """Importing report HTML: every record survives render → import; published pages are read too.
 
-Narratives are compared by what they render to (`gongkai.markdown.to_html`,
+Narratives are compared by what they render to (`gongkai.pages.markdown.to_html`,
 whitespace runs collapsed): the renderer shifts heading levels so the first
 narrative heading is <h3>, and Markdown has several spellings of one document,
 so "the same narrative" means "renders to the same HTML".
@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, SEED_RECORD
-from gongkai import markdown
 from gongkai.errors import NotAReport
 from gongkai.format import FORMAT_2019, FORMAT_2021, Format, Kind
 from gongkai.importers import Trouble, import_file
-from gongkai.record import Record, Value, from_mapping, load_record
-from gongkai.report import Report
-from gongkai.tables import table_html
+from gongkai.pages import markdown
+from gongkai.pages.report import Report
+from gongkai.pages.tables import table_html
+from gongkai.records.record import Record, Value, from_mapping, load_record
 
 RECORDS = sorted(p for p in DATA.glob("*/*/*.yaml") if p.stem.isdigit())
 

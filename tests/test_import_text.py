@@ -10,9 +10,7 @@ from conftest import DATA, SEED_RECORD, SEED_TEXT, copy_data, gongkai
 from gongkai.errors import NotAReport
 from gongkai.format import FORMAT_2021
 from gongkai.importers import Overrides, Trouble, import_file, record_yaml
-from gongkai.record import from_mapping, load_record
-
-pytestmark = pytest.mark.skipif(not SEED_TEXT.exists(), reason="shared/seed not beside the checkout")
+from gongkai.records.record import from_mapping, load_record
 
 
 def seed_lines() -> list[str]:
@@ -264,7 +262,7 @@ def test_township_and_level_from_the_body(body: str, county: str | None, townshi
 
 def test_content_beats_the_suffix(tmp_path: Path):
     from conftest import SEED_RECORD as record_path
-    from gongkai.report import Report
+    from gongkai.pages.report import Report
 
     report = Report(load_record(record_path))
     page = "<!doctype html><html><body>" + report.cover().html + "".join(report.part(n) for n in range(1, 7))

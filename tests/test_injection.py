@@ -20,9 +20,9 @@ import yaml
 from bs4 import BeautifulSoup
 
 from conftest import DATA, GONGKAI, REPO
-from gongkai.index import SCRIPT
-from gongkai.record import dump_record, load_record
-from gongkai.render import chromium_path
+from gongkai.build.render import chromium_path
+from gongkai.pages.index import SCRIPT
+from gongkai.records.record import dump_record, load_record
 
 RUN = "window.__pwned=1"
 COMMENT = "INJECTED-COMMENT"

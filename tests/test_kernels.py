@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from conftest import DATA
+from gongkai.build.kernels import ENGINE, WarmKernel
+from gongkai.build.run import Job, produce
 from gongkai.checks import check
-from gongkai.kernels import ENGINE, WarmKernel
-from gongkai.record import load_record
-from gongkai.report import load_previous
-from gongkai.run import Job, produce
+from gongkai.pages.report import load_previous
+from gongkai.records.record import load_record
 
 
 def job(township: str, year: int) -> Job:

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import SEED_RECORD
 from gongkai.errors import RecordError
-from gongkai.record import dump_record, load_record
+from gongkai.records.record import dump_record, load_record
 
 
 def test_seed_loads_with_chinese_names_and_ascii_ids():

@@ -12,10 +12,11 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import DATA, check_golden, normalize_html
-from gongkai import catalog, summary
-from gongkai.compare import comparison_html, largest
-from gongkai.record import load_record
-from gongkai.report import Report
+from gongkai.pages import summary
+from gongkai.pages.compare import comparison_html, largest
+from gongkai.pages.report import Report
+from gongkai.records import catalog
+from gongkai.records.record import load_record
 from test_bulk import bulk, small_county
 
 

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from conftest import SEED_RECORD, SEED_TEXT
 from gongkai.format.labels import normalize, spellings
-from gongkai.record import load_record
+from gongkai.records.record import load_record
 
-pytestmark = pytest.mark.skipif(not SEED_TEXT.exists(), reason="shared/seed not beside the checkout")
 NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
 
 

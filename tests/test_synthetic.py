@@ -18,8 +18,9 @@ import pytest
 import yaml
 
 from conftest import DATA, REPO, SEED_RECORD
-from gongkai import catalog, synthetic
-from gongkai.record import Record, load_record
+from gongkai import synthetic
+from gongkai.records import catalog
+from gongkai.records.record import Record, load_record
 
 APPLICANTS = ["natural_person", "commercial", "research", "public_interest", "legal_service", "other_org"]
 COLUMNS = [*APPLICANTS, "total"]

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from conftest import SEED_RECORD, check_golden, normalize_html
 from gongkai.format import FORMAT_2019, Kind
-from gongkai.record import Record, load_record
-from gongkai.tables import frame, show, table_html
+from gongkai.pages.tables import show, table_html
+from gongkai.records.record import Record, load_record
 
 
 def test_seed_tables_match_golden():
@@ -56,11 +56,3 @@ def test_marked_cells_carry_class_and_escaped_message():
     record = load_record(SEED_RECORD)
     html = table_html(record, "table3", {("table3", "received", "total"): ("error", "R2 <b>")})
     assert 'class="num error" data-cell="table3.received.total" title="R2 &lt;b&gt;"' in html
-
-
-def test_frame_keeps_blanks_missing():
-    record = load_record(SEED_RECORD).with_value(("table3", "granted", "research"), None)
-    df = frame(record, "table3")
-    assert df.shape == (25, 7)
-    assert df.isna().sum().sum() == 1
-    assert df.loc["received", "total"] == 0

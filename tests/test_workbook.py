@@ -13,7 +13,7 @@ from gongkai.errors import InputError
 from gongkai.format import FORMAT_2019, FORMAT_2021, Format, Kind
 from gongkai.format.model import leaves
 from gongkai.importers import Trouble, import_file
-from gongkai.record import from_mapping, load_record
+from gongkai.records.record import from_mapping, load_record
 from gongkai.workbook import Layout, write_template
 
 PLACE = {

@@ -15,8 +15,9 @@ from gongkai.errors import GongkaiError, InputError
 
 
 def _render(args: argparse.Namespace) -> int:
-    from gongkai import catalog, render
-    from gongkai.bulk import Options, render_many, render_one
+    from gongkai.build import render
+    from gongkai.build.bulk import Options, render_many, render_one
+    from gongkai.records import catalog
 
     data_dir, out_dir = Path(args.data), Path(args.out)
     opts = Options(
@@ -48,7 +49,7 @@ def _render(args: argparse.Namespace) -> int:
     if args.all:
         entries += catalog.entries(data_dir, year=args.only_year or args.year, county=args.county)
     for params in args.params or []:
-        from gongkai.params import load_params
+        from gongkai.records.params import load_params
 
         entries += load_params(Path(params), data_dir)
     entries = list({(e.year, e.county.id, e.township.id): e for e in entries}.values())
@@ -61,8 +62,8 @@ def _render(args: argparse.Namespace) -> int:
 
 def format_summary(summary: object) -> str:
     """The end-of-run table: what was rendered, skipped, failing, crashed, and where the index is."""
-    from gongkai.bulk import REFUSED, Summary
-    from gongkai.manifest import CRASHED, INVALID, RENDERED
+    from gongkai.build.bulk import REFUSED, Summary
+    from gongkai.build.manifest import CRASHED, INVALID, RENDERED
 
     assert isinstance(summary, Summary)
     rows = [
@@ -89,10 +90,10 @@ def format_summary(summary: object) -> str:
 def _check(args: argparse.Namespace) -> int:
     import json
 
-    from gongkai import catalog
     from gongkai.checks import check_many
-    from gongkai.record import load_record
-    from gongkai.report import load_previous
+    from gongkai.pages.report import load_previous
+    from gongkai.records import catalog
+    from gongkai.records.record import load_record
 
     data_dir = Path(args.data)
     if args.all:

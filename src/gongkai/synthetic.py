@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from gongkai import yamlio
 from gongkai.format import FORMAT_2021, Kind, Node
 from gongkai.format.model import leaves
-from gongkai.record import LEVELS, CellKey, Record, Value, dump_record, load_record
+from gongkai.records import yamlio
+from gongkai.records.record import LEVELS, CellKey, Record, Value, dump_record, load_record
 
 Township = tuple[str, str, str]  # (pinyin id, Chinese name, level)
 Broken = Mapping[tuple[str, int], str]  # (township id, year) → the rule it breaks

@@ -18,7 +18,7 @@ from gongkai.errors import InputError
 from gongkai.format import FIELDS, TITLE, Format, Kind, Node, Part, Table
 from gongkai.format.model import depth, leaves
 from gongkai.outputs import write_atomic
-from gongkai.record import LEVELS
+from gongkai.records.record import LEVELS
 
 COVER = "封面"
 NARRATIVE_WIDTH = 8  # columns a narrative cell spans on its sheet

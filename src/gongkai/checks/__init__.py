@@ -8,9 +8,10 @@ from pathlib import Path
 
 from gongkai.checks.instances import Instance, instances
 from gongkai.checks.report import CheckReport, Finding, Outcome, assemble
-from gongkai.checks.suites import EXPECTATIONS, failing
+from gongkai.checks.suites import failing
 from gongkai.format.rules import rules_for
-from gongkai.record import Record
+from gongkai.records.record import Record
+from gongkai.resources import EXPECTATIONS
 
 
 def check(record: Record, previous: Record | None = None, *, suites: Path = EXPECTATIONS) -> CheckReport:

@@ -24,8 +24,8 @@ from gongkai.format.rules import (
     SumRule,
     ZeroRule,
 )
-from gongkai.record import CellKey, Record, Value
-from gongkai.tables import show
+from gongkai.pages.tables import show
+from gongkai.records.record import CellKey, Record, Value
 
 DOCUMENT = "document"  # the suite for rules about the text, not a table
 OTHER_YEAR = re.compile(r"(\d{4})\s*年度?\s*政府信息公开(?:工作)?年度报告")

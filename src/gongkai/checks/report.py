@@ -12,7 +12,7 @@ from typing import Any
 
 from gongkai.checks.instances import CellRef, Instance
 from gongkai.format.rules import Severity
-from gongkai.record import CellKey
+from gongkai.records.record import CellKey
 
 PASS, FAIL, SKIPPED = "pass", "fail", "skipped"
 

@@ -29,8 +29,8 @@ from gongkai.format.rules import (
     ZeroRule,
     rules_for,
 )
+from gongkai.resources import EXPECTATIONS
 
-EXPECTATIONS = Path(os.environ.get("GONGKAI_EXPECTATIONS", Path(__file__).resolve().parents[3] / "expectations"))
 SUITES = ("table2", "table3", "table4", DOCUMENT)
 RESULT_FORMAT = {"result_format": "COMPLETE", "unexpected_index_column_names": ["instance"]}
 

@@ -17,7 +17,7 @@ from gongkai.importers.html import HtmlParser
 from gongkai.importers.text import TextParser
 from gongkai.importers.xlsx import XlsxParser
 from gongkai.outputs import write_atomic
-from gongkai.record import NAMES, Record, dump_record, from_mapping
+from gongkai.records.record import NAMES, Record, dump_record, from_mapping
 
 MAX_BYTES = 20_000_000  # a report page is well under 1 MB; a workbook a few hundred KB
 

@@ -13,14 +13,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from gongkai import catalog
 from gongkai.errors import NotAReport
 from gongkai.format import BODY_SUFFIXES, FIELDS, FORMATS, TITLE, Format, Part, Table, format_for_year
 from gongkai.format.common import PARTS
 from gongkai.format.labels import normalize, spellings
 from gongkai.importers.base import Document, ImportResult, Line, Problem, Trouble, printable
 from gongkai.importers.rows import map_table
-from gongkai.record import ID_PATTERN, LEVELS, NAMES, YEARS, Value
+from gongkai.records import catalog
+from gongkai.records.record import ID_PATTERN, LEVELS, NAMES, YEARS, Value
 
 _ORDINAL = re.compile(r"^\s*第?([一二三四五六七八九十]+|\d+)\s*(?:部分)?\s*[、.．:：]?\s*")
 _PLACE = re.compile(

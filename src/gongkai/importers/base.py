@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from gongkai.format import Kind
-from gongkai.record import CellKey, Value
+from gongkai.records.record import CellKey, Value
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ class Problem:
 class ImportResult:
     """The record as far as it could be read, and everything that could not."""
 
-    data: dict[str, Any]  # for gongkai.record.from_mapping; None where missing or blank
+    data: dict[str, Any]  # for gongkai.records.record.from_mapping; None where missing or blank
     problems: list[Problem]
     kind: str  # which parser read it
     county_id: str | None = None

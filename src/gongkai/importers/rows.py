@@ -15,7 +15,7 @@ from decimal import Decimal
 from gongkai.format import Kind, Node, Table
 from gongkai.format.labels import normalize, spellings
 from gongkai.importers.base import Line, Problem, Slot, Trouble, clean, is_blank, is_number, read_value
-from gongkai.record import CellKey, Value
+from gongkai.records.record import CellKey, Value
 
 
 def row_name(table: Table, leaf: Node) -> str:

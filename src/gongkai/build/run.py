@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -17,13 +16,12 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from gongkai import render
+from gongkai.build import render
 from gongkai.errors import GongkaiError
 from gongkai.outputs import write_atomic
-from gongkai.report import meta_of
+from gongkai.pages.report import meta_of
+from gongkai.resources import NOTEBOOK
 
-REPO = Path(__file__).resolve().parents[2]
-NOTEBOOK = Path(os.environ.get("GONGKAI_NOTEBOOK", REPO / "notebooks" / "report.ipynb"))
 INJECTED_ID = "injected-parameters"
 
 
@@ -82,7 +80,7 @@ def execute(params: dict[str, Any], engine: str | None = None) -> Any:
     from papermill.exceptions import PapermillExecutionError
 
     if engine is not None:
-        import gongkai.kernels  # noqa: F401 - registers the warm engine with papermill
+        import gongkai.build.kernels  # noqa: F401 - registers the warm engine with papermill
     try:
         nb = papermill.execute_notebook(
             str(NOTEBOOK),

@@ -10,16 +10,15 @@ import os
 import shutil
 from functools import cache
 from html import escape
-from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from gongkai.errors import GongkaiError
+from gongkai.resources import TEMPLATES
 
 if TYPE_CHECKING:
     from nbconvert import HTMLExporter
 
-TEMPLATES = Path(__file__).parent / "templates"
 CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/lib/chromium-browser/chromium-browser")
 HIDE_TAG = "gk-hide"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from gongkai import catalog, yamlio
 from gongkai.errors import GongkaiError, RecordError
+from gongkai.records import catalog, yamlio
 
 KEYS = {"county", "township", "year"}
 

@@ -14,9 +14,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from gongkai import yamlio
 from gongkai.errors import RecordError
 from gongkai.format import FORMATS, Cell, Format, Kind
+from gongkai.records import yamlio
 
 Value = int | Decimal | None
 CellKey = tuple[str, str, str]  # (table id, row id, column id)

@@ -16,7 +16,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from gongkai.run import Job, Page, Products, produce
+from gongkai.build.run import Job, Page, Products, produce
 
 
 @dataclass
@@ -43,13 +43,13 @@ class _Worker:
 
     def ensure_printer(self) -> Any:
         if self.printer is None:
-            from gongkai.render import Printer
+            from gongkai.build.render import Printer
 
             self.printer = Printer().__enter__()
         return self.printer
 
     def close(self) -> None:
-        from gongkai.kernels import WarmKernel
+        from gongkai.build.kernels import WarmKernel
 
         if self.printer is not None:
             self.printer.close()
@@ -59,7 +59,7 @@ class _Worker:
 
 def produce_in_worker(job: Job) -> Result:
     """The task every executor runs: never raises, so one report cannot stop the others."""
-    from gongkai.kernels import ENGINE
+    from gongkai.build.kernels import ENGINE
 
     worker = _Worker.get()
     try:
@@ -76,8 +76,8 @@ def print_in_worker(page: Page) -> bytes:
 
 def warm_up(pdf: bool) -> None:
     """Start the kernel (and browser) before the first job arrives."""
-    from gongkai.kernels import WarmKernel
-    from gongkai.run import NOTEBOOK
+    from gongkai.build.kernels import WarmKernel
+    from gongkai.resources import NOTEBOOK
 
     multiprocessing.util.Finalize(None, _Worker.get().close, exitpriority=10)
     WarmKernel.current(str(NOTEBOOK.parent))

@@ -1,4 +1,4 @@
-"""A record's tables: as DataFrames for the checks, as HTML in the official layout.
+"""A record's tables as HTML in the official layout.
 
 The layout is derived from the header trees in the format definition: a
 group spans its children (colspan in a header, rowspan down the label
@@ -11,14 +11,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
-from typing import TYPE_CHECKING
 
 from gongkai.format import Kind, Node, Table
 from gongkai.format.model import depth, leaves
-from gongkai.record import CellKey, Record, Value
-
-if TYPE_CHECKING:
-    import pandas as pd
+from gongkai.records.record import CellKey, Record, Value
 
 Marks = Mapping[CellKey, tuple[str, str]]  # cell → (css class, tooltip)
 Content = Callable[[CellKey], str]  # cell → its inner HTML, already escaped
@@ -31,20 +27,6 @@ def show(value: Value, kind: Kind) -> str:
     if kind is Kind.AMOUNT:
         return f"{Decimal(value):.4f}"
     return str(value)
-
-
-def frame(record: Record, table_id: str) -> pd.DataFrame:
-    """Rows × columns by stable id; blanks are missing values, not 0."""
-    import pandas as pd
-
-    table = record.format.table(table_id)
-    data: dict[str, dict[str, float | None]] = {}
-    for row in table.row_nodes():
-        data[row.id] = {
-            c.id: None if (v := record.value(table.id, row.id, c.id)) is None else float(v)
-            for c in table.columns_of(row.id)
-        }
-    return pd.DataFrame.from_dict(data, orient="index", dtype="float64")
 
 
 def table_html(record: Record, table_id: str, marks: Marks | None = None, content: Content | None = None) -> str:

@@ -12,13 +12,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gongkai import fingerprint, manifest
-from gongkai.catalog import Entry
+from gongkai.build import fingerprint, manifest
+from gongkai.build.manifest import CRASHED, INVALID, RENDERED
+from gongkai.build.run import Job
 from gongkai.errors import GongkaiError
-from gongkai.manifest import CRASHED, INVALID, RENDERED
 from gongkai.outputs import lock, publish
-from gongkai.record import check_id
-from gongkai.run import Job
+from gongkai.records.catalog import Entry
+from gongkai.records.record import check_id
 
 REFUSED = "refused"  # failed its checks under --strict
 CHECK_BATCH = 50
@@ -85,8 +85,7 @@ def _outputs_present(folder: Path, last: manifest.Entry) -> bool:
 
 def inputs_of(entry: Entry, opts: Options) -> dict[str, str]:
     """Everything the report on `entry` depends on, hashed."""
-    from gongkai.checks.suites import EXPECTATIONS
-    from gongkai.run import NOTEBOOK
+    from gongkai.resources import EXPECTATIONS, NOTEBOOK
 
     shared = fingerprint.environment(NOTEBOOK, EXPECTATIONS)
     return fingerprint.inputs(entry, {"pdf": opts.pdf, "strict": opts.strict}, shared)
@@ -134,8 +133,8 @@ def _entry(entry: Entry, inputs: dict[str, str], status: str, **fields: object) 
 def _jobs(todo: list[tuple[Entry, dict[str, str]]], opts: Options, done: dict[str, manifest.Entry]) -> Iterator[Job]:
     """Load and check records a batch at a time; a bad record is a result, not a job."""
     from gongkai.checks import check_many
-    from gongkai.record import load_record
-    from gongkai.report import load_previous
+    from gongkai.pages.report import load_previous
+    from gongkai.records.record import load_record
 
     data_dir = str(opts.data_dir.resolve())
     for start in range(0, len(todo), CHECK_BATCH):
@@ -158,7 +157,7 @@ def _jobs(todo: list[tuple[Entry, dict[str, str]]], opts: Options, done: dict[st
 
 
 def render_many(entries: Sequence[Entry], opts: Options) -> Summary:
-    from gongkai.executors import EXECUTORS
+    from gongkai.build.executors import EXECUTORS
 
     start = time.perf_counter()
     opts.out_dir.mkdir(parents=True, exist_ok=True)
@@ -187,8 +186,8 @@ def render_many(entries: Sequence[Entry], opts: Options) -> Summary:
             summary.attempted = list(done)
             touched = {(v.year, k.split("/")[1]) for k, v in done.items()}
             touched |= {(e.year, e.county.id) for e in entries if not _summary_of(opts.out_dir, e).exists()}
-            from gongkai.render import print_pages
-            from gongkai.summary import write_summaries
+            from gongkai.build.publish import write_summaries
+            from gongkai.build.render import print_pages
 
             printing = (executor.print_pages if executor is not None else print_pages) if opts.pdf else None
             write_summaries(opts.out_dir, opts.data_dir, touched, known, printing)
@@ -196,7 +195,7 @@ def render_many(entries: Sequence[Entry], opts: Options) -> Summary:
             if executor is not None:
                 executor.close()
         manifest.write_manifest(opts.out_dir, known, {"seconds": round(time.perf_counter() - start, 3)})
-        from gongkai.index import write_index
+        from gongkai.build.publish import write_index
 
         summary.index = write_index(opts.out_dir, list(known.values()))
     summary.seconds = time.perf_counter() - start
@@ -204,7 +203,7 @@ def render_many(entries: Sequence[Entry], opts: Options) -> Summary:
 
 
 def _publish(entry: Entry, inputs: dict[str, str], result: object, opts: Options) -> manifest.Entry:
-    from gongkai.executors import Result
+    from gongkai.build.executors import Result
 
     assert isinstance(result, Result)
     if result.products is None:
@@ -250,12 +249,12 @@ def _progress(total: int, show: bool) -> _NoBar:
 
 def render_one(entry: Entry, opts: Options) -> manifest.Entry:
     """One report on a fresh kernel, as `papermill` alone would run it; errors raise."""
-    from gongkai import render
+    from gongkai.build import render
+    from gongkai.build.executors import Result
+    from gongkai.build.run import RenderError, produce
     from gongkai.checks import check
-    from gongkai.executors import Result
-    from gongkai.record import load_record
-    from gongkai.report import load_previous
-    from gongkai.run import RenderError, produce
+    from gongkai.pages.report import load_previous
+    from gongkai.records.record import load_record
 
     record = load_record(entry.path)  # bad input fails here, before anything is written
     report = check(record, load_previous(record)[0])
@@ -275,7 +274,7 @@ def render_one(entry: Entry, opts: Options) -> manifest.Entry:
         known = manifest.read_manifest(opts.out_dir)
         known[done.key] = done
         manifest.write_manifest(opts.out_dir, known, {"seconds": products.seconds})
-        from gongkai.index import write_index
+        from gongkai.build.publish import write_index
 
         write_index(opts.out_dir, list(known.values()))
     return done

@@ -13,7 +13,7 @@ from typing import Any
 
 from gongkai.format import APPLICATION_FIGURES
 from gongkai.format.model import leaves
-from gongkai.record import Record
+from gongkai.records.record import Record
 
 STYLE: dict[Any, Any] = {
     "font.family": ["Noto Sans CJK SC", "Noto Sans CJK JP", "sans-serif"],

@@ -11,8 +11,8 @@ from decimal import Decimal
 from html import escape
 
 from gongkai.checks.instances import ref
-from gongkai.record import CellKey, Record, Value
-from gongkai.tables import show, table_html
+from gongkai.pages.tables import show, table_html
+from gongkai.records.record import CellKey, Record, Value
 
 
 @dataclass(frozen=True)

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gongkai import yamlio
 from gongkai.errors import InputError, RecordError
-from gongkai.record import ID_PATTERN, LEVELS, MAX_NAME, YEARS, check_id
+from gongkai.records import yamlio
+from gongkai.records.record import ID_PATTERN, LEVELS, MAX_NAME, YEARS, check_id
 
 COUNTY_FILE = "county.yaml"
 YEAR_FILE = re.compile(r"[0-9]{4}")  # not str.isdigit: that takes ２０２１ too

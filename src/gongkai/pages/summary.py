@@ -7,24 +7,22 @@ rules as any report, so a county total that does not add up is flagged.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from html import escape
-from pathlib import Path
 
-from gongkai import charts
-from gongkai.catalog import Entry
+from gongkai.build.manifest import RENDERED
+from gongkai.build.manifest import Entry as Built
+from gongkai.build.render import stylesheet
 from gongkai.checks.report import CheckReport
 from gongkai.checks.view import appendix, banner
 from gongkai.errors import GongkaiError
 from gongkai.format import APPLICATION_FIGURES, DECISION_FIGURES, KEY_FIGURES, Kind
-from gongkai.manifest import RENDERED
-from gongkai.manifest import Entry as Built
-from gongkai.record import Record, Value, load_record
-from gongkai.render import stylesheet
-from gongkai.run import Page
-from gongkai.tables import table_html
+from gongkai.pages import charts
+from gongkai.pages.tables import table_html
+from gongkai.records.catalog import Entry
+from gongkai.records.record import Record, Value, load_record
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
@@ -169,32 +167,3 @@ def build(county_name: str, year: int, entries: Sequence[Entry], built: dict[str
 
 def _previous_entries(entries: Sequence[Entry]) -> list[Entry]:
     return [Entry(e.county, e.township, e.year - 1) for e in entries if e.previous.exists()]
-
-
-def write_summaries(
-    out_dir: Path,
-    data_dir: Path,
-    touched: set[tuple[int, str]],
-    built: dict[str, Built],
-    print_pages: Callable[[list[Page]], list[bytes]] | None,
-) -> list[Path]:
-    """Rebuild the summary of every (year, county id) in `touched`; `print_pages` makes the PDFs."""
-    from gongkai import catalog
-    from gongkai.outputs import publish
-    from gongkai.run import alert_for
-
-    made: list[tuple[Path, Page]] = []
-    for year, county in sorted(touched):
-        entries = list(catalog.entries(data_dir, year=year, county=county))
-        found = build(entries[0].county.name, year, entries, built) if entries else None
-        if found is not None:
-            html, title = found
-            alert = alert_for({"passed": 'data-checks="fail"' not in html})
-            made.append((out_dir / str(year) / county, Page(html, title, alert)))
-    pdfs = print_pages([page for _, page in made]) if print_pages and made else []
-    for n, (folder, page) in enumerate(made):
-        files: dict[str, bytes | str] = {"summary.html": page.html}
-        if pdfs:
-            files["summary.pdf"] = pdfs[n]
-        publish(folder, files)
-    return [folder / "summary.html" for folder, _ in made]

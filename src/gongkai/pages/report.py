@@ -13,12 +13,13 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from gongkai import catalog, markdown
 from gongkai.checks.report import CheckReport
 from gongkai.errors import GongkaiError
 from gongkai.format import Part
-from gongkai.record import Record, load_record
-from gongkai.tables import table_html
+from gongkai.pages import markdown
+from gongkai.pages.tables import table_html
+from gongkai.records import catalog
+from gongkai.records.record import Record, load_record
 
 META_MIME = "application/vnd.gongkai.meta+json"
 
@@ -146,13 +147,13 @@ class Report:
 
     def comparison(self) -> Html:
         """附录二: each table beside last year's, and the largest changes."""
-        from gongkai.compare import comparison_html
+        from gongkai.pages.compare import comparison_html
 
         return Html(comparison_html(self.record, *self.previous))
 
     def charts(self) -> Html:
         """附录三: outcomes, applicants, and the trend over the years on record."""
-        from gongkai.charts import report_charts
+        from gongkai.pages.charts import report_charts
 
         figures = "\n".join(
             f'<figure class="gk-chart">{svg}</figure>' for svg in report_charts(self.record, self.history)
@@ -161,9 +162,8 @@ class Report:
 
     def provenance(self) -> Html:
         """附录四: the files, hashes, suites, notebook and versions this page was made from."""
-        from gongkai import provenance
-        from gongkai.checks.suites import EXPECTATIONS
-        from gongkai.run import NOTEBOOK
+        from gongkai.pages import provenance
+        from gongkai.resources import EXPECTATIONS, NOTEBOOK
 
         r = self.record
         assert r.path is not None

@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 
 import gongkai
-from gongkai.catalog import COUNTY_FILE, Entry
+from gongkai.records.catalog import COUNTY_FILE, Entry
 
 PACKAGE = Path(gongkai.__file__).resolve().parent
 
@@ -47,8 +47,8 @@ def tree_hash(paths: Iterable[Path], root: Path) -> str:
 @cache
 def environment(notebook: Path, suites: Path) -> dict[str, str]:
     """The inputs every report shares, hashed once per run."""
-    from gongkai.provenance import versions
-    from gongkai.render import TEMPLATES
+    from gongkai.pages.provenance import versions
+    from gongkai.resources import TEMPLATES
 
     return {
         "notebook": file_hash(notebook),

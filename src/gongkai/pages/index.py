@@ -13,8 +13,7 @@ from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
-from gongkai.manifest import CRASHED, INVALID, RENDERED, Entry
-from gongkai.outputs import write_atomic
+from gongkai.build.manifest import CRASHED, INVALID, RENDERED, Entry
 
 SCRIPT = """
 (function () {
@@ -142,9 +141,3 @@ def render_index(entries: Sequence[Entry], out_dir: Path | None = None) -> str:
 </body>
 </html>
 """
-
-
-def write_index(out_dir: Path, entries: Sequence[Entry]) -> Path:
-    path = out_dir / "index.html"
-    write_atomic(path, render_index(entries, out_dir))
-    return path

@@ -1,0 +1,1 @@
+"""How pages are produced: papermill on warm kernels, executors, bulk runs, fingerprints, manifest, rendering."""

@@ -1,0 +1,1 @@
+"""What a page says: the report's parts, tables, comparison, charts, provenance, county summary, index."""
