@@ -13,7 +13,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "data"
-SEED_TEXT = Path(os.environ.get("GONGKAI_SEED", REPO.parent / "shared" / "seed" / "hujixiang-2021-published.txt"))
+FIXTURES = Path(__file__).parent / "fixtures"
+SEED_TEXT = FIXTURES / "hujixiang-2021-published.txt"
+HONGZE_PDF = FIXTURES / "hongze-2023-published.pdf"
 SEED_RECORD = DATA / "minquan" / "hujixiang" / "2021.yaml"
 GOLDEN = Path(__file__).parent / "golden"
 GONGKAI = [sys.executable, "-m", "gongkai.cli"]
@@ -63,3 +65,19 @@ def seed_render(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = gongkai("render", "胡集乡", "2021", "--data", str(DATA), "--out", str(out))
     assert result.returncode == 0, result.stderr
     return out / "2021" / "minquan" / "hujixiang"
+
+
+# The one allowed reason to skip, e.g. "optional component missing: LibreOffice".
+OPTIONAL = "optional component missing:"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    """A skip is a failure unless it names a missing optional component: a lost fixture must not pass quietly."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and isinstance(call.excinfo, object) and call.excinfo is not None:
+        reason = str(call.excinfo.value)
+        if not reason.startswith(OPTIONAL):
+            report.outcome = "failed"
+            report.longrepr = f"skipped without naming a missing optional component: {reason}"
