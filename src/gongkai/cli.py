@@ -9,9 +9,9 @@ import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
-from gongkai.errors import GongkaiError, InputError
+from gongkai.errors import GongkaiError
 
 
 def _render(args: argparse.Namespace) -> int:
@@ -41,9 +41,13 @@ def _render(args: argparse.Namespace) -> int:
         start = time.perf_counter()
         done = render_one(entry, opts)
         verdict = "校验通过" if done.passed else "未通过校验"
-        print(f"已生成 {done.title}（{time.perf_counter() - start:.1f} 秒）：{verdict}")
-        for name in done.files:
-            print(f"  {out_dir / done.key / name}")
+        print(
+            f"已生成 {done.title}（{time.perf_counter() - start:.1f} 秒）："
+            f"{verdict}，{done.errors} 个错误，{done.warnings} 个警告"
+        )
+        for line in done.findings:
+            print(f"  {line}")
+        print(f"文件（{out_dir / done.key}/）：{'、'.join(done.files)}")
         return 0
     entries: list[catalog.Entry] = []
     if args.all:
@@ -164,8 +168,6 @@ def _template(args: argparse.Namespace) -> int:
     from gongkai.format import FORMATS, format_for_year
     from gongkai.workbook import write_template
 
-    if not args.xlsx:
-        raise InputError("目前只能生成 Excel 工作簿：请加 --xlsx")
     fmt = FORMATS[args.format] if args.format else format_for_year(args.year or 2100)
     path = Path(args.output)
     write_template(path, fmt, args.year, force=args.force)
@@ -173,11 +175,46 @@ def _template(args: argparse.Namespace) -> int:
     return 0
 
 
+# argparse's own words, in Chinese. argparse looks up `_` (gettext) in its module
+# at call time, so mapping its English messages here translates usage, section
+# titles, --help and its error messages without a compiled catalogue.
+ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "show this help message and exit": "显示本帮助并退出",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选择：%(value)r（可选：%(choices)s）",
+    "expected one argument": "需要一个值",
+    "expected at most one argument": "最多一个值",
+    "expected at least one argument": "至少一个值",
+    "invalid %(type)s value: %(value)r": "无效的值：%(value)r",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "ambiguous option: %(option)s could match %(matches)s": "选项 %(option)s 有歧义，可能是 %(matches)s",
+    "ignored explicit argument %r": "忽略了多余的值 %r",
+}
+argparse._ = lambda text: ARGPARSE_ZH.get(text, text)  # type: ignore[attr-defined]
+
+
+class _Formatter(argparse.HelpFormatter):
+    """Subcommands listed one a line, without argparse's extra line naming their placeholder."""
+
+    def _format_action(self, action: argparse.Action) -> str:
+        if isinstance(action, argparse._SubParsersAction):
+            return "".join(self._format_action(choice) for choice in action._get_subactions())
+        return super()._format_action(action)
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but a bad argument is one line in the style of every other error."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message: str) -> NoReturn:
-        message = message.replace("argument ", "参数 ")
         self.exit(2, f"错误：{self.prog}：命令行参数有误：{message}（用 {self.prog} --help 查看用法）\n")
 
 
@@ -200,7 +237,9 @@ def _year(text: str) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="gongkai", description="政府信息公开工作年度报告：记录 → 校验 → 报告")
     parser.add_argument("--debug", action="store_true", help="出错时显示完整的调用栈")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(
+        dest="command", required=True, title="命令（gongkai 命令 --help 查看各命令的参数）", metavar="命令"
+    )
 
     p = sub.add_parser("render", help="生成报告（HTML 与 PDF）：一个乡镇一年，或 --all / --params 批量")
     p.add_argument("township", nargs="?", help="乡镇（街道）：中文名或拼音标识，如 胡集乡 或 hujixiang")
@@ -243,7 +282,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_import)
 
     p = sub.add_parser("template", help="生成乡镇填报数字用的 Excel 工作簿")
-    p.add_argument("--xlsx", action="store_true", help="生成 .xlsx 工作簿")
+    p.add_argument("--xlsx", action="store_true", help=argparse.SUPPRESS)  # once required; kept so old scripts work
     p.add_argument("--year", type=_year, help="报告年度（决定格式，并预先填入）")
     p.add_argument("--format", choices=("2021", "2019"), help="表格格式，默认按年度（无年度时为 2021）")
     p.add_argument("-o", "--output", required=True, help="工作簿文件，如 胡集乡2022.xlsx")

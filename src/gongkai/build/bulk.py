@@ -203,13 +203,17 @@ def render_many(entries: Sequence[Entry], opts: Options) -> Summary:
 
 
 def _publish(entry: Entry, inputs: dict[str, str], result: object, opts: Options) -> manifest.Entry:
+    import json
+
     from gongkai.build.executors import Result
+    from gongkai.checks.report import CheckReport
 
     assert isinstance(result, Result)
     if result.products is None:
         return _entry(entry, inputs, CRASHED, message=result.error)
     products = result.products
     meta = products.meta
+    checks = CheckReport.from_dict(json.loads(products.files["checks.json"]))
     folder = folder_for(opts.out_dir, entry)
     publish(folder, products.files)
     record = _entry(
@@ -220,6 +224,7 @@ def _publish(entry: Entry, inputs: dict[str, str], result: object, opts: Options
         passed=meta["passed"],
         errors=meta["errors"],
         warnings=meta["warnings"],
+        findings=checks.headlines(),
         synthetic=meta["synthetic"],
         files=sorted(products.files),
         seconds=round(products.seconds, 3),

@@ -16,6 +16,8 @@ from typing import Any
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 
+from gongkai.build.run import QUIET_KERNEL
+
 ENGINE = "gongkai-warm"
 log = logging.getLogger(__name__)
 
@@ -28,7 +30,7 @@ SWEEP = (
 )
 
 # Outputs must not pile up across hundreds of reports in one kernel.
-KERNEL_ARGS = ["--InteractiveShell.cache_size=0", "--HistoryManager.enabled=False"]
+KERNEL_ARGS = ["--InteractiveShell.cache_size=0", "--HistoryManager.enabled=False", *QUIET_KERNEL]
 
 
 class WarmKernel:

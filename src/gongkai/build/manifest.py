@@ -35,6 +35,7 @@ class Entry:
     passed: bool | None = None
     errors: int = 0
     warnings: int = 0
+    findings: list[str] = field(default_factory=list)  # rule id + short message, errors first
     synthetic: bool = False
     files: list[str] = field(default_factory=list)
     message: str = ""

@@ -23,6 +23,9 @@ from gongkai.pages.report import meta_of
 from gongkai.resources import NOTEBOOK
 
 INJECTED_ID = "injected-parameters"
+# The kernel warns in English that it speaks TCP without encryption: it listens
+# on 127.0.0.1 only, and the warning is noise in the user's terminal.
+QUIET_KERNEL = ["--IPKernelApp.log_level=ERROR"]
 
 
 class RenderError(GongkaiError):
@@ -90,6 +93,7 @@ def execute(params: dict[str, Any], engine: str | None = None) -> Any:
             cwd=str(NOTEBOOK.parent),
             progress_bar=False,
             log_output=False,
+            extra_arguments=QUIET_KERNEL,
         )
     except PapermillExecutionError as e:
         raise RenderError(f"报告笔记本执行出错（第 {e.exec_count} 个单元）：{e.ename}: {e.evalue}") from e

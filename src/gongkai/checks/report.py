@@ -116,6 +116,14 @@ class CheckReport:
         keep = {"title", "year", "county_id", "township_id", "marked"}
         return cls(outcomes=outcomes, **{k: v for k, v in data.items() if k in keep})
 
+    def headlines(self, limit: int = 4, width: int = 60) -> list[str]:
+        """The findings in a few short lines (rule id first), errors before warnings: for the index and summaries."""
+        ordered = self.errors + self.warnings
+        lines = [f"{f.rule} {f.message if len(f.message) <= width else f.message[: width - 1] + '…'}" for f in ordered]
+        if len(lines) > limit:
+            lines = [*lines[: limit - 1], f"……另有 {len(lines) - limit + 1} 条"]
+        return lines
+
     def to_text(self) -> str:
         """What `gongkai check` prints: each rule that does not hold, then one summary line."""
         lines = []

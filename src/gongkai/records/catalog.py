@@ -14,6 +14,7 @@ from pathlib import Path
 from gongkai.errors import InputError, RecordError
 from gongkai.records import yamlio
 from gongkai.records.record import ID_PATTERN, LEVELS, MAX_NAME, YEARS, check_id
+from gongkai.records.suggest import did_you_mean, nearest
 
 COUNTY_FILE = "county.yaml"
 YEAR_FILE = re.compile(r"[0-9]{4}")  # not str.isdigit: that takes ２０２１ too
@@ -147,7 +148,27 @@ def counties(data_dir: Path, county: str | None = None) -> list[County]:
         raise InputError(f"数据目录不存在：{data_dir}")
     if county is not None and (data_dir / county / COUNTY_FILE).is_file():
         return [load_county(data_dir / county)]
-    return [load_county(p.parent) for p in sorted(data_dir.glob(f"*/{COUNTY_FILE}"))]
+    found = [load_county(p.parent) for p in sorted(data_dir.glob(f"*/{COUNTY_FILE}"))]
+    if not found:
+        _explain_empty(data_dir)
+    return found
+
+
+def _explain_empty(data_dir: Path) -> None:
+    """A data folder with no county file: say what is there instead of 「未知的乡镇」 later."""
+    records = sorted(p for p in data_dir.glob("*/*/*.yaml") if YEAR_FILE.fullmatch(p.stem))
+    if records:
+        folder = records[0].parents[1]
+        raise InputError(
+            f"{folder} 下有记录（如 {records[0].relative_to(data_dir)}），但没有 {folder / COUNTY_FILE}："
+            f"每个县的文件夹都要有一个 {COUNTY_FILE}，写明 name、province、city 和 townships（见 README「记录的格式」）"
+        )
+    if any(data_dir.glob("*.yaml")):
+        raise InputError(
+            f"{data_dir} 里直接放着 .yaml 文件，但记录应在 {data_dir}/<县>/<乡镇>/<年>.yaml，"
+            f"每个县的文件夹有一个 {COUNTY_FILE}"
+        )
+    raise InputError(f"数据目录 {data_dir} 里没有任何县：应有 {data_dir}/<县>/{COUNTY_FILE} 和 <县>/<乡镇>/<年>.yaml")
 
 
 def entries(data_dir: Path, year: int | None = None, county: str | None = None) -> Iterator[Entry]:
@@ -158,14 +179,21 @@ def entries(data_dir: Path, year: int | None = None, county: str | None = None) 
         check_key("county", county)
     found = counties(data_dir, county)
     if county is not None:
-        found = [c for c in found if county in (c.id, c.name)]
-        if not found:
-            raise InputError(f"未知的县（区）：{county}（数据目录 {data_dir}）")
+        found = _only(found, county, data_dir)
     for c in found:
         for t in c.townships:
             for path in sorted(c.folder_of(t).glob("*.yaml")):
                 if YEAR_FILE.fullmatch(path.stem) and (year is None or int(path.stem) == year):
                     yield Entry(c, t, int(path.stem))
+
+
+def _only(found: list[County], county: str, data_dir: Path) -> list[County]:
+    """The county asked for, or an error naming the nearest ones on record."""
+    chosen = [c for c in found if county in (c.id, c.name)]
+    if not chosen:
+        near = nearest(county, ((f"{c.name}（{c.id}）", c.name, c.id) for c in found))
+        raise InputError(f"未知的县（区）：{county}（数据目录 {data_dir}）{did_you_mean(near)}")
+    return chosen
 
 
 def resolve(data_dir: Path, township: str, year: int, county: str | None = None) -> Entry:
@@ -176,18 +204,26 @@ def resolve(data_dir: Path, township: str, year: int, county: str | None = None)
         check_key("county", county)
     found = counties(data_dir, county)
     if county is not None:
-        found = [c for c in found if county in (c.id, c.name)]
-        if not found:
-            raise InputError(f"未知的县（区）：{county}（数据目录 {data_dir}）")
+        found = _only(found, county, data_dir)
     matches = [(c, t) for c in found for t in c.townships if township in (t.id, t.name)]
     if not matches:
-        raise InputError(f"未知的乡镇（街道）：{township}（数据目录 {data_dir}）")
+        several = len(found) > 1
+        near = nearest(
+            township,
+            ((f"{c.name if several else ''}{t.name}（{t.id}）", t.name, t.id) for c in found for t in c.townships),
+        )
+        raise InputError(f"未知的乡镇（街道）：{township}（数据目录 {data_dir}）{did_you_mean(near)}")
     if len(matches) > 1:
         names = "、".join(f"{c.name}（--county {c.id}）" for c, _ in matches)
         raise InputError(f"乡镇名 {township} 在多个县出现：{names}；请用 --county 指明")
     c, t = matches[0]
-    c.folder_of(t)
+    folder = c.folder_of(t)
     entry = Entry(c, t, year)
     if not entry.path.is_file():
-        raise InputError(f"没有 {c.name}{t.name} {year} 年的记录：{entry.path}")
+        years = sorted(int(p.stem) for p in folder.glob("*.yaml") if YEAR_FILE.fullmatch(p.stem))
+        have = f"已有的年度：{'、'.join(map(str, years))}" if years else "还没有任何年度的记录"
+        raise InputError(
+            f"没有 {c.name}{t.name} {year} 年的记录（{entry.path}）；{have}。"
+            f"新建记录：用 gongkai import 导入已发布的报告，或用 gongkai template 生成填报工作簿后导入"
+        )
     return entry
