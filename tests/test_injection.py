@@ -125,7 +125,8 @@ INSPECT = """() => {
   return {
     pwned: window.__pwned === undefined ? null : String(window.__pwned),
     parentPwned: window.parent.__pwned === undefined ? null : String(window.parent.__pwned),
-    scripts: [...document.scripts].map(s => s.textContent),
+    scripts: [...document.scripts].filter(s => !s.type || /javascript|module/i.test(s.type)).map(s => s.textContent),
+    data: [...document.scripts].filter(s => s.type === 'application/json').length,
     handlers: all.flatMap(e => [...e.attributes].filter(a => a.name.toLowerCase().startsWith('on'))
       .map(a => e.tagName + ' ' + a.name)),
     javascriptUrls: urls.filter(v => v.replace(/[\\s\\u0000-\\u001f]/g, '').toLowerCase().startsWith('javascript:')),
