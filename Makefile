@@ -23,14 +23,15 @@ test: system-test $(STAMP) lint typecheck unit
 setup: system $(STAMP)
 
 # Debian packages: Chromium prints the PDFs, Noto CJK gives Chinese glyphs,
-# poppler-utils lets the tests read PDFs; LibreOffice (Writer, no GUI, ~28 MB)
-# is for the tests only: it opens the Word files we write, as an office would.
+# poppler-utils lets the tests read PDFs; LibreOffice (Writer and Calc, no GUI,
+# ~50 MB) is for the tests only: it opens the Word and Excel files we write and
+# prints them, as an office would.
 # Installed only when missing.
 system:
 	@$(MAKE) -s --no-print-directory apt-missing NEED="chromium fonts-noto-cjk poppler-utils python3-venv"
 
 system-test:
-	@$(MAKE) -s --no-print-directory apt-missing NEED="chromium fonts-noto-cjk poppler-utils python3-venv libreoffice-writer-nogui"
+	@$(MAKE) -s --no-print-directory apt-missing NEED="chromium fonts-noto-cjk poppler-utils python3-venv libreoffice-writer-nogui libreoffice-calc-nogui"
 
 apt-missing:
 	@missing=""; \
@@ -40,7 +41,8 @@ apt-missing:
 	    fonts-noto-cjk) fc-list 2>/dev/null | grep -q "Noto Sans CJK SC" || missing="$$missing fonts-noto-cjk";; \
 	    poppler-utils) command -v pdftoppm >/dev/null || missing="$$missing poppler-utils";; \
 	    python3-venv) $(PYTHON) -c "import ensurepip, venv" 2>/dev/null || missing="$$missing python3-venv";; \
-	    libreoffice-writer-nogui) command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui";; \
+	    libreoffice-writer-nogui) [ -e /usr/lib/libreoffice/program/libswlo.so ] || missing="$$missing libreoffice-writer-nogui";; \
+	    libreoffice-calc-nogui) [ -e /usr/lib/libreoffice/program/libsclo.so ] || missing="$$missing libreoffice-calc-nogui";; \
 	  esac; \
 	done; \
 	if [ -n "$$missing" ]; then \

@@ -162,3 +162,62 @@ def test_cli_template_then_import(tmp_path: Path):
     empty = gongkai("import", str(out), "-o", str(tmp_path / "r.yaml"))
     assert empty.returncode == 1 and "表三!D5" in empty.stdout
     assert gongkai("template", "-o", str(tmp_path / "x.xlsx")).returncode == 2
+
+
+@pytest.mark.parametrize("fmt", [FORMAT_2021, FORMAT_2019], ids=["2021", "2019"])
+def test_each_sheet_prints_on_one_a4_page_in_libreoffice(tmp_path: Path, fmt: Format):
+    """Print areas, fit to page, landscape where wide, rows tall enough: as LibreOffice prints it."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("optional component missing: LibreOffice (soffice), installed by make test")
+    path = tmp_path / "t.xlsx"
+    write_template(path, fmt, 2022 if fmt is FORMAT_2021 else 2020)
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    pdf = tmp_path / "t.pdf"
+    book = openpyxl.load_workbook(path)
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    pages = int(next(line.split()[1] for line in info.splitlines() if line.startswith("Pages:")))
+    assert pages == len(book.worksheets)
+    for n, ws in enumerate(book.worksheets, start=1):
+        text = (
+            subprocess.run(
+                ["pdftotext", "-f", str(n), "-l", str(n), str(pdf), "-"], capture_output=True, text=True, check=True
+            )
+            .stdout.replace("\n", "")
+            .replace(" ", "")
+        )
+        first = str(ws["A1"].value).replace(" ", "")
+        assert first[:12] in text, (ws.title, first)
+    table3 = fmt.table("table3")
+    for row in table3.row_nodes():  # every label of table 三, whole (wrapped, not cut or overprinted)
+        assert row.text.replace(" ", "") in subprocess.run(
+            ["pdftotext", "-f", "3", "-l", "3", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout.replace("\n", "").replace(" ", ""), row.text
+
+
+def test_long_labels_get_rows_tall_enough_to_wrap():
+    from gongkai.workbook import LINE_HEIGHT, build
+
+    book, _ = build(FORMAT_2021)
+    ws = book["表三"]
+    heights = {c.value: ws.row_dimensions[c.row].height for row in ws.iter_rows() for c in row if c.value}
+    long_label = next(k for k in heights if isinstance(k, str) and k.startswith("1.申请人无正当理由逾期不补正"))
+    assert heights[long_label] >= 2 * LINE_HEIGHT
+    assert heights["1.属于国家秘密"] in (None, LINE_HEIGHT)

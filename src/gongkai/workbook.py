@@ -10,6 +10,8 @@ typing. `gongkai import` reads the filled workbook back by its labels.
 from __future__ import annotations
 
 import io
+import math
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -76,7 +78,52 @@ def build(fmt: Format, year: int | None = None) -> tuple[Any, Layout]:
         ending.narrative(part)
     for ws in book.worksheets:
         ws.protection.sheet = True
+        _fit_rows(ws)
+        _print_setup(ws)
     return book, layout
+
+
+LINE_HEIGHT = 15.0  # points per line of 11-point text, as Excel and LibreOffice lay it out
+PRINT_MARGIN = 0.5  # inches, every side
+
+
+def _text_width(text: str) -> int:
+    """Width in column units: a Chinese character is two, like the '0' a column width counts."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _fit_rows(ws: Any) -> None:
+    """Tall enough rows for wrapped labels: spreadsheets do not grow rows for merged or wrapped cells."""
+    spans = {r.min_row * 100_000 + r.min_col: r for r in ws.merged_cells.ranges}
+    for row in ws.iter_rows():
+        for cell in row:
+            if not isinstance(cell.value, str) or not cell.alignment.wrap_text:
+                continue
+            span = spans.get(cell.row * 100_000 + cell.column)
+            if span is not None and span.max_row > span.min_row:
+                continue  # a group label down several rows has their height
+            last = span.max_col if span is not None else cell.column
+            width = sum(ws.column_dimensions[_letter(c)].width or 8.43 for c in range(cell.column, last + 1))
+            lines = sum(max(1, math.ceil(_text_width(part) / max(width - 1, 1))) for part in cell.value.split("\n"))
+            current = ws.row_dimensions[cell.row].height or LINE_HEIGHT
+            ws.row_dimensions[cell.row].height = max(current, lines * LINE_HEIGHT)
+
+
+def _print_setup(ws: Any) -> None:
+    """A4, one page wide (one page in all for the tables), landscape where the table is wide."""
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    columns = ws.max_column
+    width = sum(ws.column_dimensions[_letter(c)].width or 8.43 for c in range(1, columns + 1))
+    ws.print_area = f"A1:{_letter(columns)}{ws.max_row}"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if width > 100 else "portrait"
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1
+    ws.page_margins.left = ws.page_margins.right = PRINT_MARGIN
+    ws.page_margins.top = ws.page_margins.bottom = PRINT_MARGIN
+    ws.print_options.horizontalCentered = True
 
 
 def _width(table: Table) -> int:
