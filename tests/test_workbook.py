@@ -161,7 +161,7 @@ def test_cli_template_then_import(tmp_path: Path):
     assert "2019" in openpyxl.load_workbook(out)["封面"]["B4"].value
     empty = gongkai("import", str(out), "-o", str(tmp_path / "r.yaml"))
     assert empty.returncode == 1 and "表三!D5" in empty.stdout
-    assert gongkai("template", "-o", str(tmp_path / "x.xlsx")).returncode == 2
+    assert gongkai("template", "-o", str(tmp_path / "x.xlsx")).returncode == 0  # --xlsx is no longer needed
 
 
 @pytest.mark.parametrize("fmt", [FORMAT_2021, FORMAT_2019], ids=["2021", "2019"])
