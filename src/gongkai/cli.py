@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NoReturn
 
-from gongkai.errors import GongkaiError, InputError
+from gongkai.errors import GongkaiError, InputError, RecordError
 
 
 def _render(args: argparse.Namespace) -> int:
@@ -46,18 +46,21 @@ def _render(args: argparse.Namespace) -> int:
             print(f"  {out_dir / done.key / name}")
         return 0
     entries: list[catalog.Entry] = []
+    missing: list[RecordError] = []  # township folders county.yaml names but that are absent
     if args.all:
-        entries += catalog.entries(data_dir, year=args.only_year or args.year, county=args.county)
+        entries += catalog.entries(data_dir, year=args.only_year or args.year, county=args.county, missing=missing)
     for params in args.params or []:
         from gongkai.records.params import load_params
 
         entries += load_params(Path(params), data_dir)
     entries = list({(e.year, e.county.id, e.township.id): e for e in entries}.values())
     if not entries:
-        raise GongkaiError(f"{data_dir} 下没有符合条件的记录")
+        raise missing[0] if missing else GongkaiError(f"{data_dir} 下没有符合条件的记录")
     summary = render_many(entries, opts)
     print(format_summary(summary))
-    return summary.exit_code
+    for problem in missing:
+        print(f"  ✗ 缺少乡镇文件夹：{problem}")
+    return 2 if missing else summary.exit_code
 
 
 def format_summary(summary: object) -> str:
@@ -96,16 +99,17 @@ def _check(args: argparse.Namespace) -> int:
     from gongkai.records.record import load_record
 
     data_dir = Path(args.data)
+    missing: list[RecordError] = []
     if args.all:
-        entries = list(catalog.entries(data_dir, year=args.only_year or args.year, county=args.county))
+        entries = list(catalog.entries(data_dir, year=args.only_year or args.year, county=args.county, missing=missing))
         if not entries:
-            raise GongkaiError(f"{data_dir} 下没有符合条件的记录")
+            raise missing[0] if missing else GongkaiError(f"{data_dir} 下没有符合条件的记录")
     else:
         year = args.year or args.only_year
         if args.township is None or year is None:
             raise GongkaiError("请给出 乡镇 和 年度（或用 --all）")
         entries = [catalog.resolve(data_dir, args.township, year, args.county)]
-    pairs, bad_input = [], []
+    pairs, bad_input = [], [f"缺少乡镇文件夹：{e}" for e in missing]
     for entry in entries:
         try:
             record = load_record(entry.path)
@@ -135,13 +139,25 @@ def _check(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     from gongkai import importers
+    from gongkai.outputs import inside
+    from gongkai.records.catalog import check_key
+    from gongkai.records.record import check_id
 
     data_dir = Path(args.data)
+    for kind in ("county", "township"):
+        if getattr(args, kind) is not None:
+            check_key(kind, getattr(args, kind))  # never a path, never a newline
     overrides = importers.Overrides(
         county=args.county, township=args.township, year=args.year, format=args.format, data_dir=data_dir
     )
     result = importers.import_file(Path(args.file), overrides)
-    path = Path(args.output) if args.output else importers.default_path(result, data_dir)
+    if args.output:
+        path = Path(args.output)
+    else:
+        path = importers.default_path(result, data_dir)
+        check_id("county", str(result.county_id))
+        check_id("township", str(result.township_id))
+        inside(data_dir, path)
     importers.write_result(result, path, force=args.force)
     data = result.data
     print(

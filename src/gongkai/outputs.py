@@ -8,7 +8,15 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from gongkai.errors import OutputLocked
+from gongkai.errors import InputError, OutputLocked
+
+
+def inside(root: Path, path: Path) -> Path:
+    """`path`, proved to lie under `root` once both are resolved (no `..`, no symlink out)."""
+    real_root, real = root.resolve(), path.resolve()
+    if real != real_root and real_root not in real.parents:
+        raise InputError(f"拒绝写入 {path}：不在目标目录 {root} 之内（标识不能含 /、.. 等路径字符）")
+    return path
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:

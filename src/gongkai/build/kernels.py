@@ -46,6 +46,9 @@ class WarmKernel:
     def __init__(self, cwd: str, kernel_name: str = "python3") -> None:
         from jupyter_client.manager import KernelManager
 
+        from gongkai.build.run import handoff_dir
+
+        handoff_dir()  # in the environment the kernel inherits
         self.km = KernelManager(kernel_name=kernel_name)
         self.km.start_kernel(cwd=cwd, extra_arguments=KERNEL_ARGS)
         self.kc = self.km.client()
