@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import multiprocessing
 import multiprocessing.util
+import os
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from gongkai.build.family import start_worker
 from gongkai.build.run import Job, Page, Products, produce
 
 
@@ -119,8 +121,8 @@ class LocalExecutor:
         self.pool = ProcessPoolExecutor(
             max_workers=jobs,
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=warm_up,
-            initargs=(pdf,),
+            initializer=start_worker,  # a light module: the watch starts before the heavy imports
+            initargs=(pdf, os.getpid()),
         )
         # Start every worker now (kernel, browser), while the caller imports
         # great-expectations and checks the first records.
