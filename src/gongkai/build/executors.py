@@ -8,6 +8,7 @@ depend on the executor.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import multiprocessing.util
 import os
@@ -68,6 +69,11 @@ def produce_in_worker(job: Job) -> Result:
         printer = worker.ensure_printer() if job.pdf else None
         return Result(job, produce(job, engine=ENGINE, printer=printer))
     except Exception as e:  # a crash is a result, reported by name
+        from gongkai.build.render import BrowserError
+
+        if isinstance(e, BrowserError) and worker.printer is not None:
+            worker.printer.close()
+            worker.printer = None  # the next job starts a fresh browser
         return Result(job, None, f"{type(e).__name__}: {e}", traceback.format_exc())
 
 
@@ -84,7 +90,10 @@ def warm_up(pdf: bool) -> None:
     multiprocessing.util.Finalize(None, _Worker.get().close, exitpriority=10)
     WarmKernel.current(str(NOTEBOOK.parent))
     if pdf:
-        _Worker.get().ensure_printer()
+        from gongkai.build.render import BrowserError
+
+        with contextlib.suppress(BrowserError):  # each job will say why; a raising initializer breaks the pool
+            _Worker.get().ensure_printer()
 
 
 class Executor(Protocol):
