@@ -74,7 +74,7 @@ def read_text(path: Path, limits: Limits = RECORD) -> str:
     if not path.is_file():
         raise RecordError(path, None, "", "应为一个 YAML 文件，实际是文件夹或特殊文件")
     if size > limits.max_bytes:
-        raise RecordError(path, None, "", f"文件过大（{size} 字节）：{limits.what}的上限为 {limits.max_bytes} 字节")
+        raise RecordError(path, None, "", f"文件过大（{size} 字节）：{limits.what}上限 {limits.max_bytes} 字节")
     try:
         raw = path.read_bytes()
     except OSError as e:
