@@ -15,6 +15,7 @@ and merge keys.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import time
@@ -125,6 +126,7 @@ def first_line_of(needle: str) -> Callable[[Path], str]:
 
 
 BIG = 10 * 1024 * 1024
+DEEP = "[" * 25_000 + "]" * 25_000  # killed `gongkai check` with signal 11 under PyYAML 6.0.3
 CASES = [
     # -- the file itself
     Case(
@@ -143,6 +145,48 @@ CASES = [
     Case("only-comments", record_bytes(lambda text: "# 待填写\n".encode()), "应为一份记录"),
     Case("not-utf8-gbk", record_bytes(lambda text: text.encode("gbk")), "应为 UTF-8 编码", at="body:"),
     Case("control-character", record("city: 商丘市", "city: 商丘\x00市"), "应为普通文本", at="city:"),
+    # -- issue 14: nesting refused before parsing, control characters after unescaping, placement
+    Case("nesting-25000-flow", record("format: '2021'", f"x: {DEEP}\nformat: '2021'"), "嵌套过深", at="x: ["),
+    Case("nesting-25000-compact-block", record_bytes(lambda t: ("- " * 25_000 + "1\n").encode()), "嵌套过深", at="- -"),
+    Case("nesting-17", record("format: '2021'", f"x: {'[' * 17}{']' * 17}\nformat: '2021'"), "上限 16 层", at="x: ["),
+    Case("nesting-county", county("city:", f"x: {DEEP}\ncity:"), "嵌套过深", at="x: ["),
+    Case(
+        "nesting-params",
+        params(f"reports: {DEEP}\n"),
+        "嵌套过深",
+        at="reports:",
+        argv=("render", "--params", "{root}/batch.yaml"),
+    ),
+    Case(
+        "escaped-escape-bell",
+        record("city: 商丘市", 'city: "商丘市\\e]0;pwned\\a"'),
+        "U+001B",
+        field="city",
+        at="city:",
+    ),
+    Case("escaped-nul", record("city: 商丘市", 'city: "商丘\\0市"'), "U+0000", field="city", at="city:"),
+    Case(
+        "escaped-in-county", county("name: 民权县", 'name: "民权县\\e]0;x\\a"'), "控制字符", field="name", at='name: "'
+    ),
+    Case(
+        "township-not-its-folder",
+        record("township: 胡集乡", "township: 花园乡"),
+        "应为 胡集乡",
+        field="township",
+        at="township:",
+    ),
+    Case("level-not-county-yaml", record("level: 乡", "level: 镇"), "应为 乡", field="level", at="level:"),
+    Case(
+        "county-not-its-folder", record("county: 民权县", "county: 睢县"), "应为 民权县", field="county", at="county:"
+    ),
+    Case(
+        "county-two-townships-one-name",
+        county("    name: 胡集乡\n", "    name: 胡集乡\n  huji2:\n    level: 乡\n    name: 胡集乡\n"),
+        "重复",
+        field="townships.huji2.name",
+        at="huji2:",
+        below=2,
+    ),
     Case("file-over-1mb-10mb-narrative", record("    无\n", "    " + "无" * (BIG // 3) + "\n"), "上限 1000000 字节"),
     Case("not-a-mapping", record_bytes(lambda text: b"- 1\n- 2\n"), "记录应是键值映射", at="- 1"),
     Case(
@@ -401,7 +445,7 @@ CASES = [
         "应有文件夹",
         field="townships.xiaozhuang",
         at="xiaozhuang:",
-        argv=("check", "--all"),
+        argv=("check", "xiaozhuang", "2021"),  # --all goes on with the others: test_missing_township_folder…
     ),
     Case(
         "county-township-without-folder-by-name",
@@ -561,3 +605,163 @@ def test_plain_decimal_integers_are_counts(tmp_path: Path, text: str) -> None:
             load_record(path)
     else:
         assert load_record(path).value("table2", "regulations", "issued") == int(text)
+
+
+# -- issue 14 ----------------------------------------------------------------------------------
+
+
+def test_deep_nesting_is_one_invalid_record_in_check_all_and_render_all_with_no_process_left(tmp_path: Path) -> None:
+    import uuid
+
+    from test_faults import marked, survivors
+
+    data = private_data(tmp_path)
+    record("format: '2021'", f"x: {DEEP}\nformat: '2021'")(data)
+    checked = subprocess.run(
+        [*GONGKAI, "check", "--all", "--data", str(data)], capture_output=True, text=True, cwd=REPO, check=False
+    )
+    assert checked.returncode == 2 and "Traceback" not in checked.stderr, checked.stderr
+    assert "嵌套过深" in checked.stdout and "1 份无效" in checked.stdout, checked.stdout
+    marker = uuid.uuid4().hex
+    rendered = subprocess.run(
+        [*GONGKAI, "render", "--all", "--data", str(data), "--out", str(tmp_path / "out"), "--no-pdf", "--no-progress"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+        timeout=300,
+        env={**os.environ, "GONGKAI_FAULT_MARK": marker},
+    )
+    assert rendered.returncode == 2 and "Traceback" not in rendered.stderr, rendered.stderr
+    assert "嵌套过深" in rendered.stdout, rendered.stdout
+    assert not survivors(marker, within=5), marked(marker)
+
+
+def test_a_count_of_10_to_the_28_is_checked_exactly_not_a_traceback(tmp_path: Path) -> None:
+    data = private_data(tmp_path)
+    huge = 10**28
+    record("received: {natural_person: 0,", f"received: {{natural_person: {huge},")(data)
+    result = subprocess.run(
+        [*GONGKAI, *CHECK, "--data", str(data)], capture_output=True, text=True, cwd=REPO, check=False
+    )
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert f"之和＝{huge}" in result.stdout, result.stdout
+
+
+def test_checks_tell_10_to_the_17_from_10_to_the_17_plus_1(tmp_path: Path) -> None:
+    data = private_data(tmp_path)
+    path = data / "minquan" / "hujixiang" / "2021.yaml"
+    text = path.read_text(encoding="utf-8")
+    line = next(x for x in text.splitlines() if x.startswith("  received: {"))
+    big = 10**17
+    new = line.replace("natural_person: 0,", f"natural_person: {big},").replace("total: 0}", f"total: {big + 1}}}")
+    path.write_text(text.replace(line, new), encoding="utf-8")
+    result = subprocess.run(
+        [*GONGKAI, *CHECK, "--data", str(data)], capture_output=True, text=True, cwd=REPO, check=False
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    r2 = [x for x in result.stdout.splitlines() if x.startswith("R2 ")]
+    assert any(f"总计＝{big + 1}" in x and f"之和＝{big}" in x for x in r2), result.stdout
+
+
+def test_a_province_wide_params_file_of_40000_entries_loads(tmp_path: Path) -> None:
+    data = private_data(tmp_path)
+    batch = tmp_path / "province.yaml"
+    batch.write_text(
+        "name: 全省\nreports:\n" + "  - {county: minquan, township: hujixiang, year: 2021}\n" * 40_000, encoding="utf-8"
+    )
+    start = time.perf_counter()
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [
+            *GONGKAI,
+            "render",
+            "--params",
+            str(batch),
+            "--data",
+            str(data),
+            "--out",
+            str(out),
+            "--no-pdf",
+            "--no-progress",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "共 1 份报告" in result.stdout, result.stdout  # 40,000 entries naming one report
+    assert time.perf_counter() - start < 300
+
+
+def test_a_missing_township_folder_is_listed_and_the_rest_rendered(tmp_path: Path) -> None:
+    data = private_data(tmp_path)
+    county("townships:\n", "townships:\n  xiaozhuang: {name: 小庄乡, level: 乡}\n")(data)
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [*GONGKAI, "render", "--all", "--data", str(data), "--out", str(out), "--no-pdf", "--no-progress"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+        timeout=300,
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert (out / "2021" / "minquan" / "hujixiang" / "report.html").is_file()
+    assert "缺少乡镇文件夹" in result.stdout and "xiaozhuang" in result.stdout, result.stdout
+    checked = subprocess.run(
+        [*GONGKAI, "check", "--all", "--data", str(data)], capture_output=True, text=True, cwd=REPO, check=False
+    )
+    assert checked.returncode == 2 and "1 份通过" in checked.stdout and "xiaozhuang" in checked.stdout, checked.stdout
+
+
+def test_an_unreadable_record_is_one_invalid_record_and_the_rest_render(tmp_path: Path) -> None:
+    """As root nothing is unreadable, so the record is a folder; a non-root run is below."""
+    data = private_data(tmp_path)
+    second = data / "minquan" / "hujixiang" / "2022.yaml"
+    second.mkdir()
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [*GONGKAI, "render", "--all", "--data", str(data), "--out", str(out), "--no-pdf", "--no-progress"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+        timeout=300,
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert "应为一个 YAML 文件" in result.stdout, result.stdout
+    assert (out / "2021" / "minquan" / "hujixiang" / "report.html").is_file()
+
+
+def test_a_record_without_read_permission_says_so_in_one_line(tmp_path: Path) -> None:
+    import shutil
+    import tempfile
+
+    if os.geteuid() != 0 or not shutil.which("setpriv"):
+        pytest.skip("optional component missing: setpriv as root (to drop to the user nobody)")
+    root = Path(tempfile.mkdtemp(prefix="gongkai-nobody-"))
+    try:
+        root.chmod(0o755)
+        data = private_data(root)
+        for path in root.rglob("*"):
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        record_path = data / "minquan" / "hujixiang" / "2021.yaml"
+        record_path.chmod(0)
+        nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        for argv in (CHECK, ("check", "--all")):
+            result = subprocess.run(
+                [*nobody, *GONGKAI, *argv, "--data", str(data)],
+                capture_output=True,
+                text=True,
+                cwd=root,
+                check=False,
+                env={**os.environ, "HOME": str(root)},
+            )
+            assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+            assert "无法读取" in result.stdout + result.stderr, result.stdout + result.stderr
+    finally:
+        shutil.rmtree(root, ignore_errors=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import re
 import sys
 import time
@@ -11,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
-from gongkai.errors import GongkaiError
+from gongkai.errors import GongkaiError, InputError, RecordError
 
 
 def _render(args: argparse.Namespace) -> int:
@@ -20,6 +21,7 @@ def _render(args: argparse.Namespace) -> int:
     from gongkai.records import catalog
 
     data_dir, out_dir = Path(args.data), Path(args.out)
+    _writable_folder(out_dir, "--out")
     opts = Options(
         data_dir=data_dir,
         out_dir=out_dir,
@@ -33,7 +35,7 @@ def _render(args: argparse.Namespace) -> int:
         progress=not args.no_progress,
     )
     if opts.pdf:
-        render.chromium_path()  # fail before executing anything
+        render.check_chromium()  # fail before executing anything
     if not args.all and not args.params:
         if args.township is None or args.year is None:
             raise GongkaiError("请给出 乡镇 和 年度，或用 --all / --params")
@@ -50,18 +52,38 @@ def _render(args: argparse.Namespace) -> int:
         print(f"文件（{out_dir / done.key}/）：{'、'.join(done.files)}")
         return 0
     entries: list[catalog.Entry] = []
+    missing: list[RecordError] = []  # township folders county.yaml names but that are absent
     if args.all:
-        entries += catalog.entries(data_dir, year=args.only_year or args.year, county=args.county)
+        entries += catalog.entries(data_dir, year=args.only_year or args.year, county=args.county, missing=missing)
     for params in args.params or []:
         from gongkai.records.params import load_params
 
         entries += load_params(Path(params), data_dir)
     entries = list({(e.year, e.county.id, e.township.id): e for e in entries}.values())
     if not entries:
-        raise GongkaiError(f"{data_dir} 下没有符合条件的记录")
+        raise missing[0] if missing else GongkaiError(f"{data_dir} 下没有符合条件的记录")
     summary = render_many(entries, opts)
     print(format_summary(summary))
-    return summary.exit_code
+    for problem in missing:
+        print(f"  ✗ 缺少乡镇文件夹：{problem}")
+    return 2 if missing else summary.exit_code
+
+
+def _writable_folder(folder: Path, option: str) -> None:
+    """An output folder that can be: not a file, not under a file (checked before any work)."""
+    for part in (folder, *folder.parents):
+        if part.exists():
+            if not part.is_dir():
+                what = "是一个文件" if part == folder else f"位于文件 {part} 之下"
+                raise InputError(f"输出目录 {folder} {what}：{option} 应为文件夹")
+            return
+
+
+def _writable_file(path: Path, option: str, force: bool) -> None:
+    """An output file that can be written: not a folder, its folder not a file."""
+    if path.is_dir():
+        raise InputError(f"{path} 是一个文件夹：{option} 应为文件名{'（--force 不会覆盖文件夹）' if force else ''}")
+    _writable_folder(path.parent, option)
 
 
 def format_summary(summary: object) -> str:
@@ -100,16 +122,17 @@ def _check(args: argparse.Namespace) -> int:
     from gongkai.records.record import load_record
 
     data_dir = Path(args.data)
+    missing: list[RecordError] = []
     if args.all:
-        entries = list(catalog.entries(data_dir, year=args.only_year or args.year, county=args.county))
+        entries = list(catalog.entries(data_dir, year=args.only_year or args.year, county=args.county, missing=missing))
         if not entries:
-            raise GongkaiError(f"{data_dir} 下没有符合条件的记录")
+            raise missing[0] if missing else GongkaiError(f"{data_dir} 下没有符合条件的记录")
     else:
         year = args.year or args.only_year
         if args.township is None or year is None:
             raise GongkaiError("请给出 乡镇 和 年度（或用 --all）")
         entries = [catalog.resolve(data_dir, args.township, year, args.county)]
-    pairs, bad_input = [], []
+    pairs, bad_input = [], [f"缺少乡镇文件夹：{e}" for e in missing]
     for entry in entries:
         try:
             record = load_record(entry.path)
@@ -139,13 +162,26 @@ def _check(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     from gongkai import importers
+    from gongkai.outputs import inside
+    from gongkai.records.catalog import check_key
+    from gongkai.records.record import check_id
 
     data_dir = Path(args.data)
+    for kind in ("county", "township"):
+        if getattr(args, kind) is not None:
+            check_key(kind, getattr(args, kind))  # never a path, never a newline
     overrides = importers.Overrides(
         county=args.county, township=args.township, year=args.year, format=args.format, data_dir=data_dir
     )
     result = importers.import_file(Path(args.file), overrides)
-    path = Path(args.output) if args.output else importers.default_path(result, data_dir)
+    if args.output:
+        path = Path(args.output)
+        _writable_file(path, "-o", args.force)
+    else:
+        path = importers.default_path(result, data_dir)
+        check_id("county", str(result.county_id))
+        check_id("township", str(result.township_id))
+        inside(data_dir, path)
     importers.write_result(result, path, force=args.force)
     data = result.data
     print(
@@ -170,6 +206,7 @@ def _template(args: argparse.Namespace) -> int:
 
     fmt = FORMATS[args.format] if args.format else format_for_year(args.year or 2100)
     path = Path(args.output)
+    _writable_file(path, "-o", args.force)
     write_template(path, fmt, args.year, force=args.force)
     print(f"已生成填报用工作簿 {path}（{fmt.name}{f'，{args.year} 年' if args.year else ''}）")
     return 0
@@ -302,9 +339,33 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print(f"错误：{' '.join(str(e).splitlines())}", file=sys.stderr)  # one line, always
         return e.exit_code
+    except OSError as e:  # the disk, not the input: full, read-only, a file where a folder belongs …
+        if args.debug:
+            traceback.print_exc()
+        print(f"错误：{os_problem(e)}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("已中断", file=sys.stderr)
         return 130
+
+
+OS_PROBLEMS = {
+    errno.ENOSPC: "磁盘已满：请腾出空间后重试（已完成的报告完整保留，未完成的没有写入）",
+    errno.EDQUOT: "磁盘配额已用完：请腾出空间后重试",
+    errno.EROFS: "所在文件系统是只读的：请换一个可写的输出位置（--out 或 -o）",
+    errno.EACCES: "没有权限：请检查文件和文件夹的权限，或换一个位置",
+    errno.EPERM: "没有权限：请检查文件和文件夹的权限，或换一个位置",
+    errno.ENOTDIR: "路径中有一段是文件而不是文件夹：请换一个输出位置",
+    errno.EISDIR: "这是一个文件夹，不是文件：请给出文件名",
+    errno.EEXIST: "已存在同名的文件：请换一个位置",
+}
+
+
+def os_problem(e: OSError) -> str:
+    """One line for an operating-system error: which file, what happened, what to do."""
+    where = f"{e.filename}：" if e.filename else ""
+    said = OS_PROBLEMS.get(e.errno or 0, f"系统错误（{e.strerror or type(e).__name__}）")
+    return f"{where}{said}"
 
 
 if __name__ == "__main__":

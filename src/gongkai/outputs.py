@@ -8,24 +8,48 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from gongkai.errors import OutputLocked
+from gongkai.errors import InputError, OutputLocked
+
+
+def inside(root: Path, path: Path) -> Path:
+    """`path`, proved to lie under `root` once both are resolved (no `..`, no symlink out)."""
+    real_root, real = root.resolve(), path.resolve()
+    if real != real_root and real_root not in real.parents:
+        raise InputError(f"拒绝写入 {path}：不在目标目录 {root} 之内（标识不能含 /、.. 等路径字符）")
+    return path
 
 
 def write_atomic(path: Path, data: bytes | str) -> None:
     """Write beside the target, flush to disk, then rename over it."""
+    tmp = _stage(path, data)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _stage(path: Path, data: bytes | str) -> Path:
+    """`data` in a hidden temporary file beside `path`, on disk; removed again if anything fails."""
     path.parent.mkdir(parents=True, exist_ok=True)
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as e:
+        raise OSError(e.errno, e.strerror, str(path)) from None  # name the file meant, not the temporary one
     try:
         os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as f:
             f.write(raw)
             f.flush()
             os.fsync(f.fileno())
-        os.replace(tmp, path)
+    except OSError as e:
+        Path(tmp).unlink(missing_ok=True)
+        raise OSError(e.errno, e.strerror, str(path)) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return Path(tmp)
 
 
 def _umask() -> int:
@@ -35,15 +59,25 @@ def _umask() -> int:
 
 
 def publish(folder: Path, files: Mapping[str, bytes | str]) -> None:
-    """Put a report's products in place only once every one of them exists.
+    """Put a report's products in place only once every one of them is on disk.
 
-    Each file is renamed into place on its own; a crash between renames leaves
-    some files from this run and some from the last, every one of them whole.
+    All are written to temporary files first (a full disk fails here, and
+    nothing of this run appears); then each is renamed into place, which
+    needs no space. A crash between renames leaves some files from this run
+    and some from the last, every one of them whole.
     Called under `lock`, so any temporary file already here is a killed run's.
     """
     sweep(folder)
-    for name, data in files.items():
-        write_atomic(folder / name, data)
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for name, data in files.items():
+            staged.append((_stage(folder / name, data), folder / name))
+    except BaseException:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+    for tmp, path in staged:
+        os.replace(tmp, path)
 
 
 def sweep(folder: Path) -> None:

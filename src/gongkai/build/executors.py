@@ -8,14 +8,18 @@ depend on the executor.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import multiprocessing.util
+import os
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from gongkai.build.family import start_worker
 from gongkai.build.run import Job, Page, Products, produce
 
 
@@ -66,6 +70,11 @@ def produce_in_worker(job: Job) -> Result:
         printer = worker.ensure_printer() if job.pdf else None
         return Result(job, produce(job, engine=ENGINE, printer=printer))
     except Exception as e:  # a crash is a result, reported by name
+        from gongkai.build.render import BrowserError
+
+        if isinstance(e, BrowserError) and worker.printer is not None:
+            worker.printer.close()
+            worker.printer = None  # the next job starts a fresh browser
         return Result(job, None, f"{type(e).__name__}: {e}", traceback.format_exc())
 
 
@@ -82,7 +91,10 @@ def warm_up(pdf: bool) -> None:
     multiprocessing.util.Finalize(None, _Worker.get().close, exitpriority=10)
     WarmKernel.current(str(NOTEBOOK.parent))
     if pdf:
-        _Worker.get().ensure_printer()
+        from gongkai.build.render import BrowserError
+
+        with contextlib.suppress(BrowserError):  # each job will say why; a raising initializer breaks the pool
+            _Worker.get().ensure_printer()
 
 
 class Executor(Protocol):
@@ -115,24 +127,61 @@ class LocalExecutor:
 
     def __init__(self, jobs: int, pdf: bool, **_: Any) -> None:
         self.jobs = jobs
+        self.pdf = pdf
+        self.pool = self._start()
+
+    def _start(self) -> ProcessPoolExecutor:
         # spawn, not fork: the parent may hold threads (progress bar) and GX state
-        self.pool = ProcessPoolExecutor(
-            max_workers=jobs,
+        pool = ProcessPoolExecutor(
+            max_workers=self.jobs,
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=warm_up,
-            initargs=(pdf,),
+            initializer=start_worker,  # a light module: the watch starts before the heavy imports
+            initargs=(self.pdf, os.getpid()),
         )
         # Start every worker now (kernel, browser), while the caller imports
         # great-expectations and checks the first records.
-        for _worker in range(jobs):
-            self.pool.submit(int)
+        for _worker in range(self.jobs):
+            pool.submit(int)
+        return pool
+
+    def _replace(self, broken: ProcessPoolExecutor) -> None:
+        """A worker died (killed, out of memory): the pool is unusable; start another once."""
+        if broken is self.pool:
+            broken.shutdown(wait=False, cancel_futures=True)
+            self.pool = self._start()
 
     def run(self, jobs: Iterable[Job]) -> Iterator[Result]:
+        owners: dict[Future[Result], tuple[Job, ProcessPoolExecutor]] = {}
+        retried: set[str] = set()
+
         def wait_any(pending: set[Future[Result]]) -> set[Future[Result]]:
             return wait(pending, return_when=FIRST_COMPLETED).done
 
-        for future in _bounded(lambda j: self.pool.submit(produce_in_worker, j), wait_any, jobs, 2 * self.jobs):
-            yield future.result()
+        def submit(job: Job) -> Future[Result]:
+            pool = self.pool
+            try:
+                future = pool.submit(produce_in_worker, job)
+            except BrokenProcessPool:
+                self._replace(pool)
+                pool = self.pool
+                future = pool.submit(produce_in_worker, job)
+            owners[future] = (job, pool)
+            return future
+
+        for future in _bounded(submit, wait_any, jobs, 2 * self.jobs):
+            job, pool = owners.pop(future)
+            while True:
+                try:
+                    yield future.result()
+                    break
+                except BrokenProcessPool:
+                    self._replace(pool)
+                    if job.key in retried:  # it broke a second pool: this job is the cause
+                        yield Result(job, None, "工作进程在生成此报告时意外退出（被终止或内存不足），已重试一次")
+                        break
+                    retried.add(job.key)  # in flight when another job's worker died: once more
+                    future = submit(job)
+                    job, pool = owners.pop(future)
 
     def print_pages(self, pages: list[Page]) -> list[bytes]:
         return list(self.pool.map(print_in_worker, pages))

@@ -34,6 +34,8 @@ def file_hash(path: Path) -> str:
         return _sha(path.read_bytes())
     except FileNotFoundError:
         return "absent"
+    except OSError as e:  # unreadable: the loader says so for this record; the others still render
+        return f"unreadable:{e.errno}"
 
 
 def tree_hash(paths: Iterable[Path], root: Path) -> str:

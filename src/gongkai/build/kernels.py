@@ -31,6 +31,13 @@ SWEEP = (
 
 # Outputs must not pile up across hundreds of reports in one kernel.
 KERNEL_ARGS = ["--InteractiveShell.cache_size=0", "--HistoryManager.enabled=False", *QUIET_KERNEL]
+# The kernel dies with the process that started it (PR_SET_PDEATHSIG = 1), even a killed one;
+# if that process is already gone, at once.
+DIE_WITH_PARENT = (
+    "import ctypes as _c, os as _o, signal as _s; _c.CDLL(None).prctl(1, _s.SIGKILL);"
+    " _o.getppid() == int(_o.environ.get('JPY_PARENT_PID', _o.getppid())) or _o._exit(1)"
+)
+KERNEL_ARGS.append(f"--IPKernelApp.exec_lines={DIE_WITH_PARENT!r}")
 
 
 class WarmKernel:
@@ -48,6 +55,9 @@ class WarmKernel:
     def __init__(self, cwd: str, kernel_name: str = "python3") -> None:
         from jupyter_client.manager import KernelManager
 
+        from gongkai.build.run import handoff_dir
+
+        handoff_dir()  # in the environment the kernel inherits
         self.km = KernelManager(kernel_name=kernel_name)
         self.km.start_kernel(cwd=cwd, extra_arguments=KERNEL_ARGS)
         self.kc = self.km.client()

@@ -23,7 +23,7 @@ def write_summaries(
     """Rebuild the summary of every (year, county id) in `touched`; `print_pages` makes the PDFs."""
     made: list[tuple[Path, Page]] = []
     for year, county in sorted(touched):
-        entries = list(catalog.entries(data_dir, year=year, county=county))
+        entries = list(catalog.entries(data_dir, year=year, county=county, missing=[]))
         found = build(entries[0].county.name, year, entries, built) if entries else None
         if found is not None:
             html, title = found

@@ -20,6 +20,22 @@ if TYPE_CHECKING:
     from nbconvert import HTMLExporter
 
 CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/lib/chromium-browser/chromium-browser")
+TIMEOUT_ENV = "GONGKAI_PRINT_TIMEOUT"  # seconds a browser may take to start or to print one page
+
+
+def print_timeout() -> float:
+    try:
+        return max(1.0, float(os.environ.get(TIMEOUT_ENV, "90")))
+    except ValueError:
+        return 90.0
+
+
+class BrowserError(GongkaiError):
+    """Chromium would not start, died, or hung: the PDF step cannot go on with this browser."""
+
+    exit_code = 1
+
+
 HIDE_TAG = "gk-hide"
 
 
@@ -99,6 +115,30 @@ def chromium_path() -> str:
     )
 
 
+@cache
+def check_chromium() -> str:
+    """The browser, proved to run (`--version`) before any work starts: not a file that merely exists."""
+    import subprocess
+
+    executable = chromium_path()
+    try:
+        done = subprocess.run(
+            [executable, "--version"], capture_output=True, timeout=print_timeout(), check=False, text=True
+        )
+    except subprocess.TimeoutExpired:
+        raise GongkaiError(
+            f"Chromium（{executable}）在 {print_timeout():.0f} 秒内没有回应 --version：无法生成 PDF"
+        ) from None
+    except OSError as e:
+        raise GongkaiError(f"Chromium（{executable}）无法运行：{e.strerror or e}；或加 --no-pdf 只生成 HTML") from None
+    if done.returncode != 0:
+        raise GongkaiError(
+            f"Chromium（{executable}）无法运行（--version 退出码 {done.returncode}）："
+            "请检查 GONGKAI_CHROMIUM，或加 --no-pdf 只生成 HTML"
+        )
+    return executable
+
+
 class Printer:
     """One headless Chromium that prints many pages to PDF."""
 
@@ -122,12 +162,15 @@ class Printer:
         ]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             args.append("--no-sandbox")
+        timeout = print_timeout() * 1000
         try:
-            self._browser = self._playwright.chromium.launch(executable_path=executable, args=args)
-        except Exception:
+            self._browser = self._playwright.chromium.launch(executable_path=executable, args=args, timeout=timeout)
+        except Exception as e:
             self._playwright.stop()
-            raise
+            self._playwright = None
+            raise BrowserError(f"无法启动 Chromium（{executable}）：{_first_line(e)}") from None
         self._page = self._browser.new_page()
+        self._page.set_default_timeout(timeout)
         # Nothing leaves the machine: the page is self-contained by design.
         self._page.route("**/*", lambda route: route.abort())
         return self
@@ -138,17 +181,32 @@ class Printer:
         self.close()
 
     def close(self) -> None:
+        """Close the browser; one that hangs or died is left to the driver, which kills it when stopped."""
+        import contextlib
+
         if self._browser is not None:
-            self._browser.close()
+            with contextlib.suppress(Exception):
+                self._browser.close()
             self._browser = None
+            self._page = None
         if self._playwright is not None:
-            self._playwright.stop()
+            with contextlib.suppress(Exception):
+                self._playwright.stop()
             self._playwright = None
 
     def pdf(self, html: str, header: str, alert: str = "") -> bytes:
         """A4 with the title (and any warning) at the top of every page, page numbers below."""
         if self._page is None:
             raise RuntimeError("Printer used outside `with`")
+        try:
+            return self._print(html, header, alert)
+        except Exception as e:
+            self.close()  # a hung or dead browser is not used again: the caller starts another
+            raise BrowserError(
+                f"Chromium 打印失败（{print_timeout():.0f} 秒超时或浏览器退出）：{_first_line(e)}"
+            ) from None
+
+    def _print(self, html: str, header: str, alert: str) -> bytes:
         self._page.set_content(html, wait_until="load")
         font = "font-family:'Noto Sans CJK SC',sans-serif;font-size:7.5pt;color:#555;width:100%;"
         warn = f'<span style="color:#b00020;font-weight:bold">{escape(alert)}</span>　' if alert else ""
@@ -165,6 +223,11 @@ class Printer:
             prefer_css_page_size=False,
         )
         return data
+
+
+def _first_line(e: BaseException) -> str:
+    lines = [line.strip() for line in str(e).splitlines() if line.strip() and not line.startswith("=")]
+    return lines[0][:200] if lines else type(e).__name__
 
 
 def print_pages(pages: list[Any]) -> list[bytes]:

@@ -7,8 +7,10 @@ and bulk runs share this path, which is why their HTML is byte-identical.
 
 from __future__ import annotations
 
-import contextlib
+import atexit
 import hashlib
+import os
+import shutil
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -118,12 +120,12 @@ def produce(job: Job, *, engine: str | None = None, printer: render.Printer | No
     import nbformat
 
     start = time.perf_counter()
-    # Named by content, not at random: the path is a notebook parameter, and the
-    # review page shows the parameters, so a random name would change its bytes.
-    # Never deleted after use: another process may be rendering the same report.
-    handoff = _handoff_dir() / f"{hashlib.sha256(job.checks_json.encode()).hexdigest()[:32]}.json"
-    write_atomic(handoff, job.checks_json)
-    nb = execute(job.parameters(str(handoff)), engine)
+    # The kernel finds the file in this process's private folder (HANDOFF_ENV) by
+    # its content hash, and refuses it unless the bytes hash to that name. Only the
+    # name is a parameter: the review page shows the parameters, and must not vary.
+    name = handoff_name(job.checks_json)
+    write_atomic(handoff_dir() / name, job.checks_json)
+    nb = execute(job.parameters(name), engine)
     meta = meta_of(nb)
     html = render.to_html(nb, title=meta["title"])
     files = {
@@ -139,16 +141,25 @@ def produce(job: Job, *, engine: str | None = None, printer: render.Printer | No
     return Products(job, files, meta, time.perf_counter() - start)
 
 
+HANDOFF_ENV = "GONGKAI_CHECKS_DIR"
+
+
+def handoff_name(checks_json: str) -> str:
+    """The checks' file name: their SHA-256, which the kernel verifies after reading."""
+    return f"{hashlib.sha256(checks_json.encode('utf-8')).hexdigest()}.json"
+
+
 @cache
-def _handoff_dir() -> Path:
-    """Where checks reach the kernel; files untouched for a day are swept once per process."""
-    folder = Path(tempfile.gettempdir()) / "gongkai-checks"
-    folder.mkdir(exist_ok=True)
-    stale = time.time() - 86_400
-    for old in folder.glob("*.json"):
-        with contextlib.suppress(OSError):
-            if old.stat().st_mtime < stale:
-                old.unlink()
+def handoff_dir() -> Path:
+    """Where checks reach the kernel: a folder of this process alone (0700, random name).
+
+    Not a shared name under $TMPDIR: another user could create it first and
+    swap the file. Set in the environment before any kernel starts, so the
+    kernels (our children) find it; removed when this process exits.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="gongkai-checks-"))
+    os.environ[HANDOFF_ENV] = str(folder)
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
     return folder
 
 

@@ -47,8 +47,8 @@ class Instance:
     selector: str  # the frame's `rule` column; R5 has three kinds of check
     id: str
     suite: str
-    stated: float | None
-    computed: float | None
+    stated: Value  # exact: ints stay ints, amounts stay decimals (10**17 vs 10**17 + 1 must differ)
+    computed: Value
     message: str = ""
     cells: tuple[CellRef, ...] = ()
     marked: tuple[CellKey, ...] = ()  # this year's cells to highlight
@@ -75,8 +75,9 @@ def short(node: Node) -> str:
     return f"{number}{node.label}" if len(node.label) <= 3 or not number else number
 
 
-def num(value: Value) -> float | None:
-    return None if value is None else float(value)
+def num(value: Value) -> Value:
+    """A cell's value for comparing: the value itself, never a float."""
+    return value
 
 
 def ref(record: Record, key: CellKey) -> CellRef:
@@ -86,17 +87,27 @@ def ref(record: Record, key: CellKey) -> CellRef:
     return CellRef(key, record.year, label, show(record.cells[key], cell.kind))
 
 
-def total(record: Record, keys: Iterable[CellKey]) -> float | None:
+def total(record: Record, keys: Iterable[CellKey]) -> Value:
+    """The exact sum: an int when every term is one, else a Decimal."""
     values = [record.cells[k] for k in keys]
     if any(v is None for v in values):
         return None
-    return float(sum(Decimal(v) for v in values if v is not None))
+    return _exact(sum((v for v in values if v is not None), start=0))
 
 
-def _fmt(value: float | None) -> str:
+def _exact(value: int | Decimal) -> int | Decimal:
+    """An integral Decimal as an int; Python's ints and Decimals never round (beyond 28 digits, Decimal would)."""
+    if isinstance(value, Decimal) and value == value.to_integral_value():
+        return int(value)
+    return value
+
+
+def _fmt(value: Value) -> str:
     if value is None:
         return "（空）"
-    return str(int(value)) if float(value).is_integer() else f"{value:.4f}"
+    if isinstance(value, int):
+        return str(value)
+    return f"{value:f}" if value.as_tuple().exponent >= -4 else f"{value:.4f}"  # type: ignore[operator]
 
 
 def _sum_instances(rule: SumRule, record: Record) -> Iterator[Instance]:
@@ -172,16 +183,17 @@ def _cell_instances(rule: CellRule, record: Record) -> Iterator[Instance]:
                 (key,),
             )
         places = 4 if cell.kind is Kind.AMOUNT else 0
-        exact = Decimal(value)
-        rounded = exact.quantize(Decimal(1).scaleb(-places))
+        exact = _exact(value)
+        scale = 10**places  # rounding on integers: Decimal.quantize fails past 28 digits
+        rounded = _exact(Decimal(int(Decimal(exact) * scale)) / scale) if isinstance(exact, Decimal) else exact
         what = "金额最多保留 4 位小数" if places else "件数应为整数"
         yield Instance(
             rule,
             "R5.precision",
             f"{base}:precision",
             cell.table.id,
-            float(exact),
-            float(rounded),
+            exact,
+            rounded,
             f"{r.label}＝{exact}：{what}",
             (r,),
             (key,),
@@ -245,7 +257,7 @@ def _stock_instances(rule: StockRule, record: Record, previous: Record | None) -
         stock, added, removed = (record.cells[k] for k in keys)
         before = previous.cells[prev_key]
         parts = (stock, added, removed, before)
-        computed = None if None in parts else float(Decimal(before or 0) + (added or 0) - (removed or 0))
+        computed = None if None in parts else _exact((before or 0) + (added or 0) - (removed or 0))
         names = [
             next(c.label for c in table.columns_of(row_id) if c.id == i) for i in (rule.stock, rule.added, rule.removed)
         ]
@@ -302,8 +314,8 @@ def _text_instances(rule: OtherYearRule, record: Record) -> Iterator[Instance]:
                 rule.id,
                 f"{rule.id}:{part.narrative}:{n}",
                 DOCUMENT,
-                float(named),
-                float(record.year),
+                named,
+                record.year,
                 message,
             )
 
@@ -314,7 +326,7 @@ def _format_instances(rule: FormatYearRule, record: Record) -> Iterator[Instance
         f"记录使用 {record.format.id} 格式（{record.format.name}），"
         f"但 {record.year} 年度的报告应使用 {expected.id} 格式（{expected.name}）"
     )
-    yield Instance(rule, rule.id, f"{rule.id}:format", DOCUMENT, float(record.format.id), float(expected.id), message)
+    yield Instance(rule, rule.id, f"{rule.id}:format", DOCUMENT, int(record.format.id), int(expected.id), message)
 
 
 def instances(record: Record, previous: Record | None, rules: Iterable[Rule]) -> list[Instance]:

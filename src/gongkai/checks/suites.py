@@ -170,8 +170,9 @@ def failing(items: list[Instance], folder: Path = EXPECTATIONS) -> dict[str, set
             {
                 "rule": pd.Series([i.selector for i in rows], dtype="str"),
                 "instance": pd.Series([i.id for i in rows], dtype="str"),
-                "stated": pd.Series([i.stated for i in rows], dtype="float64"),
-                "computed": pd.Series([i.computed for i in rows], dtype="float64"),
+                # Python ints and Decimals, compared exactly (float64 cannot tell 10**17 from 10**17 + 1)
+                "stated": pd.Series([i.stated for i in rows], dtype="object"),
+                "computed": pd.Series([i.computed for i in rows], dtype="object"),
             }
         )
         batch = _batch_definition().get_batch(batch_parameters={"dataframe": frame})

@@ -6,7 +6,10 @@ the tests reach without a kernel.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from html import escape
@@ -58,10 +61,33 @@ def load_previous(record: Record) -> tuple[Record | None, str]:
         return None, f"{record.year - 1} 年的记录无效（{e}）"
 
 
+HASH_NAME = re.compile(r"[0-9a-f]{64}\.json")
+
+
+def _checks_text(checks: str | Path) -> str:
+    """The runner's checks: a bare `<sha256>.json` is looked up in its private folder and verified.
+
+    What the kernel reads must be what the runner computed; a swapped file
+    would make a failing report say it passed.
+    """
+    name = str(checks)
+    if not HASH_NAME.fullmatch(name):
+        return Path(checks).read_text(encoding="utf-8")  # a path typed by someone running the notebook by hand
+    folder = os.environ.get("GONGKAI_CHECKS_DIR")
+    if not folder:
+        raise GongkaiError(f"找不到校验结果 {name}：未设置 GONGKAI_CHECKS_DIR（请用 gongkai render 生成）")
+    path = Path(folder) / name
+    raw = path.read_bytes()  # read once: what is verified is what is used
+    if hashlib.sha256(raw).hexdigest() != name.removesuffix(".json"):
+        raise GongkaiError(f"校验结果 {path} 被改动过（内容与其哈希不符）：拒绝使用")
+    return raw.decode("utf-8")
+
+
 @dataclass
 class Report:
     record: Record
     checks_path: Path | None = None  # checks.json computed by the runner, if any
+    checks_text: str | None = None  # ... or its text, already read and verified
 
     @classmethod
     def open(
@@ -74,7 +100,7 @@ class Report:
         checks: str | Path | None = None,
     ) -> Report:
         entry = catalog.resolve(Path(data_dir), township, int(year), county)
-        return cls(load_record(entry.path), Path(checks) if checks else None)
+        return cls(load_record(entry.path), checks_text=_checks_text(checks) if checks else None)
 
     @cached_property
     def previous(self) -> tuple[Record | None, str]:
@@ -89,8 +115,10 @@ class Report:
     @cached_property
     def checks(self) -> CheckReport:
         """The runner's outcome when it passed one in, else run the suites here."""
-        if self.checks_path is not None:
-            return CheckReport.from_dict(json.loads(self.checks_path.read_text(encoding="utf-8")))
+        if self.checks_text is None and self.checks_path is not None:
+            self.checks_text = self.checks_path.read_text(encoding="utf-8")
+        if self.checks_text is not None:
+            return CheckReport.from_dict(json.loads(self.checks_text))
         from gongkai.checks import check
 
         return check(self.record, self.previous[0])

@@ -82,7 +82,7 @@ def load_county(folder: Path) -> County:
         county_id = check_id("county", folder.name)
     except RecordError as e:
         raise RecordError(path, None, "", f"所在文件夹名{e.message.removeprefix('标识')}") from None
-    data, lines = yamlio.load(path)
+    data, lines = yamlio.load(path, limits=yamlio.COUNTY)
 
     def need(key: str, container: dict[str, object], at: tuple[str, ...]) -> str:
         if key not in container:
@@ -96,7 +96,7 @@ def load_county(folder: Path) -> County:
 
     if not isinstance(data, dict) or not isinstance(data.get("townships"), dict):
         raise RecordError(path, None, "townships", "应有 townships: 拼音标识 → {name, level} 的映射")
-    townships = []
+    townships: list[Township] = []
     for tid, info in data["townships"].items():
         at = ("townships", str(tid))
         try:
@@ -110,7 +110,16 @@ def load_county(folder: Path) -> County:
             raise RecordError(
                 path, lines.get((*at, "level")), ".".join(at) + ".level", f"应为 {'、'.join(LEVELS)} 之一"
             )
-        townships.append(Township(str(tid), need("name", info, (*at, "name")), level, lines.get(at)))
+        name = need("name", info, (*at, "name"))
+        twin = next((t for t in townships if t.name == name), None)
+        if twin is not None:
+            raise RecordError(
+                path,
+                lines.get((*at, "name")),
+                ".".join(at) + ".name",
+                f"乡镇名 {name} 与 {twin.id}（第 {twin.line} 行）重复：同一县内乡镇名应唯一，请改用全称区分",
+            )
+        townships.append(Township(str(tid), name, level, lines.get(at)))
     return County(
         id=county_id,
         name=need("name", data, ("name",)),
@@ -119,6 +128,19 @@ def load_county(folder: Path) -> County:
         townships=tuple(townships),
         folder=folder,
     )
+
+
+_COUNTIES: dict[tuple[Path, int, int], County] = {}
+
+
+def county_of(folder: Path) -> County:
+    """`load_county`, read once per version of the file (every record compares itself with it)."""
+    stat = (folder / COUNTY_FILE).stat()
+    key = (folder.resolve(), stat.st_mtime_ns, stat.st_size)
+    if key not in _COUNTIES:
+        _COUNTIES.clear()  # one data folder's county at a time is what a run needs most
+        _COUNTIES[key] = load_county(folder)
+    return _COUNTIES[key]
 
 
 def check_key(kind: str, value: str) -> str:
@@ -171,8 +193,14 @@ def _explain_empty(data_dir: Path) -> None:
     raise InputError(f"数据目录 {data_dir} 里没有任何县：应有 {data_dir}/<县>/{COUNTY_FILE} 和 <县>/<乡镇>/<年>.yaml")
 
 
-def entries(data_dir: Path, year: int | None = None, county: str | None = None) -> Iterator[Entry]:
-    """Every record file under `data_dir`, in a stable order."""
+def entries(
+    data_dir: Path, year: int | None = None, county: str | None = None, *, missing: list[RecordError] | None = None
+) -> Iterator[Entry]:
+    """Every record file under `data_dir`, in a stable order.
+
+    A township folder that county.yaml names but that is absent raises, or,
+    given `missing`, is listed there and the other townships still come.
+    """
     if year is not None:
         check_year(year)
     if county is not None:
@@ -182,7 +210,14 @@ def entries(data_dir: Path, year: int | None = None, county: str | None = None) 
         found = _only(found, county, data_dir)
     for c in found:
         for t in c.townships:
-            for path in sorted(c.folder_of(t).glob("*.yaml")):
+            try:
+                folder = c.folder_of(t)
+            except RecordError as e:
+                if missing is None:
+                    raise
+                missing.append(e)
+                continue
+            for path in sorted(folder.glob("*.yaml")):
                 if YEAR_FILE.fullmatch(path.stem) and (year is None or int(path.stem) == year):
                     yield Entry(c, t, int(path.stem))
 
@@ -196,13 +231,19 @@ def _only(found: list[County], county: str, data_dir: Path) -> list[County]:
     return chosen
 
 
-def resolve(data_dir: Path, township: str, year: int, county: str | None = None) -> Entry:
-    """Find one township-year by Chinese name or id; ambiguity needs --county."""
+def resolve(
+    data_dir: Path, township: str, year: int, county: str | None = None, *, found: list[County] | None = None
+) -> Entry:
+    """Find one township-year by Chinese name or id; ambiguity needs --county.
+
+    `found`: the counties already read (a params file resolves thousands of entries).
+    """
     check_key("township", township)
     check_year(year)
     if county is not None:
         check_key("county", county)
-    found = counties(data_dir, county)
+    if found is None:
+        found = counties(data_dir, county)
     if county is not None:
         found = _only(found, county, data_dir)
     matches = [(c, t) for c in found for t in c.townships if township in (t.id, t.name)]
@@ -214,7 +255,7 @@ def resolve(data_dir: Path, township: str, year: int, county: str | None = None)
         )
         raise InputError(f"未知的乡镇（街道）：{township}（数据目录 {data_dir}）{did_you_mean(near)}")
     if len(matches) > 1:
-        names = "、".join(f"{c.name}（--county {c.id}）" for c, _ in matches)
+        names = "、".join(f"{c.name}（--county {c.id}）" for c in dict.fromkeys(c for c, _ in matches))
         raise InputError(f"乡镇名 {township} 在多个县出现：{names}；请用 --county 指明")
     c, t = matches[0]
     folder = c.folder_of(t)

@@ -12,7 +12,8 @@ KEYS = {"county", "township", "year"}
 
 def load_params(path: Path, data_dir: Path) -> list[catalog.Entry]:
     """The entries a params file lists, each resolved against the data folder."""
-    data, lines = yamlio.load(path)
+    data, lines = yamlio.load(path, limits=yamlio.PARAMS)
+    counties: dict[str | None, list[catalog.County]] = {}  # each county file read once, not once per entry
     if not isinstance(data, dict) or not isinstance(data.get("reports"), list):
         raise RecordError(path, None, "reports", "应有 reports: 列表，每项形如 {county: …, township: …, year: …}")
     unknown = set(data) - {"name", "reports"}
@@ -34,7 +35,10 @@ def load_params(path: Path, data_dir: Path) -> list[catalog.Entry]:
             except GongkaiError as e:
                 raise RecordError(path, lines.get((*at, key)), f"reports[{n}].{key}", str(e)) from None
         try:
-            entries.append(catalog.resolve(data_dir, item["township"], item["year"], item["county"]))
+            found = counties.get(item["county"])
+            if found is None:
+                found = counties[item["county"]] = catalog.counties(data_dir, item["county"])
+            entries.append(catalog.resolve(data_dir, item["township"], item["year"], item["county"], found=found))
         except GongkaiError as e:
             raise RecordError(path, lines.get(at), f"reports[{n}]", str(e)) from None
     return entries

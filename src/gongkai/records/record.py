@@ -93,7 +93,37 @@ def load_record(path: Path | str) -> Record:
         raise RecordError(
             path, lines.get(("year",)), "year", f"应为 {path.stem}（与文件名 {path.name} 一致），实际为 {record.year}"
         )
+    _check_placement(record, path)
     return record
+
+
+def _check_placement(record: Record, path: Path) -> None:
+    """A record filed under data/<county>/<township>/ must say it is that township.
+
+    A load error, not a check: the folder decides where the report is
+    published, the index row and the county summary, while the record decides
+    its title; a mismatch would publish one township's report as another's.
+    """
+    from gongkai.records.catalog import COUNTY_FILE, county_of
+
+    folder = path.parent.parent
+    if not (folder / COUNTY_FILE).is_file():
+        return  # a record outside a data folder (a draft, an import)
+    county = county_of(folder)
+    township = next((t for t in county.townships if t.id == path.parent.name), None)
+    stated = {"county": county.name, "province": county.province, "city": county.city}
+    if township is not None:
+        stated |= {"township": township.name, "level": township.level}
+    for key, expected in stated.items():
+        actual = getattr(record, key)
+        if actual != expected:
+            raise RecordError(
+                path,
+                record.lines.get((key,)),
+                key,
+                f"应为 {expected}（{folder / COUNTY_FILE} 对文件夹 {path.parent.name}/ 的说明），实际为 {actual}；"
+                "记录放错了文件夹，或 county.yaml 需要更正",
+            )
 
 
 def from_mapping(data: Any, *, path: Path | None = None, lines: Mapping[tuple[Any, ...], int] | None = None) -> Record:

@@ -10,6 +10,7 @@ fails in milliseconds.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +18,25 @@ import yaml
 
 from gongkai.errors import RecordError
 
-MAX_BYTES = 1_000_000  # a record is a few KB; anything this big is a mistake
-MAX_NODES = 5_000  # a 2021 record has ~250 values
-MAX_DEPTH = 16  # a record nests 4 deep
+
+@dataclass(frozen=True)
+class Limits:
+    """What one kind of file may hold: a record, a county file and a params file differ."""
+
+    what: str  # the kind of file, as the messages name it
+    max_bytes: int
+    max_nodes: int
+    max_depth: int
+    usual: str  # what such a file usually holds, for the messages
+
+
+RECORD = Limits("一份记录", 1_000_000, 5_000, 16, "约 300 个值")  # a 2021 record nests 4 deep
+COUNTY = Limits("县文件", 1_000_000, 50_000, 8, "每个乡镇 3 个值")
+PARAMS = Limits("参数文件", 50_000_000, 2_000_000, 8, "每份报告 4 个值")  # a province-wide batch: ~40,000 reports
+MAX_BYTES, MAX_NODES, MAX_DEPTH = RECORD.max_bytes, RECORD.max_nodes, RECORD.max_depth
+# Flow brackets nesting deeper than this are refused before the parser sees them:
+# the composer recurses once per level, and a C stack is finite.
+MAX_SCAN_DEPTH = 64
 
 Path_ = tuple[str | int, ...]
 
@@ -48,17 +65,20 @@ SYNTAX = (
 )
 
 
-def read_text(path: Path) -> str:
-    """The file's text, refusing what no record can be before parsing it."""
+def read_text(path: Path, limits: Limits = RECORD) -> str:
+    """The file's text, refusing what no file of its kind can be before parsing it."""
     try:
         size = path.stat().st_size
     except FileNotFoundError:
         raise RecordError(path, None, "", "文件不存在") from None
     if not path.is_file():
         raise RecordError(path, None, "", "应为一个 YAML 文件，实际是文件夹或特殊文件")
-    if size > MAX_BYTES:
-        raise RecordError(path, None, "", f"文件过大（{size} 字节）：一份记录应只有几 KB，上限 {MAX_BYTES} 字节")
-    raw = path.read_bytes()
+    if size > limits.max_bytes:
+        raise RecordError(path, None, "", f"文件过大（{size} 字节）：{limits.what}上限 {limits.max_bytes} 字节")
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise RecordError(path, None, "", f"无法读取（{e.strerror or e}）：请检查文件权限") from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
@@ -71,13 +91,64 @@ def read_text(path: Path) -> str:
         line = text.count("\n", 0, bad.start()) + 1
         code = f"U+{ord(bad.group()):04X}"
         raise RecordError(path, line, "", f"含有不可见的控制字符 {code}：应为普通文本，请删去该字符")
-    return text.removeprefix("\ufeff")
+    text = text.removeprefix("\ufeff")
+    _scan_depth(path, text, limits)
+    return text
 
 
-def load(path: Path, text: str | None = None) -> tuple[Any, dict[Path_, int]]:
+def _scan_depth(path: Path, text: str, limits: Limits) -> None:
+    """Refuse deep nesting from the text alone, before any parser recurses into it.
+
+    Counts open flow brackets and compact block indicators (`- - - x`); quoted
+    or block text may hold brackets too, so the bound is generous, and the
+    exact depth is checked again on the parsed events.
+    """
+    message = f"嵌套过深：{limits.what}应只有几层（上限 {limits.max_depth} 层）"
+    depth = 0
+    for m in _BRACKET.finditer(text):
+        if m.group() in "[{":
+            depth += 1
+            if depth > MAX_SCAN_DEPTH:
+                raise RecordError(path, text.count("\n", 0, m.start()) + 1, "", message)
+        elif depth:
+            depth -= 1
+    for m in _COMPACT.finditer(text):
+        raise RecordError(path, text.count("\n", 0, m.start()) + 1, "", message)
+
+
+_BRACKET = re.compile(r"[\[\]{}]")
+_COMPACT = re.compile(rf"^[ \t]*(?:[-?:][ \t]+){{{MAX_SCAN_DEPTH},}}", re.MULTILINE)
+
+
+def _event_depth(path: Path, text: str, limits: Limits) -> None:
+    """The exact nesting, from the parser's events (an iterative state machine), before composing."""
+    message = f"嵌套过深：{limits.what}应只有几层（上限 {limits.max_depth} 层）"
+    loader = _Loader(text)
+    depth = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > limits.max_depth:
+                    raise RecordError(path, event.start_mark.line + 1 if event.start_mark else None, "", message)
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.MarkedYAMLError as e:
+        raise _syntax_error(path, e) from None
+    except yaml.YAMLError as e:
+        raise RecordError(path, None, "", f"YAML 语法错误：{_one_line(str(e))}") from None
+    finally:
+        loader.dispose()
+
+
+def load(path: Path, text: str | None = None, limits: Limits = RECORD) -> tuple[Any, dict[Path_, int]]:
     """Parse one YAML document; return the data and the line of each key path."""
     if text is None:
-        text = read_text(path)
+        text = read_text(path, limits)
+    else:
+        _scan_depth(path, text, limits)
+    _event_depth(path, text, limits)
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -86,13 +157,13 @@ def load(path: Path, text: str | None = None) -> tuple[Any, dict[Path_, int]]:
     except yaml.YAMLError as e:
         raise RecordError(path, None, "", f"YAML 语法错误：{_one_line(str(e))}") from None
     except RecursionError:
-        raise RecordError(path, None, "", f"嵌套过深：一份记录应只有几层（上限 {MAX_DEPTH} 层）") from None
+        raise RecordError(path, None, "", f"嵌套过深：{limits.what}应只有几层（上限 {limits.max_depth} 层）") from None
     finally:
         loader.dispose()
     if node is None:
         raise RecordError(path, None, "", "文件是空的：应为一份记录（形如 `year: 2021` 的键值）")
     lines: dict[Path_, int] = {}
-    data = _Builder(path, loader, lines).build(node, ())
+    data = _Builder(path, loader, lines, limits).build(node, ())
     return data, lines
 
 
@@ -112,8 +183,9 @@ def _one_line(text: str) -> str:
 class _Builder:
     """Python values from composed nodes, recording where each came from."""
 
-    def __init__(self, path: Path, loader: Any, lines: dict[Path_, int]) -> None:
+    def __init__(self, path: Path, loader: Any, lines: dict[Path_, int], limits: Limits = RECORD) -> None:
         self.path = path
+        self.limits = limits
         self.loader = loader
         self.lines = lines
         self.count = 0
@@ -124,10 +196,11 @@ class _Builder:
 
     def build(self, node: yaml.Node, at: Path_) -> Any:
         self.count += 1
-        if self.count > MAX_NODES:
-            raise self.fail(node, at, f"值过多：一份记录约 300 个值，上限 {MAX_NODES} 个（多余的键？）")
-        if len(at) > MAX_DEPTH:
-            raise self.fail(node, at, f"嵌套过深：一份记录应只有几层（上限 {MAX_DEPTH} 层）")
+        limits = self.limits
+        if self.count > limits.max_nodes:
+            raise self.fail(node, at, f"值过多：{limits.what}{limits.usual}，上限 {limits.max_nodes} 个（多余的键？）")
+        if len(at) > limits.max_depth:
+            raise self.fail(node, at, f"嵌套过深：{limits.what}应只有几层（上限 {limits.max_depth} 层）")
         if id(node) in self.built:
             raise self.fail(node, at, ALIAS)
         self.built.add(id(node))
@@ -168,9 +241,15 @@ class _Builder:
                 node, at, f"数字 {node.value} 的写法不被接受：应为十进制，如 17 或 0.5（不用 0x、前导 0、_、: 或 e）"
             )
         try:
-            return self.loader.construct_object(node)
+            value = self.loader.construct_object(node)
         except yaml.YAMLError as e:
             raise self.fail(node, at, f"无法读取的值：{_one_line(str(e))}") from None
+        if isinstance(value, str):
+            bad = CONTROL.search(value)  # "\e", "\0", "\a" … are control characters once unescaped
+            if bad:
+                code = f"U+{ord(bad.group()):04X}"
+                raise self.fail(node, at, f"含有不可见的控制字符 {code}（转义写法也不行）：应为普通文本，请删去")
+        return value
 
 
 def _dotted(at: Path_) -> str:
