@@ -118,6 +118,24 @@ def test_notebook_defaults_render_the_seed_in_jupyter_terms(tmp_path: Path):
     assert TITLE in html
 
 
+def test_notebook_copied_out_of_the_repo_says_so_in_one_sentence(tmp_path: Path):
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    copy = tmp_path / "report.ipynb"
+    copy.write_bytes((REPO / "notebooks" / "report.ipynb").read_bytes())
+    try:
+        papermill.execute_notebook(str(copy), str(tmp_path / "out.ipynb"), cwd=str(tmp_path), progress_bar=False)
+    except PapermillExecutionError as e:
+        assert "找不到数据目录 ../data" in e.evalue and "data_dir" in e.evalue
+    else:
+        raise AssertionError("the notebook ran without its data")
+    nb = nbformat.read(tmp_path / "out.ipynb", as_version=4)
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert len(errors) == 1 and len(errors[0]["traceback"]) == 1  # one sentence, not a traceback
+    assert "\x1b[" not in errors[0]["traceback"][0] and errors[0]["traceback"][0].startswith("出错：")
+
+
 def test_unknown_township_exits_2_and_writes_nothing(tmp_path: Path):
     result = gongkai("render", "不存在乡", "2021", "--data", str(DATA), "--out", str(tmp_path))
     assert result.returncode == 2

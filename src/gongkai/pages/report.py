@@ -215,7 +215,8 @@ def _quiet_errors() -> None:
         return
 
     def one_line(shell: Any, etype: type[BaseException], value: BaseException, tb: Any, tb_offset: Any = None) -> Any:
-        return [f"出错：{value}"]
+        shell._showtraceback(etype, value, [f"出错：{value}"])  # the error output Jupyter and papermill read
+        return None
 
     shell.set_custom_exc((GongkaiError,), one_line)
 
