@@ -31,7 +31,8 @@ def compact(text: str) -> str:
 @pytest.fixture(scope="module")
 def every_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("published")
-    result = gongkai("render", "--all", "--data", str(DATA), "--out", str(out), "--formats", "pdf", "--no-progress")
+    args = ("render", "--all", "--data", str(DATA), "--out", str(out), "--formats", "pdf", "--no-progress")
+    result = gongkai(*args, timeout=1800)  # 63 reports: about a minute on a quiet 2-core machine
     assert result.returncode in (0, 1), result.stderr  # bundled failing examples exit 1, everything rendered
     return out
 
