@@ -80,7 +80,9 @@ def _row(e: Entry) -> str:
     for name, label in (
         ("report.html", "网页"),
         ("report.pdf", "PDF"),
+        ("report.docx", "Word"),
         ("report.review.html", "审阅版"),
+        ("report.review.pdf", "审阅版 PDF"),
         ("report.ipynb", "笔记本"),
         ("checks.json", "校验"),
     ):
