@@ -132,3 +132,27 @@ def test_index_links_the_county_summary(two_renders):
     soup = BeautifulSoup((first / "index.html").read_text("utf-8"), "html.parser")
     links = {a["href"] for a in soup.select("a")}
     assert {"2021/minquan/summary.html", "2022/minquan/summary.html"} <= links
+
+
+def test_all_zero_charts_say_so_in_a_line_instead_of_an_empty_frame():
+    html = str(Report(load_record(DATA / "minquan" / "hujixiang" / "2021.yaml")).charts())
+    soup = BeautifulSoup(html, "html.parser")
+    assert not soup.select("svg")
+    assert len(soup.select("p.gk-chart-empty")) == 3 and "各项均为 0" in soup.get_text()
+
+
+def test_licensing_and_penalties_are_two_series_not_one_sum():
+    from gongkai.pages.charts import grouped_bars
+
+    svg = grouped_bars("行政许可与行政处罚决定（件）", ["甲乡", "乙镇"], {"行政许可": [170, 3], "行政处罚": [90, 0]})
+    text = BeautifulSoup(svg, "html.parser").get_text()
+    assert "行政许可" in text and "行政处罚" in text  # a legend with both
+    assert "170" in text and "90" in text and "260" not in text
+
+
+def test_self_numbered_list_items_get_no_bullet():
+    from gongkai.pages.markdown import to_html
+
+    soup = BeautifulSoup(to_html("- 1、认识不够\n- 2、力度不大\n\n另起一段\n\n- 甲\n- 乙\n"), "html.parser")
+    lists = soup.select("ul")
+    assert lists[0].get("class") == ["gk-numbered"] and lists[1].get("class") is None
