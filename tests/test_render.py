@@ -143,6 +143,15 @@ def test_unknown_township_exits_2_and_writes_nothing(tmp_path: Path):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_unknown_format_exits_2_and_writes_nothing(tmp_path: Path):
+    result = gongkai(
+        "render", "hujixiang", "2021", "--data", str(DATA), "--out", str(tmp_path / "o"), "--formats", "pdf,odt"
+    )
+    assert result.returncode == 2
+    assert "odt" in result.stderr and "review-pdf" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "o").exists()
+
+
 def test_missing_year_exits_2(tmp_path: Path):
     result = gongkai("render", "hujixiang", "1999", "--data", str(DATA), "--out", str(tmp_path))
     assert result.returncode == 2
