@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import nbformat
@@ -22,7 +23,15 @@ from test_bulk import bulk, rendered_count, small_county
 
 TOWNSHIPS = ("hujixiang", "renhezhen", "shunhexiang", "bodangxiang")
 YEARS = (2021, 2022)
-PRODUCTS = ("report.html", "report.review.html", "report.pdf", "report.ipynb", "checks.json", "build.json")
+PRODUCTS = (
+    "report.html",
+    "report.review.html",
+    "report.pdf",
+    "report.docx",
+    "report.ipynb",
+    "checks.json",
+    "build.json",
+)
 LOCKED = "正被另一个 gongkai render 使用"
 
 
@@ -41,9 +50,13 @@ def assert_whole(folder: Path) -> None:
         elif path.name in ("report.html", "report.review.html"):
             text = path.read_text(encoding="utf-8")
             assert text.rstrip().endswith("</html>"), path
-            assert BeautifulSoup(text, "html.parser").select_one("[data-checks]") is not None, path
+            mark = "[data-checks]" if path.name == "report.review.html" else "h1.gk-title"
+            assert BeautifulSoup(text, "html.parser").select_one(mark) is not None, path
         elif path.name == "report.pdf":
             assert len(PdfReader(path).pages) >= 2, path
+        elif path.name == "report.docx":
+            with zipfile.ZipFile(path) as document:
+                assert document.testzip() is None and "word/document.xml" in document.namelist(), path
         elif path.name == "report.ipynb":
             nbformat.validate(nbformat.read(path, as_version=4))
         elif path.suffix == ".json":

@@ -15,7 +15,7 @@ from gongkai.records.record import load_record
 def job(township: str, year: int) -> Job:
     record = load_record(DATA / "minquan" / township / f"{year}.yaml")
     report = check(record, load_previous(record)[0])
-    return Job("minquan", township, year, str(DATA), report.to_json(), pdf=False)
+    return Job("minquan", township, year, str(DATA), report.to_json(), formats=frozenset({"html"}))
 
 
 @pytest.fixture

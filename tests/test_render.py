@@ -18,14 +18,16 @@ TITLE = "胡集乡人民政府2021年政府信息公开工作年度报告"
 
 
 def test_outputs_exist_where_the_data_is_mirrored(seed_render: Path):
-    assert {p.name for p in seed_render.iterdir()} >= {"report.ipynb", "report.html", "report.pdf"}
+    expected = {"report.ipynb", "report.html", "report.pdf", "report.docx", "report.review.html", "checks.json"}
+    assert {p.name for p in seed_render.iterdir()} >= expected
+    assert not (seed_render / "report.review.pdf").exists()  # a second print only when asked for
     assert seed_render.parts[-3:] == ("2021", "minquan", "hujixiang")
 
 
 def test_html_has_title_parts_labels_and_figures(seed_render: Path):
     html = (seed_render / "report.html").read_text(encoding="utf-8")
     assert f"<title>{TITLE}</title>" in html
-    assert f"<h1>{TITLE}</h1>" in html
+    assert '<h1 class="gk-title">胡集乡人民政府<br>2021年政府信息公开工作年度报告</h1>' in html  # two lines
     for part in FORMAT_2021.parts:
         assert f"<h2>{part.heading}</h2>" in html
     for table in FORMAT_2021.tables:
@@ -47,13 +49,30 @@ def test_html_is_offline_and_shows_no_code(seed_render: Path):
     assert "<link" not in html and "@import" not in html
     assert "Report.open" not in soup.get_text() and not soup.select(".jp-InputArea")
     assert 'font-family: "Noto Sans CJK SC"' in html and 'font-family: "Noto Serif CJK SC"' in html
+    assert "data-gk-lab" not in html  # the notebook's own copy of the styles is dropped from the page
+
+
+def test_official_html_is_the_report_alone_and_links_the_review(seed_render: Path):
+    soup = BeautifulSoup((seed_render / "report.html").read_text(encoding="utf-8"), "html.parser")
+    assert [h.get_text() for h in soup.select("h2")] == [p.heading for p in FORMAT_2021.parts]
+    assert len(soup.select("table.gk-table")) == 3  # tables 二, 三, 四 (part 一's sub-items are text)
+    assert not soup.select(".gk-appendix, .gk-meta, [data-checks]")  # passed: no banner, no meta line
+    assert soup.select_one("a.gk-review-link, .gk-review-link a")["href"] == "report.review.html"
+    review = BeautifulSoup((seed_render / "report.review.html").read_text(encoding="utf-8"), "html.parser")
+    titles = [h.get_text() for h in review.select(".gk-appendix h2")]
+    assert [t[:3] for t in titles] == ["附录一", "附录二", "附录三", "附录四"]
+    plain = review.get_text()
+    assert "gongkai-checks" not in plain and 'checks = "checks.json"' in plain  # no temporary path
+    assert 'data_dir = "../data"' not in plain  # nor the notebook's defaults
+    numbered = soup.select(".gk-part-5 ul.gk-numbered > li")  # 「1、…」 items: no bullet besides
+    assert numbered and numbered[0].get_text().startswith("1、")
 
 
 def test_pdf_text_has_the_chinese_title_and_a4_pages(seed_render: Path):
     pdf = seed_render / "report.pdf"
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    assert TITLE in text
-    assert "第 1 页" in text  # page numbers in the footer
+    assert "胡集乡人民政府\n2021年政府信息公开工作年度报告" in text
+    assert "-1-" in "".join(text.split())  # page numbers in the footer, as published: - 1 -
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "(A4)" in info
 
@@ -99,11 +118,38 @@ def test_notebook_defaults_render_the_seed_in_jupyter_terms(tmp_path: Path):
     assert TITLE in html
 
 
+def test_notebook_copied_out_of_the_repo_says_so_in_one_sentence(tmp_path: Path):
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    copy = tmp_path / "report.ipynb"
+    copy.write_bytes((REPO / "notebooks" / "report.ipynb").read_bytes())
+    try:
+        papermill.execute_notebook(str(copy), str(tmp_path / "out.ipynb"), cwd=str(tmp_path), progress_bar=False)
+    except PapermillExecutionError as e:
+        assert "找不到数据目录 ../data" in e.evalue and "data_dir" in e.evalue
+    else:
+        raise AssertionError("the notebook ran without its data")
+    nb = nbformat.read(tmp_path / "out.ipynb", as_version=4)
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+    assert len(errors) == 1 and len(errors[0]["traceback"]) == 1  # one sentence, not a traceback
+    assert "\x1b[" not in errors[0]["traceback"][0] and errors[0]["traceback"][0].startswith("出错：")
+
+
 def test_unknown_township_exits_2_and_writes_nothing(tmp_path: Path):
     result = gongkai("render", "不存在乡", "2021", "--data", str(DATA), "--out", str(tmp_path))
     assert result.returncode == 2
     assert "未知的乡镇" in result.stderr and "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_unknown_format_exits_2_and_writes_nothing(tmp_path: Path):
+    result = gongkai(
+        "render", "hujixiang", "2021", "--data", str(DATA), "--out", str(tmp_path / "o"), "--formats", "pdf,odt"
+    )
+    assert result.returncode == 2
+    assert "odt" in result.stderr and "review-pdf" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "o").exists()
 
 
 def test_missing_year_exits_2(tmp_path: Path):
@@ -139,8 +185,8 @@ def test_ambiguous_township_needs_county(tmp_path: Path):
     assert "--county" in result.stderr and "甲县" in result.stderr and "乙县" in result.stderr
 
 
-def test_seed_report_shows_check_outcome_and_every_rule(seed_render: Path):
-    soup = BeautifulSoup((seed_render / "report.html").read_text(encoding="utf-8"), "html.parser")
+def test_seed_review_shows_check_outcome_and_every_rule(seed_render: Path):
+    soup = BeautifulSoup((seed_render / "report.review.html").read_text(encoding="utf-8"), "html.parser")
     banner = soup.select_one("[data-checks]")
     assert banner is not None and banner["data-checks"] == "pass"
     assert "校验通过：0 个错误，1 个警告" in banner.get_text()
@@ -160,7 +206,7 @@ def test_failing_report_is_marked_on_every_pdf_page_and_strict_refuses(tmp_path:
     assert result.returncode == 0, result.stderr
     folder = next(out.glob(f"{year}/*/{township}"))
     soup = BeautifulSoup((folder / "report.html").read_text(encoding="utf-8"), "html.parser")
-    assert soup.select_one("[data-checks]")["data-checks"] == "fail"
+    assert soup.select_one("[data-checks]")["data-checks"] == "fail"  # the official page keeps the mark
     flagged = soup.select("td.error")
     assert any(td["data-cell"] == "table3.received.total" for td in flagged)
     assert all("R" in td["title"] for td in flagged)

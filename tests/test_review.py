@@ -48,7 +48,10 @@ def test_county_summary_of_a_small_county_matches_golden(tmp_path):
     entries = list(catalog.entries(data, year=2021))
     made = summary.build("民权县", 2021, entries, {})
     assert made is not None
-    html, _ = made
+    html = made.html
+    assert not made.passed and made.errors == len(
+        BeautifulSoup(html, "html.parser").select(".gk-checks tr.gk-rule-error li")
+    )
     check_golden("small-county-2021-summary.html", normalize_html(strip_volatile(html)))
     soup = BeautifulSoup(html, "html.parser")
     totals = {td["data-cell"]: td.get_text() for td in soup.select("td[data-cell]")}
@@ -57,6 +60,8 @@ def test_county_summary_of_a_small_county_matches_golden(tmp_path):
     )  # the county row is the townships' sum
     assert totals["table3.received.total"] == str(expected)
     assert soup.select_one("[data-checks]")["data-checks"] == "fail"  # shunhexiang 2021 breaks R3; so does the sum
+    source = soup.select_one('.gk-sources li[data-rule="R3"]')
+    assert source is not None and "顺河乡" in source.get_text()  # the appendix names who broke the totals
 
 
 @pytest.fixture(scope="module")
@@ -78,11 +83,15 @@ def test_same_inputs_give_byte_identical_pages(two_renders):
     assert len(pages) == 2 * 2 * 2 + 2  # two townships × two years × two pages, two summaries
     for page in pages:
         assert (first / page).read_bytes() == (second / page).read_bytes(), page
+    documents = sorted(p.relative_to(first) for p in first.rglob("report.docx"))
+    assert len(documents) == 4
+    for document in documents:
+        assert (first / document).read_bytes() == (second / document).read_bytes(), document
 
 
 def test_charts_exist_are_chinese_and_identical_across_renders(two_renders):
     _, first, second = two_renders
-    page = Path("2022/minquan/renhezhen/report.html")
+    page = Path("2022/minquan/renhezhen/report.review.html")
     svgs = [
         BeautifulSoup((root / page).read_text("utf-8"), "html.parser").select("figure.gk-chart svg")
         for root in (first, second)
@@ -98,7 +107,7 @@ def test_charts_exist_are_chinese_and_identical_across_renders(two_renders):
 def test_provenance_names_the_record_hash_and_keeps_time_out_of_the_page(two_renders):
     data, first, _ = two_renders
     folder = first / "2022" / "minquan" / "renhezhen"
-    html = (folder / "report.html").read_text("utf-8")
+    html = (folder / "report.review.html").read_text("utf-8")
     record = data / "minquan" / "renhezhen" / "2022.yaml"
     assert hashlib.sha256(record.read_bytes()).hexdigest() in html
     assert "minquan/renhezhen/2021.yaml" in html  # the previous year's record
@@ -115,6 +124,7 @@ def test_review_page_shows_the_code_behind_every_figure(two_renders):
     assert "report.part(3)" in plain and "Report.open(" in plain and 'township = "renhezhen"' in plain
     reader = (first / "2022" / "minquan" / "renhezhen" / "report.html").read_text("utf-8")
     assert "report.part(3)" not in reader
+    assert "附录" not in BeautifulSoup(reader, "html.parser").get_text()  # the official page has no appendix
 
 
 def test_index_links_the_county_summary(two_renders):
@@ -122,3 +132,27 @@ def test_index_links_the_county_summary(two_renders):
     soup = BeautifulSoup((first / "index.html").read_text("utf-8"), "html.parser")
     links = {a["href"] for a in soup.select("a")}
     assert {"2021/minquan/summary.html", "2022/minquan/summary.html"} <= links
+
+
+def test_all_zero_charts_say_so_in_a_line_instead_of_an_empty_frame():
+    html = str(Report(load_record(DATA / "minquan" / "hujixiang" / "2021.yaml")).charts())
+    soup = BeautifulSoup(html, "html.parser")
+    assert not soup.select("svg")
+    assert len(soup.select("p.gk-chart-empty")) == 3 and "各项均为 0" in soup.get_text()
+
+
+def test_licensing_and_penalties_are_two_series_not_one_sum():
+    from gongkai.pages.charts import grouped_bars
+
+    svg = grouped_bars("行政许可与行政处罚决定（件）", ["甲乡", "乙镇"], {"行政许可": [170, 3], "行政处罚": [90, 0]})
+    text = BeautifulSoup(svg, "html.parser").get_text()
+    assert "行政许可" in text and "行政处罚" in text  # a legend with both
+    assert "170" in text and "90" in text and "260" not in text
+
+
+def test_self_numbered_list_items_get_no_bullet():
+    from gongkai.pages.markdown import to_html
+
+    soup = BeautifulSoup(to_html("- 1、认识不够\n- 2、力度不大\n\n另起一段\n\n- 甲\n- 乙\n"), "html.parser")
+    lists = soup.select("ul")
+    assert lists[0].get("class") == ["gk-numbered"] and lists[1].get("class") is None

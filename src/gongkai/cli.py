@@ -28,7 +28,7 @@ def _render(args: argparse.Namespace) -> int:
         jobs=args.jobs,
         force=args.force,
         only_failed=args.only_failed,
-        pdf=not args.no_pdf,
+        formats=_formats(args.formats, args.no_pdf),
         strict=args.strict,
         executor=args.executor,
         scheduler=args.scheduler,
@@ -84,6 +84,17 @@ def _writable_file(path: Path, option: str, force: bool) -> None:
     if path.is_dir():
         raise InputError(f"{path} 是一个文件夹：{option} 应为文件名{'（--force 不会覆盖文件夹）' if force else ''}")
     _writable_folder(path.parent, option)
+
+
+def _formats(text: str, no_pdf: bool) -> frozenset[str]:
+    """`--formats html,pdf,docx,review-pdf` → the set; an unknown name is an input error."""
+    from gongkai.build.run import FORMATS
+
+    asked = {name.strip() for name in text.split(",") if name.strip()}
+    unknown = sorted(asked - set(FORMATS))
+    if unknown:
+        raise InputError(f"--formats 中有未知的成品：{'、'.join(unknown)}（可选：{','.join(FORMATS)}）")
+    return frozenset(asked - ({"pdf", "review-pdf"} if no_pdf else set()))
 
 
 def format_summary(summary: object) -> str:
@@ -290,7 +301,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=_whole(1, 256, "进程数"), default=2, help="并行的工作进程数（默认 2）")
     p.add_argument("--force", action="store_true", help="全部重新生成，不管是否有变化")
     p.add_argument("--only-failed", action="store_true", help="只重新生成上次失败的报告")
-    p.add_argument("--no-pdf", action="store_true", help="只生成 HTML，不生成 PDF")
+    p.add_argument(
+        "--formats",
+        default="html,pdf,docx",
+        help="要生成的成品，逗号分隔：html,pdf,docx,review-pdf（默认 html,pdf,docx；审阅版 HTML 总会生成）",
+    )
+    p.add_argument("--no-pdf", action="store_true", help="不生成 PDF（等于从 --formats 中去掉 pdf 和 review-pdf）")
     p.add_argument("--strict", action="store_true", help="未通过校验（有错误）时不生成报告")
     p.add_argument("--executor", choices=["local", "dask"], default="local", help="在本机进程池或 Dask 集群上运行")
     p.add_argument("--scheduler", help="Dask 调度器地址 tcp://HOST:PORT（默认启动本机 LocalCluster）")

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from gongkai.build import fingerprint, manifest
 from gongkai.build.manifest import CRASHED, INVALID, RENDERED
-from gongkai.build.run import Job
+from gongkai.build.run import DEFAULT_FORMATS, Job
 from gongkai.errors import GongkaiError
 from gongkai.outputs import lock, publish
 from gongkai.records.catalog import Entry
@@ -31,11 +31,16 @@ class Options:
     jobs: int = 2
     force: bool = False
     only_failed: bool = False
-    pdf: bool = True
+    formats: frozenset[str] = DEFAULT_FORMATS  # see run.FORMATS; the review HTML is always made
     strict: bool = False
     executor: str = "local"
     scheduler: str | None = None
     progress: bool = True
+
+    @property
+    def pdf(self) -> bool:
+        """Whether anything is printed, so workers need a browser (the county summaries' PDFs too)."""
+        return bool(self.formats & {"pdf", "review-pdf"})
 
 
 @dataclass
@@ -88,7 +93,7 @@ def inputs_of(entry: Entry, opts: Options) -> dict[str, str]:
     from gongkai.resources import EXPECTATIONS, NOTEBOOK
 
     shared = fingerprint.environment(NOTEBOOK, EXPECTATIONS)
-    return fingerprint.inputs(entry, {"pdf": opts.pdf, "strict": opts.strict}, shared)
+    return fingerprint.inputs(entry, {"formats": sorted(opts.formats), "strict": opts.strict}, shared)
 
 
 def plan(
@@ -153,7 +158,7 @@ def _jobs(todo: list[tuple[Entry, dict[str, str]]], opts: Options, done: dict[st
             if opts.strict and not report.passed:
                 done[key_of(entry)] = _entry(entry, inputs, REFUSED, message=report.summary(), **facts)
                 continue
-            yield Job(entry.county.id, entry.township.id, entry.year, data_dir, report.to_json(), opts.pdf)
+            yield Job(entry.county.id, entry.township.id, entry.year, data_dir, report.to_json(), opts.formats)
 
 
 def render_many(entries: Sequence[Entry], opts: Options) -> Summary:
@@ -268,7 +273,7 @@ def render_one(entry: Entry, opts: Options) -> manifest.Entry:
     with lock(opts.out_dir):
         inputs = inputs_of(entry, opts)
         job = Job(
-            entry.county.id, entry.township.id, entry.year, str(opts.data_dir.resolve()), report.to_json(), opts.pdf
+            entry.county.id, entry.township.id, entry.year, str(opts.data_dir.resolve()), report.to_json(), opts.formats
         )
         if opts.pdf:
             with render.Printer() as printer:

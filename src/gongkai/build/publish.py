@@ -26,9 +26,8 @@ def write_summaries(
         entries = list(catalog.entries(data_dir, year=year, county=county, missing=[]))
         found = build(entries[0].county.name, year, entries, built) if entries else None
         if found is not None:
-            html, title = found
-            alert = alert_for({"passed": 'data-checks="fail"' not in html})
-            made.append((out_dir / str(year) / county, Page(html, title, alert)))
+            alert = alert_for({"passed": found.passed, "errors": found.errors})
+            made.append((out_dir / str(year) / county, Page(found.html, found.title, alert)))
     pdfs = print_pages([page for _, page in made]) if print_pages and made else []
     for n, (folder, page) in enumerate(made):
         files: dict[str, bytes | str] = {"summary.html": page.html}

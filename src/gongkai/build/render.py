@@ -19,6 +19,9 @@ from gongkai.resources import TEMPLATES
 if TYPE_CHECKING:
     from nbconvert import HTMLExporter
 
+# Top, bottom, left, right as printed government documents set A4 (GB/T 9704 is 37/35/28/26 mm).
+MARGINS = {"top": "37mm", "bottom": "35mm", "left": "28mm", "right": "26mm"}
+FOOTER = "font-size:11pt;padding-bottom:14mm;"  # the page number sits well inside the 35 mm bottom margin
 CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/lib/chromium-browser/chromium-browser")
 TIMEOUT_ENV = "GONGKAI_PRINT_TIMEOUT"  # seconds a browser may take to start or to print one page
 
@@ -36,7 +39,8 @@ class BrowserError(GongkaiError):
     exit_code = 1
 
 
-HIDE_TAG = "gk-hide"
+HIDE_TAG = "gk-hide"  # cells neither page shows (the notebook's own introduction and defaults)
+REVIEW_TAG = "gk-review"  # the appendices: the reviewer's page shows them, the official document does not
 
 
 def _exporter_class() -> type[HTMLExporter]:
@@ -70,12 +74,12 @@ def _exporter_class() -> type[HTMLExporter]:
 
 @cache
 def _exporter(review: bool = False) -> HTMLExporter:
-    """The reader's page hides code and prompts; the reviewer's shows how every figure was made."""
+    """The official page: the report alone, no code; the reviewer's adds the appendices and the code."""
     from traitlets.config import Config
 
     config = Config()
     config.TagRemovePreprocessor.enabled = True
-    config.TagRemovePreprocessor.remove_cell_tags = {HIDE_TAG}
+    config.TagRemovePreprocessor.remove_cell_tags = {HIDE_TAG} if review else {HIDE_TAG, REVIEW_TAG}
     return _exporter_class()(
         config=config,
         template_name="gongkai",
@@ -88,18 +92,24 @@ def _exporter(review: bool = False) -> HTMLExporter:
 
 @cache
 def stylesheet() -> str:
-    return (TEMPLATES / "report.css").read_text(encoding="utf-8")
+    return "".join((TEMPLATES / name).read_text(encoding="utf-8") for name in ("report.css", "parts.css"))
 
 
-def to_html(nb: Any, title: str, *, review: bool = False) -> str:
-    """The finished page: no scripts and nothing fetched; it works offline."""
+def to_html(nb: Any, title: str, *, review: bool = False, review_link: bool = False) -> str:
+    """The finished page: no scripts and nothing fetched; it works offline.
+
+    The stylesheet the cover carries for JupyterLab is dropped: the page has its own.
+    """
+    from gongkai.pages.report import lab_style
+
     resources = {
         "gongkai_title": f"{title}（审阅版）" if review else title,
         "gongkai_css": stylesheet(),
         "gongkai_body_class": " gk-review" if review else "",
+        "gongkai_review_link": review_link and not review,
     }
     html, _ = _exporter(review).from_notebook_node(nb, resources=resources)
-    return str(html)
+    return str(html).replace(lab_style(), "", 1)
 
 
 def chromium_path() -> str:
@@ -195,7 +205,11 @@ class Printer:
             self._playwright = None
 
     def pdf(self, html: str, header: str, alert: str = "") -> bytes:
-        """A4 with the title (and any warning) at the top of every page, page numbers below."""
+        """A4 in the margins of printed government documents, `- 1 -` centred below.
+
+        A running header only when there is something to warn of (failed checks,
+        invented figures): then every page carries the warning and the title.
+        """
         if self._page is None:
             raise RuntimeError("Printer used outside `with`")
         try:
@@ -208,18 +222,19 @@ class Printer:
 
     def _print(self, html: str, header: str, alert: str) -> bytes:
         self._page.set_content(html, wait_until="load")
-        font = "font-family:'Noto Sans CJK SC',sans-serif;font-size:7.5pt;color:#555;width:100%;"
-        warn = f'<span style="color:#b00020;font-weight:bold">{escape(alert)}</span>　' if alert else ""
+        font = "font-family:'Noto Serif CJK SC',serif;color:#000;width:100%;text-align:center;"
+        if alert:
+            warn = f'<span style="color:#b00020;font-weight:bold">{escape(alert)}</span>　'
+            top = f'<div style="{font}font-size:8pt;padding-top:12mm;">{warn}{escape(header)}</div>'
+        else:
+            top = "<span></span>"
         data: bytes = self._page.pdf(
             format="A4",
             print_background=True,
             display_header_footer=True,
-            header_template=f'<div style="{font}text-align:center;">{warn}{escape(header)}</div>',
-            footer_template=(
-                f'<div style="{font}text-align:center;">'
-                '第 <span class="pageNumber"></span> 页，共 <span class="totalPages"></span> 页</div>'
-            ),
-            margin={"top": "22mm", "bottom": "20mm", "left": "18mm", "right": "18mm"},
+            header_template=top,
+            footer_template=f'<div style="{font}{FOOTER}">- <span class="pageNumber"></span> -</div>',
+            margin=MARGINS,
             prefer_css_page_size=False,
         )
         return data

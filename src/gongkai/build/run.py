@@ -28,6 +28,9 @@ INJECTED_ID = "injected-parameters"
 # The kernel warns in English that it speaks TCP without encryption: it listens
 # on 127.0.0.1 only, and the warning is noise in the user's terminal.
 QUIET_KERNEL = ["--IPKernelApp.log_level=ERROR"]
+# What `--formats` may ask for; the reviewer's HTML, the notebook and checks.json are always written.
+FORMATS = ("html", "pdf", "docx", "review-pdf")
+DEFAULT_FORMATS = frozenset({"html", "pdf", "docx"})
 
 
 class RenderError(GongkaiError):
@@ -45,7 +48,12 @@ class Job:
     year: int
     data_dir: str  # absolute, as the workers see it
     checks_json: str  # the CheckReport, computed once by the caller
-    pdf: bool = True
+    formats: frozenset[str] = DEFAULT_FORMATS
+
+    @property
+    def pdf(self) -> bool:
+        """Whether the job prints (the official PDF or the reviewer's): the worker needs a browser."""
+        return bool(self.formats & {"pdf", "review-pdf"})
 
     @property
     def key(self) -> str:
@@ -126,18 +134,32 @@ def produce(job: Job, *, engine: str | None = None, printer: render.Printer | No
     name = handoff_name(job.checks_json)
     write_atomic(handoff_dir() / name, job.checks_json)
     nb = execute(job.parameters(name), engine)
+    _show_checks_as_saved(nb)
     meta = meta_of(nb)
-    html = render.to_html(nb, title=meta["title"])
+    html = render.to_html(nb, title=meta["title"], review_link=True)
+    review = render.to_html(nb, title=meta["title"], review=True)
     files = {
         "report.ipynb": nbformat.writes(nb).encode("utf-8"),  # type: ignore[no-untyped-call]
-        "report.html": html.encode("utf-8"),
-        "report.review.html": render.to_html(nb, title=meta["title"], review=True).encode("utf-8"),
+        "report.review.html": review.encode("utf-8"),
         "checks.json": job.checks_json.encode("utf-8"),
     }
-    if job.pdf:
-        if printer is None:
-            raise ValueError("a PDF needs a Printer")
+    if "html" in job.formats:
+        files["report.html"] = html.encode("utf-8")
+    if job.pdf and printer is None:
+        raise ValueError("a PDF needs a Printer")
+    if "pdf" in job.formats:
+        assert printer is not None
         files["report.pdf"] = printer.pdf(html, header=meta["title"], alert=alert_for(meta))
+    if "review-pdf" in job.formats:
+        assert printer is not None
+        files["report.review.pdf"] = printer.pdf(review, header=f"{meta['title']}（审阅版）", alert=alert_for(meta))
+    if "docx" in job.formats:
+        from gongkai.build.word import report_docx
+        from gongkai.records.catalog import resolve
+        from gongkai.records.record import load_record
+
+        entry = resolve(Path(job.data_dir), job.township, job.year, job.county)
+        files["report.docx"] = report_docx(load_record(entry.path), alert_for(meta))
     return Products(job, files, meta, time.perf_counter() - start)
 
 
@@ -147,6 +169,20 @@ HANDOFF_ENV = "GONGKAI_CHECKS_DIR"
 def handoff_name(checks_json: str) -> str:
     """The checks' file name: their SHA-256, which the kernel verifies after reading."""
     return f"{hashlib.sha256(checks_json.encode('utf-8')).hexdigest()}.json"
+
+
+def _show_checks_as_saved(nb: Any) -> None:
+    """The reviewer reads `checks.json` (saved beside the report), not the temporary file the kernel read."""
+    for cell in nb.cells:
+        if INJECTED_ID in cell.metadata.get("tags", []):
+            lines = cell.source.splitlines()
+            lines = [
+                'checks = "checks.json"  # 运行前算好的校验结果（与本报告同目录）'
+                if line.startswith("checks = ")
+                else line
+                for line in lines
+            ]
+            cell.source = "\n".join(lines)
 
 
 @cache

@@ -7,8 +7,9 @@ hundreds of reports). Text stays text, in the page's own Noto CJK font.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
+from html import escape
 from typing import Any
 
 from gongkai.format import APPLICATION_FIGURES
@@ -73,6 +74,38 @@ def bars(title: str, labels: Sequence[str], values: Sequence[float], *, horizont
         return _svg(fig)
 
 
+def grouped_bars(title: str, labels: Sequence[str], series: Mapping[str, Sequence[float]]) -> str:
+    """Several series side by side per label, horizontal, with a legend: figures that must not be added up."""
+    import matplotlib
+    from matplotlib.ticker import MaxNLocator
+
+    with matplotlib.rc_context(STYLE):
+        widest = max((len(label) for label in labels), default=1)
+        height = 0.45 * len(labels) + 1.2
+        fig = _figure(6.2, height, left=min(0.5, 0.04 + 0.026 * widest), bottom=0.55 / height)
+        ax = fig.add_subplot()
+        step = 0.8 / max(1, len(series))
+        top = max([v for values in series.values() for v in values] + [1])
+        for n, (colour, (name, values)) in enumerate(zip(COLOURS, series.items(), strict=False)):
+            positions = [i - 0.4 + step * (n + 0.5) for i in range(len(labels))]
+            drawn = ax.barh(positions, values, height=step, color=colour, label=name)
+            ax.bar_label(drawn, fmt="%g", padding=2, fontsize=7)
+        ax.set_yticks(list(range(len(labels))), labels)
+        ax.invert_yaxis()
+        ax.set_xlim(0, top * 1.15)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.legend(loc="lower right", frameon=False)
+        ax.set_title(title)
+        return _svg(fig)
+
+
+def figure_html(title: str, values: Sequence[float], draw: Callable[[], str]) -> str:
+    """The chart in a <figure>, or one line saying there is nothing to draw (no empty frame)."""
+    if not any(values):
+        return f'<p class="gk-chart-empty">{escape(title)}：各项均为 0，不绘制图表。</p>'
+    return f'<figure class="gk-chart">{draw()}</figure>'
+
+
 def lines(title: str, xs: Sequence[int], series: Mapping[str, Sequence[float]]) -> str:
     """Several series over the years, with markers (a single year shows as points)."""
     import matplotlib
@@ -115,13 +148,24 @@ def applicant_totals(record: Record) -> dict[str, float]:
 
 
 def report_charts(record: Record, history: Sequence[Record]) -> list[str]:
-    """The reviewer's three charts: outcomes, applicants, and the trend over the years on record."""
+    """The reviewer's three charts (outcomes, applicants, the trend over the years on record), as HTML."""
     outcomes = outcome_totals(record)
     applicants = applicant_totals(record)
     years = sorted({r.year: r for r in [*history, record]}.values(), key=lambda r: r.year)
     trend = {name: [_n(r.cells[key]) for r in years] for name, key in APPLICATION_FIGURES}
+    first = f"{record.year}年申请办理结果（件）"
+    second = f"{record.year}年新收申请的申请人（件）"
+    third = "历年申请情况（件）"
     return [
-        bars(f"{record.year}年申请办理结果（件）", list(outcomes), list(outcomes.values()), horizontal=True),
-        bars(f"{record.year}年新收申请的申请人（件）", list(applicants), list(applicants.values())),
-        lines("历年申请情况（件）", [r.year for r in years], trend),
+        figure_html(
+            first,
+            list(outcomes.values()),
+            lambda: bars(first, list(outcomes), list(outcomes.values()), horizontal=True),
+        ),
+        figure_html(
+            second, list(applicants.values()), lambda: bars(second, list(applicants), list(applicants.values()))
+        ),
+        figure_html(
+            third, [v for ys in trend.values() for v in ys], lambda: lines(third, [r.year for r in years], trend)
+        ),
     ]

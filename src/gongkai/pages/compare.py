@@ -68,10 +68,9 @@ def comparison_html(record: Record, previous: Record | None, why: str = "") -> s
     head = '<section class="gk-appendix gk-compare">\n<h2>附录二　与上年比较</h2>\n'
     if previous is None:
         return f"{head}<p>{escape(why or '没有上年记录')}，不作同比比较。</p>\n</section>\n"
-    intro = (
-        f"<p>各表中每个数字下方为 {previous.year} 年的数字及变化"
-        f"（{escape(previous.format.name)} → {escape(record.format.name)}）。</p>\n"
-    )
+    changed = previous.format.id != record.format.id
+    formats = f"（格式 {escape(previous.format.name)} → {escape(record.format.name)}）" if changed else ""
+    intro = f"<p>各表中每个数字下方为 {previous.year} 年的数字及变化{formats}。</p>\n"
     moves = largest(record, previous)
     if moves:
         items = "".join(

@@ -30,6 +30,8 @@ FILES = (
     ("report.pdf", "PDF"),
     ("report.docx", "Word"),
     ("report.review.html", "审阅版"),
+    ("report.review.pdf", "审阅版 PDF"),
+    ("report.ipynb", "笔记本"),
     ("checks.json", "校验"),
 )
 PAGE = 200  # rows drawn at a time; "显示更多" draws the next ones

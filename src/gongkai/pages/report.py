@@ -11,7 +11,7 @@ import json
 import os
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,15 @@ from gongkai.records import catalog
 from gongkai.records.record import Record, load_record
 
 META_MIME = "application/vnd.gongkai.meta+json"
+LAB_STYLE = "data-gk-lab"  # marks the stylesheet the cover carries for JupyterLab; exported pages drop it
+
+
+@cache
+def lab_style() -> str:
+    """The tables' and banners' styles (only `.gk-` rules, safe inside JupyterLab), for the notebook itself."""
+    from gongkai.resources import TEMPLATES
+
+    return f"<style {LAB_STYLE}>\n{(TEMPLATES / 'parts.css').read_text(encoding='utf-8')}</style>\n"
 
 
 class Html(str):
@@ -99,6 +108,12 @@ class Report:
         data_dir: str | Path = "../data",
         checks: str | Path | None = None,
     ) -> Report:
+        _quiet_errors()
+        if not Path(data_dir).is_dir():
+            raise GongkaiError(
+                f"找不到数据目录 {data_dir}（当前目录 {Path.cwd()}）：请在仓库的 notebooks/ 目录中打开本笔记本，"
+                "或在第一个代码单元中把 data_dir 改为记录所在的目录。"
+            )
         entry = catalog.resolve(Path(data_dir), township, int(year), county)
         return cls(load_record(entry.path), checks_text=_checks_text(checks) if checks else None)
 
@@ -141,20 +156,32 @@ class Report:
         }
 
     def cover(self) -> Cover:
-        from gongkai.checks.view import banner
-
+        """The title as a published report sets it; a synthetic or failing report says so under it."""
         r = self.record
-        lines = [f'<header class="gk-cover"><h1>{escape(r.title)}</h1>']
-        place = "".join(escape(x) for x in (r.province, r.city, r.county, r.township))
-        lines.append(f'<p class="gk-meta">{place} · 报告年度 {r.year} · 格式 {escape(r.format.name)}</p>')
+        rest = f"{r.year}年政府信息公开工作年度报告"
+        lines = [f'<header class="gk-cover"><h1 class="gk-title">{escape(r.body)}<br>{escape(rest)}</h1>']
         if r.synthetic:
             lines.append(
                 '<p class="gk-banner gk-synthetic">示例数据：本报告的数字和文字为程序生成的虚构内容，'
                 "不是该单位公开发布的报告。</p>"
             )
-        lines.append(banner(self.checks))
+        if not self.checks.passed:  # the official document has no appendix: point to the review page
+            lines.append(
+                '<p class="gk-banner gk-fail" data-checks="fail">'
+                f"{escape(self.checks.summary())}（表中标红的单元格不符合勾稽关系，"
+                "详见审阅版的校验结果；修正前不应发布）</p>"
+            )
         lines.append("</header>")
-        return Cover("\n".join(lines), self.meta())
+        return Cover(lab_style() + "\n".join(lines), self.meta())
+
+    def status(self) -> Html:
+        """For the reviewer only: where and what the report is, and the checks' verdict when it passed."""
+        from gongkai.checks.view import banner
+
+        r = self.record
+        place = "".join(escape(x) for x in (r.province, r.city, r.county, r.township))
+        line = f'<p class="gk-meta">{place} · 报告年度 {r.year} · 格式 {escape(r.format.name)}</p>'
+        return Html(line + (banner(self.checks) if self.checks.passed else ""))
 
     def part(self, number: int) -> Html:
         """Part `number` (1–6) under its official heading; failing cells highlighted."""
@@ -183,9 +210,7 @@ class Report:
         """附录三: outcomes, applicants, and the trend over the years on record."""
         from gongkai.pages.charts import report_charts
 
-        figures = "\n".join(
-            f'<figure class="gk-chart">{svg}</figure>' for svg in report_charts(self.record, self.history)
-        )
+        figures = "\n".join(report_charts(self.record, self.history))
         return Html(f'<section class="gk-appendix gk-charts">\n<h2>附录三　图表</h2>\n{figures}\n</section>\n')
 
     def provenance(self) -> Html:
@@ -202,6 +227,26 @@ class Report:
             r.path, data_dir, r.source, previous.path if previous else None, EXPECTATIONS, NOTEBOOK, parameters
         )
         return Html(provenance.provenance_html(found))
+
+
+def _quiet_errors() -> None:
+    """In a notebook, a bad parameter or record shows as its one Chinese sentence, not a traceback.
+
+    The cell still fails (papermill and `gongkai render` see the error); only what is shown changes.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    shell = get_ipython()
+    if shell is None:
+        return
+
+    def one_line(shell: Any, etype: type[BaseException], value: BaseException, tb: Any, tb_offset: Any = None) -> Any:
+        shell._showtraceback(etype, value, [f"出错：{value}"])  # the error output Jupyter and papermill read
+        return None
+
+    shell.set_custom_exc((GongkaiError,), one_line)
 
 
 def load_history(record: Record) -> list[Record]:

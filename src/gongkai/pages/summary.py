@@ -93,11 +93,34 @@ def _township_rows(townships: Sequence[Township]) -> str:
     return f"{table}<tbody>\n{body}\n</tbody></table>\n"
 
 
-def summary_html(county: str, year: int, townships: Sequence[Township], combined: Record, report: CheckReport) -> str:
+def sources_html(townships: Sequence[Township], report: CheckReport, own: Sequence[CheckReport]) -> str:
+    """For each rule the county totals break, the townships whose own figures break it."""
+    lines = []
+    for rule in sorted({f.rule for f in report.errors}):
+        found = [
+            f"{escape(t.record.township)}（{escape(next(f.message for f in r.errors if f.rule == rule))}）"
+            for t, r in zip(townships, own, strict=True)
+            if any(f.rule == rule for f in r.errors)
+        ]
+        names = "；".join(found) if found else "没有乡镇单独违反此规则（合计不符来自各乡镇数字之间的组合）"
+        lines.append(f'<li data-rule="{escape(rule)}"><strong>{escape(rule)}</strong>：{names}</li>')
+    if not lines:
+        return ""
+    return f'<h3>合计不符的来源</h3>\n<ul class="gk-sources">{"".join(lines)}</ul>\n'
+
+
+def summary_html(
+    county: str,
+    year: int,
+    townships: Sequence[Township],
+    combined: Record,
+    report: CheckReport,
+    own: Sequence[CheckReport] = (),
+) -> str:
     title = f"{county}{year}年各乡镇（街道）政府信息公开工作年度报告汇总"
     names = [t.record.township for t in townships]
     received = [float(t.record.cells[APPLICATION_FIGURES[0][1]] or 0) for t in townships]
-    decisions = [sum(float(t.record.cells[key] or 0) for _, key in DECISION_FIGURES) for t in townships]
+    decisions = {name: [float(t.record.cells[key] or 0) for t in townships] for name, key in DECISION_FIGURES}
     synthetic = any(t.record.synthetic for t in townships)
     place = combined.province + combined.city + county
     marks = report.marks()
@@ -105,12 +128,12 @@ def summary_html(county: str, year: int, townships: Sequence[Township], combined
         f"<h3>表{t.number}　{escape(t.title)}（合计）</h3>\n{table_html(combined, t.id, marks)}"
         for t in combined.format.tables
     )
-    figures = "".join(
-        f'<figure class="gk-chart">{svg}</figure>'
-        for svg in (
-            charts.bars(f"{year}年各乡镇（街道）新收申请（件）", names, received, horizontal=True),
-            charts.bars(f"{year}年各乡镇（街道）行政许可与行政处罚决定（件）", names, decisions, horizontal=True),
-        )
+    first = f"{year}年各乡镇（街道）新收申请（件）"
+    second = f"{year}年各乡镇（街道）行政许可与行政处罚决定（件）"
+    figures = charts.figure_html(
+        first, received, lambda: charts.bars(first, names, received, horizontal=True)
+    ) + charts.figure_html(
+        second, [v for vs in decisions.values() for v in vs], lambda: charts.grouped_bars(second, names, decisions)
     )
     note = (
         '<p class="gk-banner gk-synthetic">含示例数据：部分乡镇的数字和文字为程序生成的虚构内容。</p>'
@@ -142,16 +165,27 @@ def summary_html(county: str, year: int, townships: Sequence[Township], combined
 {tables}</section>
 <section><h2>三、各乡镇（街道）比较</h2>
 {figures}</section>
-{appendix(report)}
+{appendix(report).replace("</section>", sources_html(townships, report, own) + "</section>", 1)}
 </main>
 </body>
 </html>
 """
 
 
-def build(county_name: str, year: int, entries: Sequence[Entry], built: dict[str, Built]) -> tuple[str, str] | None:
-    """The summary page and its title, or None when no record of the county-year loads."""
-    from gongkai.checks import check
+@dataclass(frozen=True)
+class Summary:
+    """The page, its title, and what its PDF header must say."""
+
+    html: str
+    title: str
+    passed: bool
+    errors: int
+
+
+def build(county_name: str, year: int, entries: Sequence[Entry], built: dict[str, Built]) -> Summary | None:
+    """The summary page, or None when no record of the county-year loads."""
+    from gongkai.checks import check, check_many
+    from gongkai.pages.report import load_previous
 
     townships = load_townships(entries, built)
     same = [t for t in townships if t.record.format is (townships[0].record.format if townships else None)]
@@ -161,8 +195,9 @@ def build(county_name: str, year: int, entries: Sequence[Entry], built: dict[str
     before = load_townships(_previous_entries(entries), {})
     previous = total([t.record for t in before]) if before and len(before) == len(same) else None
     report = check(combined, previous)
-    html = summary_html(county_name, year, same, combined, report)
-    return html, f"{county_name}{year}年汇总"
+    own = check_many([(t.record, load_previous(t.record)[0]) for t in same]) if not report.passed else []
+    html = summary_html(county_name, year, same, combined, report, own)
+    return Summary(html, f"{county_name}{year}年汇总", report.passed, len(report.errors))
 
 
 def _previous_entries(entries: Sequence[Entry]) -> list[Entry]:
