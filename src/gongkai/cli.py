@@ -133,6 +133,14 @@ def _check(args: argparse.Namespace) -> int:
     return 0 if all(r.passed for r in reports) else 1
 
 
+def _preview(args: argparse.Namespace) -> int:
+    from gongkai.build.preview import Preview
+
+    preview = Preview(Path(args.data), args.township, args.year, args.county)
+    preview.serve(args.port, ready=lambda line: print(line, flush=True))
+    return 0
+
+
 def _import(args: argparse.Namespace) -> int:
     from gongkai import importers
 
@@ -230,6 +238,14 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--data", default="data", help="记录所在目录（默认 data）")
     c.add_argument("--json", action="store_true", help="输出机器可读的 JSON")
     c.set_defaults(func=_check)
+
+    v = sub.add_parser("preview", help="预览一份报告：保存记录后页面自动刷新（本机 127.0.0.1）")
+    v.add_argument("township", help="乡镇（街道）：中文名或拼音标识")
+    v.add_argument("year", type=_year, help="报告年度")
+    v.add_argument("--county", help="县（区）：乡镇名在多个县重复时必填")
+    v.add_argument("--data", default="data", help="记录所在目录（默认 data）")
+    v.add_argument("--port", type=_whole(0, 65535, "端口"), default=8000, help="端口（默认 8000；0 为任选空闲端口）")
+    v.set_defaults(func=_preview)
 
     p = sub.add_parser("import", help="把已发布的报告（文本、网页 HTML）或填好的工作簿（.xlsx）导入为记录")
     p.add_argument("file", help="报告文件：.txt/.md 文本、.html 网页或 gongkai template 生成的 .xlsx")
