@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import json
 import queue
+import shutil
 import signal
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -94,6 +96,7 @@ class Preview:
         self.tasks: queue.Queue[tuple[str, Any]] = queue.Queue()
         self.stop = threading.Event()
         self.printer: Any = None
+        self.handoff = Path(tempfile.mkdtemp(prefix="gongkai-preview-")) / "checks.json"
 
     def watched(self) -> set[Path]:
         """The record, last year's record and the county file: what the page is made of."""
@@ -135,16 +138,22 @@ class Preview:
             self.state.publish(error=" ".join(str(e).splitlines()), seconds=time.perf_counter() - start)
 
     def _show(self, checks_json: str, start: float, *, confirmed: bool, note: str = "") -> None:
+        """Run the notebook as `produce` does, but export only the reader's page (no review page, no .ipynb)."""
+        from gongkai.build import render
         from gongkai.build.kernels import ENGINE
-        from gongkai.build.run import Job, produce
+        from gongkai.build.run import Job, execute
+        from gongkai.outputs import write_atomic
+        from gongkai.pages.report import meta_of
 
         e = self.entry
         job = Job(e.county.id, e.township.id, e.year, str(self.data_dir.resolve()), checks_json, pdf=False)
-        products = produce(job, engine=ENGINE)
+        write_atomic(self.handoff, checks_json)
+        nb = execute(job.parameters(str(self.handoff)), ENGINE)
+        meta = meta_of(nb)
         self.state.publish(
-            html=products.files["report.html"].decode("utf-8"),
-            meta=products.meta,
-            title=products.meta["title"],
+            html=render.to_html(nb, title=meta["title"]),
+            meta=meta,
+            title=meta["title"],
             error="",
             note=note,
             confirmed=confirmed,
@@ -209,6 +218,7 @@ class Preview:
             if self.printer is not None:
                 self.printer.close()
             WarmKernel.close_current()
+            shutil.rmtree(self.handoff.parent, ignore_errors=True)
             for s, handler in old.items():
                 signal.signal(s, handler)
 

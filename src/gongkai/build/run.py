@@ -41,6 +41,9 @@ class Job:
     data_dir: str  # absolute, as the workers see it
     checks_json: str  # the CheckReport, computed once by the caller
     pdf: bool = True
+    # The record files as bytes, by path under data_dir, for workers that cannot
+    # read data_dir (executors.unpacked); empty when they share the filesystem.
+    files: tuple[tuple[str, bytes], ...] = ()
 
     @property
     def key(self) -> str:
