@@ -15,11 +15,11 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
-from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from gongkai.checks import renamed
 from gongkai.checks.instances import Instance, instances
 from gongkai.checks.report import CheckReport, assemble
 from gongkai.checks.suites import SUITES
@@ -95,7 +95,7 @@ def check_quick(pairs: Sequence[tuple[Record, Record | None]], folder: Path = EX
     per_record: list[list[Instance]] = []
     for n, (record, previous) in enumerate(pairs):
         items = instances(record, previous, rules_for(record.format))
-        per_record.append([replace(i, id=f"{n}|{i.id}") for i in items])
+        per_record.append([renamed(i, f"{n}|{i.id}") for i in items])
     failed = failing([i for items in per_record for i in items], folder)
     if failed is None:
         return None
