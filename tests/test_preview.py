@@ -13,8 +13,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from conftest import GONGKAI, REPO, copy_data
-from gongkai.checks import check_many
+from conftest import GONGKAI, REPO, copy_data, gongkai
+from gongkai.checks import check, check_many
 from gongkai.checks.quick import check_quick
 from gongkai.errors import GongkaiError
 from gongkai.pages.report import load_previous
@@ -151,3 +151,11 @@ def test_quick_evaluation_agrees_with_great_expectations(tmp_path):
     seed_report = full[[r.path for r, _ in pairs].index(seed)]
     assert {"R2", "R5"} <= {f.rule for f in seed_report.errors}, seed_report.to_text()
     assert "W2" in {f.rule for f in seed_report.warnings}, seed_report.to_text()
+
+
+def test_check_quick_on_the_command_line_answers_as_great_expectations_does(tmp_path):
+    data = copy_data(tmp_path / "data")
+    fast = gongkai("check", "人和镇", "2023", "--json", "--quick", "--data", str(data))
+    assert fast.returncode in (0, 1), fast.stderr
+    record = load_record(data / "minquan" / "renhezhen" / "2023.yaml")
+    assert json.loads(fast.stdout) == json.loads(json.dumps(check(record, load_previous(record)[0]).to_dict()))
