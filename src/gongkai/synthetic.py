@@ -370,6 +370,21 @@ def bulk_townships(n: int) -> list[Township]:
     return [(f"t{i:04d}", f"第{i}{LEVELS[i % 3]}", LEVELS[i % 3]) for i in range(1, n + 1)]
 
 
+def generate_nation(
+    out_dir: Path, prefix: str, counties: int, townships: int, years: Sequence[int], seed: int
+) -> list[Path]:
+    """`townships` township-level units spread over `counties` invented counties, as a national run has."""
+    written: list[Path] = []
+    per, extra = divmod(townships, counties)
+    for k in range(1, counties + 1):
+        written += generate_county(
+            out_dir, f"{prefix}{k:04d}", f"示例县{k}", "示例省", "示例市",
+            bulk_townships(per + (k <= extra)), years, seed,
+            comments=("虚构的示例县，用于全国规模的性能测试：python -m gongkai.synthetic bulk --counties",),
+        )  # fmt: skip
+    return written
+
+
 def choose_broken(township_ids: Sequence[str], years: Sequence[int], seed: int) -> dict[tuple[str, int], str]:
     """One record per breakable rule, on different townships, chosen by the seed."""
     rng = random.Random(f"{seed}/broken")
@@ -399,6 +414,7 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("--years", default="2021-2023", help="年份范围（默认 2021-2023）")
     b.add_argument("--out", required=True, help="数据目录")
     b.add_argument("--county", default="bulk", help="县的拼音标识（默认 bulk）")
+    b.add_argument("--counties", type=int, default=1, help="把乡镇分到这么多个县（bulk0001 …），如全国约 2900 个")
     b.add_argument("--seed", type=int, default=1, help="随机种子（默认 1）")
     b.add_argument("--broken", action="store_true", help="故意让 3 份记录各违反一条规则")
     b.add_argument("--params", help="同时写出参数集到此目录")
@@ -412,6 +428,10 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(str(e))
         if args.townships < (3 if args.broken else 1):
             parser.error("乡镇个数太少")
+        if args.counties > 1:
+            written = generate_nation(Path(args.out), args.county, args.counties, args.townships, years, args.seed)
+            print(f"已写出 {len(written)} 个文件到 {args.out}")
+            return 0
         townships = bulk_townships(args.townships)
         broken = choose_broken([t[0] for t in townships], years, args.seed) if args.broken else {}
         written = generate_county(

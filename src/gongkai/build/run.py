@@ -55,6 +55,10 @@ class Job:
         """Whether the job prints (the official PDF or the reviewer's): the worker needs a browser."""
         return bool(self.formats & {"pdf", "review-pdf"})
 
+    # The record files as bytes, by path under data_dir, for workers that cannot
+    # read data_dir (executors.unpacked); empty when they share the filesystem.
+    files: tuple[tuple[str, bytes], ...] = ()
+
     @property
     def key(self) -> str:
         return f"{self.year}/{self.county}/{self.township}"

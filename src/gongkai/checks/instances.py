@@ -55,8 +55,22 @@ class Instance:
     skip: str = ""  # why it could not be evaluated
 
 
+_QUALIFIED: dict[tuple[int, str, bool], str] = {}
+
+
 def qualified(table: Table, node_id: str, *, column: bool) -> str:
-    """A leaf's label with its group where the leaf alone is ambiguous (其他)."""
+    """A leaf's label with its group where the leaf alone is ambiguous (其他).
+
+    Memoized by the table's identity (formats are module-level constants): a
+    national `check --all` asks this ~250 times per record.
+    """
+    key = (id(table), node_id, column)
+    if key not in _QUALIFIED:
+        _QUALIFIED[key] = _qualified(table, node_id, column=column)
+    return _QUALIFIED[key]
+
+
+def _qualified(table: Table, node_id: str, *, column: bool) -> str:
     if table.blocks:  # table 二: columns belong to blocks and have no groups
         nodes = [c for b in table.blocks for c in (leaves(b.columns) if column else leaves(b.rows))]
         return next(n.text for n in nodes if n.id == node_id)

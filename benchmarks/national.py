@@ -1,0 +1,229 @@
+"""A national run without rendering it all: ~38,000 township-level records, one year.
+
+    .venv/bin/python benchmarks/national.py [--townships 38000] [--counties 2900] [--slice 100] [--work DIR]
+
+Generates the records (`python -m gongkai.synthetic bulk --counties`), then, at
+a tenth of N and at N (memory must be flat in N):
+- planning and fingerprinting every record (in-process, timed);
+- the no-op rerun of `gongkai render --all` (target ≤ 5 s), with the products of
+  a finished run stood in by placeholder files and a manifest marking them
+  current — so it measures planning, the manifest and the index, not rendering;
+- the manifest and the index written alone;
+- `gongkai check --all` (great-expectations in batches);
+each with the parent's peak memory. Then renders a slice of --slice records
+(HTML and PDF) and projects the full run on one machine and on K machines.
+Run on a contended 2-core machine the absolute figures are noisy; the ratios
+between sizes are what to read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+REPO = Path(__file__).resolve().parents[1]
+PY = sys.executable
+ENV = {**os.environ, "GX_ANALYTICS_ENABLED": "false", "PYTHONPATH": str(REPO / "src")}
+
+DRIVER = r"""
+import json, sys, time
+from pathlib import Path
+from gongkai.build import bulk, fingerprint, manifest
+from gongkai.build.publish import write_index
+from gongkai.records import catalog
+data, out, mode = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+t = time.perf_counter()
+entries = list(catalog.entries(data))
+listed = time.perf_counter() - t
+opts = bulk.Options(data, out, pdf=False, progress=False)
+t = time.perf_counter()
+todo, kept = bulk.plan(entries, opts)
+planned = time.perf_counter() - t
+result = {"records": len(entries), "list_s": listed, "plan_s": planned, "todo": len(todo)}
+if mode == "seed":  # what a finished run leaves: products, build.json-free manifest, county summaries
+    known = {}
+    for entry, inputs in todo:
+        folder = bulk.folder_for(out, entry)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "report.html").write_text("placeholder")
+        known[bulk.key_of(entry)] = bulk._entry(
+            entry, inputs, manifest.RENDERED, title=entry.township.name, passed=True, errors=0, warnings=0,
+            synthetic=True, files=["report.html"], seconds=1.0)
+        (out / str(entry.year) / entry.county.id / "summary.html").write_text("placeholder")
+    t = time.perf_counter()
+    manifest.write_manifest(out, known, {"seconds": 0})
+    result["manifest_s"] = time.perf_counter() - t
+    t = time.perf_counter()
+    write_index(out, list(known.values()))
+    result["index_s"] = time.perf_counter() - t
+    result["index_bytes"] = (out / "index.html").stat().st_size
+    result["manifest_bytes"] = (out / "manifest.json").stat().st_size
+print(json.dumps(result))
+"""
+
+
+def measure(cmd: list[str], **kw: object) -> dict[str, float | str]:
+    """Wall time, the parent's own CPU and peak RSS (sampled), and the whole tree's CPU."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, **kw)  # type: ignore[call-overload]
+    ps = psutil.Process(proc.pid)
+    peak, own = 0, 0.0
+    while proc.poll() is None:
+        try:
+            peak = max(peak, ps.memory_info().rss)
+            times = ps.cpu_times()
+            own = times.user + times.system
+        except psutil.NoSuchProcess:
+            break
+        time.sleep(0.05)
+    out = proc.stdout.read() if proc.stdout else ""
+    return {"wall": time.perf_counter() - start, "parent_cpu": own, "peak_mib": peak / 2**20, "out": out}
+
+
+def generate(data: Path, townships: int, counties: int) -> float:
+    if data.exists():
+        return 0.0
+    start = time.perf_counter()
+    subprocess.run(
+        [
+            PY,
+            "-m",
+            "gongkai.synthetic",
+            "bulk",
+            "--townships",
+            str(townships),
+            "--counties",
+            str(counties),
+            "--years",
+            "2021",
+            "--out",
+            str(data),
+        ],
+        env=ENV,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - start
+
+
+def scale(work: Path, townships: int, counties: int, check_all: bool = True) -> dict[str, object]:
+    data = work / f"data-{townships}"
+    out = work / f"out-{townships}"
+    shutil.rmtree(out, ignore_errors=True)
+    row: dict[str, object] = {"generate_s": generate(data, townships, counties)}
+    plan = measure([PY, "-c", DRIVER, str(data), str(out), "plan"])
+    row |= {f"plan.{k}": v for k, v in json.loads(str(plan["out"])).items()} | {"plan.peak_mib": plan["peak_mib"]}
+    seed = measure([PY, "-c", DRIVER, str(data), str(out), "seed"])
+    row |= {f"seed.{k}": v for k, v in json.loads(str(seed["out"])).items()}
+    noop = measure(
+        [
+            PY,
+            "-m",
+            "gongkai.cli",
+            "render",
+            "--all",
+            "--no-pdf",
+            "--no-progress",
+            "--data",
+            str(data),
+            "--out",
+            str(out),
+        ]
+    )
+    assert "没有任何变化" in str(noop["out"]), noop["out"]
+    row |= {"noop.wall": noop["wall"], "noop.parent_cpu": noop["parent_cpu"], "noop.peak_mib": noop["peak_mib"]}
+    if not check_all:
+        return row
+    check = measure([PY, "-m", "gongkai.cli", "check", "--all", "--data", str(data)])
+    row |= {
+        "check.wall": check["wall"],
+        "check.peak_mib": check["peak_mib"],
+        "check.summary": str(check["out"]).strip().splitlines()[-1],
+    }
+    return row
+
+
+def render_slice(work: Path, townships: int, n: int) -> dict[str, float]:
+    """The first counties of the national data, about n records, rendered HTML + PDF."""
+    data, sliced, out = work / f"data-{townships}", work / "slice", work / "out-slice"
+    shutil.rmtree(sliced, ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)
+    sliced.mkdir()
+    count = 0
+    for county in sorted(p for p in data.iterdir() if p.is_dir()):
+        if count >= n:
+            break
+        (sliced / county.name).symlink_to(county)
+        count += len(list(county.glob("*/*.yaml")))
+    run = measure(
+        [
+            PY,
+            "-m",
+            "gongkai.cli",
+            "render",
+            "--all",
+            "--no-progress",
+            "--jobs",
+            "2",
+            "--data",
+            str(sliced),
+            "--out",
+            str(out),
+        ]
+    )
+    return {"records": count, "wall": run["wall"], "parent_cpu": run["parent_cpu"], "peak_mib": run["peak_mib"]}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--townships", type=int, default=38000)
+    parser.add_argument("--counties", type=int, default=2900)
+    parser.add_argument("--slice", type=int, default=100)
+    parser.add_argument("--work", type=Path, default=None, help="keep generated data here between runs")
+    parser.add_argument("--machines", type=int, default=10, help="K for the cluster projection")
+    args = parser.parse_args()
+    work = args.work or Path(tempfile.mkdtemp(prefix="gongkai-national-"))
+    work.mkdir(parents=True, exist_ok=True)
+    # `check --all` costs tens of ms a record here: measured on two small sizes
+    # (memory must not grow past a batch), projected to N; the rest at N itself.
+    sizes = (args.townships // 100, args.townships // 50)
+    checked = [scale(work, n, max(1, n * args.counties // args.townships)) for n in sizes]
+    full = scale(work, args.townships, args.counties, check_all=False)
+    print(f"{'':<20} {'N=' + str(sizes[0]):<24} {'N=' + str(sizes[1]):<24} {'N=' + str(args.townships):<24}")
+    for name in checked[0]:
+        cells = [f"{row.get(name, '-')!s:<24.24}" for row in (*checked, full)]
+        print(f"{name:<20} {' '.join(cells)}")
+    ratio = full["noop.peak_mib"] / checked[1]["noop.peak_mib"]  # type: ignore[operator]
+    grow = checked[1]["check.peak_mib"] / checked[0]["check.peak_mib"]  # type: ignore[operator]
+    print(
+        f"peak memory: no-op at N vs N={sizes[1]} ×{ratio:.2f}; check --all at N={sizes[1]} vs N={sizes[0]} ×{grow:.2f}"
+    )
+    per_check = checked[1]["check.wall"] / checked[1]["plan.records"]  # type: ignore[operator]
+    minutes = per_check * args.townships / 60
+    print(f"check --all projected to N={args.townships}: {minutes:.0f} min ({per_check * 1000:.0f} ms a record)")
+    if args.slice:
+        s = render_slice(work, args.townships, args.slice)
+        per = s["wall"] / s["records"]
+        parent = s["parent_cpu"] / s["records"]
+        n = args.townships
+        print(
+            f"slice: {s['records']} records HTML+PDF in {s['wall']:.0f} s ({per:.2f} s each, 2 workers), "
+            f"parent CPU {parent:.3f} s/record, peak {s['peak_mib']:.0f} MiB"
+        )
+        print(f"projection, one such machine: {n * per / 3600:.1f} h for {n} records")
+        print(f"projection, {args.machines} machines: {n * per / 3600 / args.machines:.1f} h if the parent keeps up; "
+              f"the parent alone needs {n * parent / 3600:.2f} h of CPU (checks, publishing), "
+              f"so it saturates at about {per / parent:.0f} machines")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

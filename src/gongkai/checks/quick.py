@@ -1,0 +1,107 @@
+"""The same suites, evaluated without great-expectations, for the preview's first answer.
+
+A warm great-expectations validation of one record costs about a second of
+CPU here, which alone would spend most of the preview's 1.5 s budget. The
+suites use three expectation types on a four-column frame; this module reads
+the very same suite documents (expectations/*.json) and evaluates those three
+types directly. Anything else in a suite (another type, an unknown argument)
+makes it decline, and the caller uses great-expectations. The preview shows
+this answer first and then confirms it with great-expectations; batch runs,
+`gongkai check` and `gongkai render` use great-expectations only.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from gongkai.checks import renamed
+from gongkai.checks.instances import Instance, instances
+from gongkai.checks.report import CheckReport, assemble
+from gongkai.checks.suites import SUITES
+from gongkai.format.rules import rules_for
+from gongkai.records.record import Record
+from gongkai.resources import EXPECTATIONS
+
+PAIR = {"column_A": "stated", "column_B": "computed", "ignore_row_if": "either_value_is_missing"}
+
+
+def _missing(value: float | None) -> bool:
+    return value is None or math.isnan(value)
+
+
+def _test(kind: str, kwargs: dict[str, Any]) -> Any:
+    """A predicate `failed(instance)` for one expectation, or None when this module cannot evaluate it."""
+    rest = {k: v for k, v in kwargs.items() if k != "row_condition"}
+    if kind == "expect_column_values_to_not_be_null" and rest == {"column": "stated"}:
+        return lambda i: _missing(i.stated)
+    if kind == "expect_column_values_to_be_between" and set(rest) <= {"column", "min_value", "max_value"}:
+        if rest.get("column") != "stated":
+            return None
+        low, high = rest.get("min_value"), rest.get("max_value")
+        # like great-expectations: missing values are not judged by a bound
+        return lambda i: (
+            not _missing(i.stated) and ((low is not None and i.stated < low) or (high is not None and i.stated > high))
+        )
+    if kind == "expect_column_pair_values_to_be_equal" and rest == PAIR:
+        return lambda i: not _missing(i.stated) and not _missing(i.computed) and i.stated != i.computed
+    return None
+
+
+def _selector(kwargs: dict[str, Any]) -> str | None:
+    cond = kwargs.get("row_condition")
+    if not isinstance(cond, dict) or (cond.get("type"), cond.get("operator")) != ("comparison", "=="):
+        return None
+    return str(cond["parameter"]) if cond.get("column") == {"name": "rule"} else None
+
+
+@cache
+def _plan(folder: Path) -> dict[str, list[tuple[str, str, Any]]] | None:
+    """Per suite: (selector, rule id, predicate) for every expectation, or None if any is unknown."""
+    plan: dict[str, list[tuple[str, str, Any]]] = {}
+    for name in SUITES:
+        doc = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+        plan[name] = []
+        for e in doc.get("expectations", []):
+            kwargs = e.get("kwargs", {})
+            test, selector = _test(e.get("type", ""), kwargs), _selector(kwargs)
+            if test is None or selector is None or "rule" not in e.get("meta", {}):
+                return None
+            plan[name].append((selector, e["meta"]["rule"], test))
+    return plan
+
+
+def failing(items: list[Instance], folder: Path = EXPECTATIONS) -> dict[str, set[str]] | None:
+    """What `suites.failing` returns for these instances, or None if the suites need great-expectations."""
+    plan = _plan(folder)
+    if plan is None:
+        return None
+    failed: dict[str, set[str]] = {}
+    for name, expectations in plan.items():
+        rows = [i for i in items if i.suite == name and not i.skip]
+        for selector, rule, test in expectations:
+            bad = {i.id for i in rows if i.selector == selector and test(i)}
+            if bad:
+                failed.setdefault(rule, set()).update(bad)
+    return failed
+
+
+def check_quick(pairs: Sequence[tuple[Record, Record | None]], folder: Path = EXPECTATIONS) -> list[CheckReport] | None:
+    """`check_many` without great-expectations, or None when a suite holds something it cannot evaluate."""
+    per_record: list[list[Instance]] = []
+    for n, (record, previous) in enumerate(pairs):
+        items = instances(record, previous, rules_for(record.format))
+        per_record.append([renamed(i, f"{n}|{i.id}") for i in items])
+    failed = failing([i for items in per_record for i in items], folder)
+    if failed is None:
+        return None
+    reports = []
+    for n, ((record, _), items) in enumerate(zip(pairs, per_record, strict=True)):
+        mine = {rule: {i for i in ids if i.startswith(f"{n}|")} for rule, ids in failed.items()}
+        ids = (record.county_id, record.township_id)
+        reports.append(assemble(record.title, record.year, ids, rules_for(record.format), items, mine))
+    return reports
