@@ -148,7 +148,13 @@ CASES = [
     # -- issue 14: nesting refused before parsing, control characters after unescaping, placement
     Case("nesting-25000-flow", record("format: '2021'", f"x: {DEEP}\nformat: '2021'"), "嵌套过深", at="x: ["),
     Case("nesting-25000-compact-block", record_bytes(lambda t: ("- " * 25_000 + "1\n").encode()), "嵌套过深", at="- -"),
-    Case("nesting-17", record("format: '2021'", f"x: {'[' * 17}{']' * 17}\nformat: '2021'"), "上限 16 层", at="x: ["),
+    Case(
+        "nesting-17",
+        record("format: '2021'", f"x: {'[' * 17}{']' * 17}\nformat: '2021'"),
+        "上限 16 层",
+        field="x" + ".0" * 16,
+        at="x: [",
+    ),
     Case("nesting-county", county("city:", f"x: {DEEP}\ncity:"), "嵌套过深", at="x: ["),
     Case(
         "nesting-params",

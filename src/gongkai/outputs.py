@@ -76,8 +76,12 @@ def publish(folder: Path, files: Mapping[str, bytes | str]) -> None:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
         raise
-    for tmp, path in staged:
-        os.replace(tmp, path)
+    try:
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    finally:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)  # those not renamed, after a failed rename
 
 
 def sweep(folder: Path) -> None:

@@ -121,7 +121,7 @@ _COMPACT = re.compile(rf"^[ \t]*(?:[-?:][ \t]+){{{MAX_SCAN_DEPTH},}}", re.MULTIL
 
 
 def _event_depth(path: Path, text: str, limits: Limits) -> None:
-    """The exact nesting, from the parser's events (an iterative state machine), before composing."""
+    """The nesting, from the parser's events (an iterative state machine), before the composer recurses."""
     message = f"嵌套过深：{limits.what}应只有几层（上限 {limits.max_depth} 层）"
     loader = _Loader(text)
     depth = 0
@@ -130,7 +130,7 @@ def _event_depth(path: Path, text: str, limits: Limits) -> None:
             event = loader.get_event()
             if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 depth += 1
-                if depth > limits.max_depth:
+                if depth > max(limits.max_depth, MAX_SCAN_DEPTH):  # shallower: the builder names the field
                     raise RecordError(path, event.start_mark.line + 1 if event.start_mark else None, "", message)
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
