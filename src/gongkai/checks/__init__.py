@@ -9,6 +9,7 @@ from pathlib import Path
 from gongkai.checks.instances import Instance, instances
 from gongkai.checks.report import CheckReport, Finding, Outcome, assemble
 from gongkai.checks.suites import failing
+from gongkai.checks.text import text_instances
 from gongkai.format.rules import rules_for
 from gongkai.records.record import Record
 from gongkai.resources import EXPECTATIONS
@@ -22,10 +23,17 @@ def check(record: Record, previous: Record | None = None, *, suites: Path = EXPE
 def check_many(pairs: Sequence[tuple[Record, Record | None]], *, suites: Path = EXPECTATIONS) -> list[CheckReport]:
     """Check many records in one validation per suite: GX costs per run, not per row."""
     per_record: list[list[Instance]] = []
+    read: dict[str, set[str]] = {}  # the text rules' failures, decided in Python
     for n, (record, previous) in enumerate(pairs):
-        items = instances(record, previous, rules_for(record.format))
-        per_record.append([replace(i, id=f"{n}|{i.id}") for i in items])
+        rules = rules_for(record.format)
+        items = instances(record, previous, rules)
+        texts, bad = text_instances(record, previous, rules)
+        per_record.append([replace(i, id=f"{n}|{i.id}") for i in items + texts])
+        for rule_id, bad_ids in bad.items():
+            read.setdefault(rule_id, set()).update(f"{n}|{i}" for i in bad_ids)
     failed = failing([i for items in per_record for i in items], suites)
+    for rule_id, text_ids in read.items():
+        failed.setdefault(rule_id, set()).update(text_ids)
     reports = []
     for n, ((record, _), items) in enumerate(zip(pairs, per_record, strict=True)):
         mine = {rule: {i for i in ids if i.startswith(f"{n}|")} for rule, ids in failed.items()}

@@ -23,6 +23,7 @@ class Finding:
     severity: str
     message: str
     cells: tuple[CellRef, ...] = ()
+    key: str = ""  # stable across runs: the rule id and the cells or place (W3:overview:0)
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ class CheckReport:
         for o in self.outcomes:
             for f in o.findings:
                 tag = "错误" if f.severity == Severity.ERROR else "警告"
-                lines.append(f"{f.rule} {tag} {f.message}")
+                lines.append(f"{f.rule} {tag} {f.message}［{f.key}］")
         lines.append(f"{self.title}：{self.summary()}")
         return "\n".join(lines) + "\n"
 
@@ -141,7 +142,7 @@ def assemble(
     for rule in rules:
         mine = [i for i in items if i.rule.id == rule.id]
         bad = [i for i in mine if i.id in failed.get(rule.id, set())]
-        findings = tuple(Finding(rule.id, rule.severity.value, i.message, i.cells) for i in bad)
+        findings = tuple(Finding(rule.id, rule.severity.value, i.message, i.cells, i.id.split("|", 1)[-1]) for i in bad)
         for i in bad:
             for key in i.marked:
                 marked.setdefault(".".join(key), []).append(rule.id)
