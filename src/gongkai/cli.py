@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 import time
@@ -133,6 +134,47 @@ def _check(args: argparse.Namespace) -> int:
     return 0 if all(r.passed for r in reports) else 1
 
 
+def _review(args: argparse.Namespace) -> int:
+    """Record a reviewer's decision on findings of one record, beside it (`<year>.review.yaml`)."""
+    import datetime as dt
+
+    from gongkai.checks import check
+    from gongkai.outputs import write_atomic
+    from gongkai.pages.report import load_previous
+    from gongkai.records import catalog, review
+    from gongkai.records.record import load_record
+
+    entry = catalog.resolve(Path(args.data), args.township, args.year, args.county)
+    record = load_record(entry.path)
+    findings = [f for o in check(record, load_previous(record)[0]).outcomes for f in o.findings]
+    chosen = [f for f in findings if args.key in (f.key, f.rule)]
+    if not chosen:
+        keys = "、".join(f.key for f in findings) or "（没有任何发现）"
+        raise InputError(f"{record.title} 没有发现 {args.key}：现有的发现是 {keys}")
+    errors = [f.key for f in chosen if f.severity == "error"]
+    if args.accept and errors and not args.allow:
+        raise InputError(
+            f"{'、'.join(errors)} 是错误，确认后仍不能发布；若确需照此发布，请加 --allow（每页都会注明经确认放行）"
+        )
+    who = args.who or os.environ.get("USER") or "未署名"
+    today = args.date or dt.datetime.now(dt.UTC).date().isoformat()
+    decision = "accepted" if args.accept else "to-fix"
+    new = [
+        review.Decision(f.key, decision, args.reason, who, today, allow=bool(args.allow and f.severity == "error"))
+        for f in chosen
+    ]
+    path = review.review_path(entry.path)
+    decisions = review.merged(review.load_decisions(path), new)
+    text = review.dump_decisions(decisions)
+    review.load_decisions_text(path, text)  # what is written must read back
+    write_atomic(path, text)
+    label = "已确认" if args.accept else "待修正"
+    for d in new:
+        print(f"{label} {d.key}：{d.reason}（{d.who}，{d.date}）")
+    print(f"已写入 {path}（共 {len(decisions)} 条决定）")
+    return 0
+
+
 def _import(args: argparse.Namespace) -> int:
     from gongkai import importers
 
@@ -230,6 +272,23 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--data", default="data", help="记录所在目录（默认 data）")
     c.add_argument("--json", action="store_true", help="输出机器可读的 JSON")
     c.set_defaults(func=_check)
+
+    r = sub.add_parser("review", help="审阅者对一条发现作出决定（确认无误或待修正），写在记录旁的 <年>.review.yaml")
+    r.add_argument("township", help="乡镇（街道）：中文名或拼音标识")
+    r.add_argument("year", type=_year, help="报告年度")
+    r.add_argument(
+        "key", help="发现的标识（gongkai check 每行末尾［…］中的，如 W3:overview:0）或规则号（如 W3：该规则的全部发现）"
+    )
+    how = r.add_mutually_exclusive_group(required=True)
+    how.add_argument("--accept", action="store_true", help="确认无误：仍然显示，标为「已确认」并附理由")
+    how.add_argument("--fix", action="store_true", help="待修正")
+    r.add_argument("--allow", action="store_true", help="与 --accept 一起：允许照此发布有错误的报告（每页注明）")
+    r.add_argument("--reason", required=True, help="理由（写进审阅文件，显示在报告附录中）")
+    r.add_argument("--who", help="审阅者（默认取环境变量 USER）")
+    r.add_argument("--date", help="日期 YYYY-MM-DD（默认今天，UTC）")
+    r.add_argument("--county", help="县（区）：中文名或拼音标识")
+    r.add_argument("--data", default="data", help="记录所在目录（默认 data）")
+    r.set_defaults(func=_review)
 
     p = sub.add_parser("import", help="把已发布的报告（文本、网页 HTML）或填好的工作簿（.xlsx）导入为记录")
     p.add_argument("file", help="报告文件：.txt/.md 文本、.html 网页或 gongkai template 生成的 .xlsx")

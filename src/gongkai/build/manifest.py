@@ -35,6 +35,8 @@ class Entry:
     passed: bool | None = None
     errors: int = 0
     warnings: int = 0
+    accepted: int = 0  # findings a reviewer settled (已确认)
+    allowed: int = 0  # errors a reviewer let through
     synthetic: bool = False
     files: list[str] = field(default_factory=list)
     message: str = ""

@@ -6,12 +6,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
+from gongkai.checks.decisions import apply
 from gongkai.checks.instances import Instance, instances
 from gongkai.checks.report import CheckReport, Finding, Outcome, assemble
 from gongkai.checks.suites import failing
 from gongkai.checks.text import text_instances
 from gongkai.format.rules import rules_for
 from gongkai.records.record import Record
+from gongkai.records.review import load_decisions, review_path
 from gongkai.resources import EXPECTATIONS
 
 
@@ -38,7 +40,10 @@ def check_many(pairs: Sequence[tuple[Record, Record | None]], *, suites: Path = 
     for n, ((record, _), items) in enumerate(zip(pairs, per_record, strict=True)):
         mine = {rule: {i for i in ids if i.startswith(f"{n}|")} for rule, ids in failed.items()}
         ids = (record.county_id, record.township_id)
-        reports.append(assemble(record.title, record.year, ids, rules_for(record.format), items, mine))
+        report = assemble(record.title, record.year, ids, rules_for(record.format), items, mine)
+        if record.path is not None:  # a reviewer's decisions beside the record
+            report = apply(report, load_decisions(review_path(record.path)))
+        reports.append(report)
     return reports
 
 

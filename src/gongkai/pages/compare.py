@@ -101,6 +101,7 @@ def _copied_html(record: Record, previous: Record) -> str:
     same, total = copied_share(record, previous, rule.parts)
     share = f"{same / total:.0%}" if total else "—"
     return (
-        f'<p class="gk-copied">文字沿用：第一、五部分共 {total} 句，其中 {same} 句（{share}）与 {previous.year} 年报告相同'
+        f'<p class="gk-copied">文字沿用：第一、五部分共 {total} 句，'
+        f"其中 {same} 句（{share}）与 {previous.year} 年报告相同"
         f"（数字、年份除外；达到 {rule.threshold:.0%} 时 {rule.id} 警告）。</p>\n"
     )

@@ -72,7 +72,9 @@ def _csp() -> str:
 def _row(e: Entry) -> str:
     if e.status == RENDERED:
         verdict = "通过" if e.passed else "未通过"
-        outcome = f"{verdict}（错误 {e.errors}，警告 {e.warnings}）"
+        settled = f"，已确认 {e.accepted}" if e.accepted else ""
+        settled += f"，经确认放行的错误 {e.allowed}" if e.allowed else ""
+        outcome = f"{verdict}（错误 {e.errors}，警告 {e.warnings}{settled}）"
         css = "pass" if e.passed else "fail"
     else:
         outcome, css = STATUS.get(e.status, e.status), "fail broken"
