@@ -175,6 +175,21 @@ def _review(args: argparse.Namespace) -> int:
     return 0
 
 
+def _audit(args: argparse.Namespace) -> int:
+    """Import and check every published report in the folders; one table of findings."""
+    from gongkai.build.audit import audit, summary_lines, write_audit
+
+    start = time.perf_counter()
+    rows = audit([Path(f) for f in args.folders], jobs=args.jobs)
+    if not rows:
+        raise InputError(f"{'、'.join(args.folders)} 中没有文件")
+    index = write_audit(rows, Path(args.out) / "audit")
+    for line in summary_lines(rows):
+        print(line)
+    print(f"用时 {time.perf_counter() - start:.1f} 秒；结果：{index}（另有 audit.json、audit.csv）")
+    return 0
+
+
 def _import(args: argparse.Namespace) -> int:
     from gongkai import importers
 
@@ -289,6 +304,12 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--county", help="县（区）：中文名或拼音标识")
     r.add_argument("--data", default="data", help="记录所在目录（默认 data）")
     r.set_defaults(func=_review)
+
+    a = sub.add_parser("audit", help="核查文件夹中全部已发布的报告：逐份导入、校验，写出 output/audit/")
+    a.add_argument("folders", nargs="+", metavar="FOLDER", help="存放已发布报告（文本、网页、工作簿……）的文件夹")
+    a.add_argument("--out", default="output", help="输出目录（默认 output，结果在 output/audit/）")
+    a.add_argument("--jobs", type=_whole(1, 256, "进程数"), default=2, help="并行导入的进程数（默认 2）")
+    a.set_defaults(func=_audit)
 
     p = sub.add_parser("import", help="把已发布的报告（文本、网页 HTML）或填好的工作簿（.xlsx）导入为记录")
     p.add_argument("file", help="报告文件：.txt/.md 文本、.html 网页或 gongkai template 生成的 .xlsx")
