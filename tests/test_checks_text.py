@@ -183,3 +183,9 @@ def test_r5_a_whole_table_left_blank_is_one_finding():
     whole = next(f for f in r5 if f.key == "R5:table4:blank")
     assert "表四「政府信息公开行政复议、行政诉讼情况」整张表未填写（15 个单元格全部空白" in whole.message
     assert report.marks()[("table4", "review", "total")][0] == "error"
+
+
+def test_a_record_without_any_narrative_is_not_read():
+    """The county summary checks the townships' summed tables, which carry no text."""
+    record = replace(BEIGUAN, parts=dict.fromkeys(BEIGUAN.parts, ""))
+    assert text_instances(record, None, rules_for(record.format)) == ([], {})

@@ -227,6 +227,8 @@ def text_instances(
     """Every instance of the text rules, and the ids that failed, per rule id."""
     items: list[Instance] = []
     failed: dict[str, set[str]] = {}
+    if not any(text.strip() for text in record.parts.values()):
+        return items, failed  # no narrative at all (a county's summed tables): nothing to read
     for rule in rules:
         if not isinstance(rule, TextRule) or (rule.formats and record.format.id not in rule.formats):
             continue
