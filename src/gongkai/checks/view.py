@@ -10,6 +10,13 @@ STATUS = {PASS: "通过", FAIL: "未通过", SKIPPED: "未检查"}
 SEVERITY = {"error": "错误", "warning": "警告"}
 
 
+def _text_rule_ids() -> str:
+    from gongkai.format.rules import text_rules
+
+    ids = [r.id for r in text_rules()]
+    return f"{ids[0]}–{ids[-1]}"
+
+
 def banner(report: CheckReport) -> str:
     css = "gk-pass" if report.passed else "gk-fail"
     text = escape(report.summary())
@@ -45,7 +52,8 @@ def appendix(report: CheckReport) -> str:
     stale_html = f'<p class="gk-stale">过时的审阅决定：</p><ul class="gk-stale">{stale}</ul>\n' if stale else ""
     return (
         '<section class="gk-appendix gk-checks">\n<h2>附录一　校验结果</h2>\n'
-        f"<p>{escape(report.summary())}。规则由 great-expectations 校验套件（expectations/）逐条检查。</p>\n"
+        f"<p>{escape(report.summary())}。表格的规则由 great-expectations 校验套件（expectations/）逐条检查，"
+        f"正文的规则（{_text_rule_ids()}）由程序按 format/phrases.py 中的句式读取正文检查。</p>\n"
         '<table><colgroup><col style="width:7%"><col style="width:7%"><col style="width:33%">'
         '<col style="width:9%"><col style="width:44%"></colgroup>\n'
         "<thead><tr><th>规则</th><th>级别</th><th>内容</th><th>结果</th><th>说明</th></tr></thead>\n"
