@@ -49,7 +49,7 @@ def consistent(draw: st.DrawFn) -> Record:
         parts = {c.id: draw(SMALL) for c in leaves(T4.columns) if c.id != "total"}
         for col, value in {**parts, "total": sum(parts.values())}.items():
             cells[(T4.id, row.id, col)] = value
-    parts = {**SEED.parts, "overview": "本年度政府信息公开工作平稳开展。"}
+    parts = {**SEED.parts, "overview": "本年度政府信息公开工作平稳开展。", "other": "本年度未收取信息处理费。"}
     return Record(**{**SEED.__dict__, "cells": cells, "parts": parts, "path": None})
 
 

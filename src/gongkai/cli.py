@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import os
 import re
 import sys
 import time
@@ -209,6 +210,62 @@ def _preview(args: argparse.Namespace) -> int:
     return 0
 
 
+def _review(args: argparse.Namespace) -> int:
+    """Record a reviewer's decision on findings of one record, beside it (`<year>.review.yaml`)."""
+    import datetime as dt
+
+    from gongkai.checks import check
+    from gongkai.outputs import write_atomic
+    from gongkai.pages.report import load_previous
+    from gongkai.records import catalog, review
+    from gongkai.records.record import load_record
+
+    entry = catalog.resolve(Path(args.data), args.township, args.year, args.county)
+    record = load_record(entry.path)
+    findings = [f for o in check(record, load_previous(record)[0]).outcomes for f in o.findings]
+    chosen = [f for f in findings if args.key in (f.key, f.rule)]
+    if not chosen:
+        keys = "、".join(f.key for f in findings) or "（没有任何发现）"
+        raise InputError(f"{record.title} 没有发现 {args.key}：现有的发现是 {keys}")
+    errors = [f.key for f in chosen if f.severity == "error"]
+    if args.accept and errors and not args.allow:
+        raise InputError(
+            f"{'、'.join(errors)} 是错误，确认后仍不能发布；若确需照此发布，请加 --allow（每页都会注明经确认放行）"
+        )
+    who = args.who or os.environ.get("USER") or "未署名"
+    today = args.date or dt.datetime.now(dt.UTC).date().isoformat()
+    decision = "accepted" if args.accept else "to-fix"
+    new = [
+        review.Decision(f.key, decision, args.reason, who, today, allow=bool(args.allow and f.severity == "error"))
+        for f in chosen
+    ]
+    path = review.review_path(entry.path)
+    decisions = review.merged(review.load_decisions(path), new)
+    text = review.dump_decisions(decisions)
+    review.load_decisions_text(path, text)  # what is written must read back
+    write_atomic(path, text)
+    label = "已确认" if args.accept else "待修正"
+    for d in new:
+        print(f"{label} {d.key}：{d.reason}（{d.who}，{d.date}）")
+    print(f"已写入 {path}（共 {len(decisions)} 条决定）")
+    return 0
+
+
+def _audit(args: argparse.Namespace) -> int:
+    """Import and check every published report in the folders; one table of findings."""
+    from gongkai.build.audit import audit, summary_lines, write_audit
+
+    start = time.perf_counter()
+    rows = audit([Path(f) for f in args.folders], jobs=args.jobs)
+    if not rows:
+        raise InputError(f"{'、'.join(args.folders)} 中没有文件")
+    index = write_audit(rows, Path(args.out) / "audit")
+    for line in summary_lines(rows):
+        print(line)
+    print(f"用时 {time.perf_counter() - start:.1f} 秒；结果：{index}（另有 audit.json、audit.csv）")
+    return 0
+
+
 def _import(args: argparse.Namespace) -> int:
     from gongkai import importers
     from gongkai.outputs import inside
@@ -351,7 +408,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-progress", action="store_true", help="不显示进度条")
     p.set_defaults(func=_render)
 
-    c = sub.add_parser("check", help="校验记录的勾稽关系（R1–R6 错误，W1–W4 警告）")
+    c = sub.add_parser("check", help="校验记录的勾稽关系与正文（R1–R6 错误，W1–W9 警告）")
     c.add_argument("township", nargs="?", help="乡镇（街道）：中文名或拼音标识")
     c.add_argument("year", nargs="?", type=_year, help="报告年度")
     c.add_argument("--all", action="store_true", help="校验数据目录下的全部记录")
@@ -371,6 +428,28 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--data", default="data", help="记录所在目录（默认 data）")
     v.add_argument("--port", type=_whole(0, 65535, "端口"), default=8000, help="端口（默认 8000；0 为任选空闲端口）")
     v.set_defaults(func=_preview)
+    r = sub.add_parser("review", help="审阅者对一条发现作出决定（确认无误或待修正），写在记录旁的 <年>.review.yaml")
+    r.add_argument("township", help="乡镇（街道）：中文名或拼音标识")
+    r.add_argument("year", type=_year, help="报告年度")
+    r.add_argument(
+        "key", help="发现的标识（gongkai check 每行末尾［…］中的，如 W3:overview:0）或规则号（如 W3：该规则的全部发现）"
+    )
+    how = r.add_mutually_exclusive_group(required=True)
+    how.add_argument("--accept", action="store_true", help="确认无误：仍然显示，标为「已确认」并附理由")
+    how.add_argument("--fix", action="store_true", help="待修正")
+    r.add_argument("--allow", action="store_true", help="与 --accept 一起：允许照此发布有错误的报告（每页注明）")
+    r.add_argument("--reason", required=True, help="理由（写进审阅文件，显示在报告附录中）")
+    r.add_argument("--who", help="审阅者（默认取环境变量 USER）")
+    r.add_argument("--date", help="日期 YYYY-MM-DD（默认今天，UTC）")
+    r.add_argument("--county", help="县（区）：中文名或拼音标识")
+    r.add_argument("--data", default="data", help="记录所在目录（默认 data）")
+    r.set_defaults(func=_review)
+
+    a = sub.add_parser("audit", help="核查文件夹中全部已发布的报告：逐份导入、校验，写出 output/audit/")
+    a.add_argument("folders", nargs="+", metavar="FOLDER", help="存放已发布报告（文本、网页、工作簿……）的文件夹")
+    a.add_argument("--out", default="output", help="输出目录（默认 output，结果在 output/audit/）")
+    a.add_argument("--jobs", type=_whole(1, 256, "进程数"), default=2, help="并行导入的进程数（默认 2）")
+    a.set_defaults(func=_audit)
 
     p = sub.add_parser("import", help="把已发布的报告（文本、网页 HTML）或填好的工作簿（.xlsx）导入为记录")
     p.add_argument("file", help="报告文件：.txt/.md 文本、.html 网页或 gongkai template 生成的 .xlsx")

@@ -230,6 +230,8 @@ def _publish(entry: Entry, inputs: dict[str, str], result: object, opts: Options
         errors=meta["errors"],
         warnings=meta["warnings"],
         findings=checks.headlines(),
+        accepted=meta.get("accepted", 0),
+        allowed=meta.get("allowed", 0),
         synthetic=meta["synthetic"],
         files=sorted(products.files),
         seconds=round(products.seconds, 3),

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import gongkai
 from gongkai.records.catalog import COUNTY_FILE, Entry
+from gongkai.records.review import review_path
 
 PACKAGE = Path(gongkai.__file__).resolve().parent
 
@@ -70,6 +71,7 @@ def history(entry: Entry) -> str:
 def inputs(entry: Entry, options: dict[str, object], shared: dict[str, str]) -> dict[str, str]:
     return {
         "record": file_hash(entry.path),
+        "review": file_hash(review_path(entry.path)),  # a reviewer's decisions change the checks
         "previous": file_hash(entry.previous),
         "history": history(entry),
         "county": file_hash(entry.county.folder / COUNTY_FILE),

@@ -36,6 +36,8 @@ class Entry:
     errors: int = 0
     warnings: int = 0
     findings: list[str] = field(default_factory=list)  # rule id + short message, errors first
+    accepted: int = 0  # findings a reviewer settled (已确认)
+    allowed: int = 0  # errors a reviewer let through
     synthetic: bool = False
     files: list[str] = field(default_factory=list)
     message: str = ""

@@ -208,6 +208,8 @@ def alert_for(meta: dict[str, Any]) -> str:
     marks = []
     if not meta.get("passed", True):
         marks.append(f"未通过校验（{meta.get('errors', 0)} 个错误）")
+    if meta.get("allowed"):
+        marks.append(f"含 {meta['allowed']} 个经确认放行的错误")
     if meta.get("synthetic"):
         marks.append("示例数据（虚构）")
     return "　".join(marks)

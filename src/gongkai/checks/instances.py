@@ -22,6 +22,7 @@ from gongkai.format.rules import (
     Rule,
     StockRule,
     SumRule,
+    TextRule,
     ZeroRule,
 )
 from gongkai.pages.tables import show
@@ -166,9 +167,32 @@ def _sum_instances(rule: SumRule, record: Record) -> Iterator[Instance]:
         )
 
 
+def _blank_tables(rule: CellRule, record: Record) -> Iterator[Instance]:
+    """A table left blank whole is one finding, not one per cell."""
+    for table in record.format.tables:
+        keys = [c.key for c in table.cells()]
+        if all(record.cells[k] is None for k in keys):
+            yield Instance(
+                rule,
+                "R5.blank",
+                f"R5:{table.id}:blank",
+                table.id,
+                None,
+                None,
+                f"表{table.number}「{table.title}」整张表未填写"
+                f"（{len(keys)} 个单元格全部空白；空白不等于 0，请填写数字）",
+                tuple(ref(record, k) for k in keys),
+                tuple(keys),
+            )
+
+
 def _cell_instances(rule: CellRule, record: Record) -> Iterator[Instance]:
+    whole = {i.suite: i for i in _blank_tables(rule, record)}
+    yield from whole.values()
     for cell, value in record.iter_cells():
         key = cell.key
+        if cell.table.id in whole:
+            continue
         r = ref(record, key)
         base = f"R5:{'.'.join(key)}"
         yield Instance(
@@ -361,6 +385,8 @@ def instances(record: Record, previous: Record | None, rules: Iterable[Rule]) ->
             out += _text_instances(rule, record)
         elif isinstance(rule, FormatYearRule):
             out += _format_instances(rule, record)
+        elif isinstance(rule, TextRule):
+            continue  # evaluated in plain Python: checks/text.py
         else:  # pragma: no cover - a new rule kind must be taught here
             raise TypeError(f"no instances for {type(rule).__name__}")
     return out

@@ -19,11 +19,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from gongkai.checks import renamed
-from gongkai.checks.instances import Instance, instances
-from gongkai.checks.report import CheckReport, assemble
+from gongkai.checks.instances import Instance
+from gongkai.checks.report import CheckReport
 from gongkai.checks.suites import SUITES
-from gongkai.format.rules import rules_for
 from gongkai.records.record import Record
 from gongkai.resources import EXPECTATIONS
 
@@ -92,16 +90,10 @@ def failing(items: list[Instance], folder: Path = EXPECTATIONS) -> dict[str, set
 
 def check_quick(pairs: Sequence[tuple[Record, Record | None]], folder: Path = EXPECTATIONS) -> list[CheckReport] | None:
     """`check_many` without great-expectations, or None when a suite holds something it cannot evaluate."""
-    per_record: list[list[Instance]] = []
-    for n, (record, previous) in enumerate(pairs):
-        items = instances(record, previous, rules_for(record.format))
-        per_record.append([renamed(i, f"{n}|{i.id}") for i in items])
+    from gongkai.checks import conclude, prepare
+
+    per_record, read = prepare(pairs)
     failed = failing([i for items in per_record for i in items], folder)
     if failed is None:
         return None
-    reports = []
-    for n, ((record, _), items) in enumerate(zip(pairs, per_record, strict=True)):
-        mine = {rule: {i for i in ids if i.startswith(f"{n}|")} for rule, ids in failed.items()}
-        ids = (record.county_id, record.township_id)
-        reports.append(assemble(record.title, record.year, ids, rules_for(record.format), items, mine))
-    return reports
+    return conclude(pairs, per_record, failed, read)

@@ -23,6 +23,23 @@ class Finding:
     severity: str
     message: str
     cells: tuple[CellRef, ...] = ()
+    key: str = ""  # stable across runs: the rule id and the cells or place (W3:overview:0)
+    decision: str = ""  # a reviewer's: accepted / to-fix (records/review.py)
+    reason: str = ""
+    who: str = ""
+    date: str = ""
+    allowed: bool = False  # an accepted error the reviewer lets through, marked on every page
+
+    @property
+    def accepted(self) -> bool:
+        return self.decision == "accepted"
+
+    def review_note(self) -> str:
+        """已确认（reason；who，date） or 待修正（…）: how every view shows the decision."""
+        if not self.decision:
+            return ""
+        what = ("经确认放行" if self.allowed else "已确认") if self.accepted else "待修正"
+        return f"{what}（{self.reason}；{self.who}，{self.date}）"
 
 
 @dataclass(frozen=True)
@@ -43,10 +60,20 @@ class CheckReport:
     township_id: str
     outcomes: tuple[Outcome, ...]
     marked: dict[str, list[str]] = field(default_factory=dict)  # "table.row.col" → rule ids
+    stale: tuple[str, ...] = ()  # decisions whose finding no longer occurs, as sentences
 
     @property
     def errors(self) -> list[Finding]:
-        return [f for o in self.outcomes for f in o.findings if f.severity == Severity.ERROR]
+        """The errors that block publication: all but those a reviewer let through (--allow)."""
+        return [f for o in self.outcomes for f in o.findings if f.severity == Severity.ERROR and not f.allowed]
+
+    @property
+    def allowed(self) -> list[Finding]:
+        return [f for o in self.outcomes for f in o.findings if f.allowed]
+
+    @property
+    def accepted(self) -> list[Finding]:
+        return [f for o in self.outcomes for f in o.findings if f.accepted]
 
     @property
     def warnings(self) -> list[Finding]:
@@ -60,7 +87,13 @@ class CheckReport:
         verdict = "校验通过" if self.passed else "未通过校验"
         skipped = sum(1 for o in self.outcomes if o.status == SKIPPED)
         extra = f"，{skipped} 条规则未检查" if skipped else ""
-        return f"{verdict}：{len(self.errors)} 个错误，{len(self.warnings)} 个警告{extra}"
+        accepted = sum(1 for f in self.warnings if f.accepted)
+        warned = f"{len(self.warnings)} 个警告" + (f"（{accepted} 个已确认）" if accepted else "")
+        if self.allowed:
+            extra += f"，{len(self.allowed)} 个错误经审阅者确认放行"
+        if self.stale:
+            extra += f"，{len(self.stale)} 条审阅决定已过时"
+        return f"{verdict}：{len(self.errors)} 个错误，{warned}{extra}"
 
     def failed_rules(self) -> list[str]:
         return [o.rule for o in self.outcomes if o.status == FAIL]
@@ -88,6 +121,8 @@ class CheckReport:
         data["passed"] = self.passed
         data["errors"] = len(self.errors)
         data["warnings"] = len(self.warnings)
+        data["accepted"] = len(self.accepted)
+        data["allowed"] = len(self.allowed)
         data["summary"] = self.summary()
         return data
 
@@ -114,7 +149,8 @@ class CheckReport:
             for o in data["outcomes"]
         )
         keep = {"title", "year", "county_id", "township_id", "marked"}
-        return cls(outcomes=outcomes, **{k: v for k, v in data.items() if k in keep})
+        stale = tuple(data.get("stale", ()))
+        return cls(outcomes=outcomes, stale=stale, **{k: v for k, v in data.items() if k in keep})
 
     def headlines(self, limit: int = 4, width: int = 60) -> list[str]:
         """The findings in a few short lines (rule id first), errors before warnings: for the index and summaries."""
@@ -130,7 +166,9 @@ class CheckReport:
         for o in self.outcomes:
             for f in o.findings:
                 tag = "错误" if f.severity == Severity.ERROR else "警告"
-                lines.append(f"{f.rule} {tag} {f.message}")
+                note = f" {f.review_note()}" if f.decision else ""
+                lines.append(f"{f.rule} {tag} {f.message}［{f.key}］{note}")
+        lines += [f"过时的审阅决定：{s}" for s in self.stale]
         lines.append(f"{self.title}：{self.summary()}")
         return "\n".join(lines) + "\n"
 
@@ -149,7 +187,7 @@ def assemble(
     for rule in rules:
         mine = [i for i in items if i.rule.id == rule.id]
         bad = [i for i in mine if i.id in failed.get(rule.id, set())]
-        findings = tuple(Finding(rule.id, rule.severity.value, i.message, i.cells) for i in bad)
+        findings = tuple(Finding(rule.id, rule.severity.value, i.message, i.cells, i.id.split("|", 1)[-1]) for i in bad)
         for i in bad:
             for key in i.marked:
                 marked.setdefault(".".join(key), []).append(rule.id)

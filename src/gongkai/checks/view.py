@@ -10,10 +10,20 @@ STATUS = {PASS: "通过", FAIL: "未通过", SKIPPED: "未检查"}
 SEVERITY = {"error": "错误", "warning": "警告"}
 
 
+def _text_rule_ids() -> str:
+    from gongkai.format.rules import text_rules
+
+    ids = [r.id for r in text_rules()]
+    return f"{ids[0]}–{ids[-1]}"
+
+
 def banner(report: CheckReport) -> str:
     css = "gk-pass" if report.passed else "gk-fail"
     text = escape(report.summary())
     hint = "" if report.passed else "（表中标红的单元格不符合勾稽关系，详见附录；修正前不应发布）"
+    if report.allowed:
+        rules = "、".join(sorted({f.rule for f in report.allowed}))
+        hint += f"（含经审阅者确认放行的错误：{escape(rules)}，理由见附录）"
     return f'<p class="gk-banner {css}" data-checks="{"pass" if report.passed else "fail"}">{text}{hint}</p>'
 
 
@@ -21,7 +31,16 @@ def appendix(report: CheckReport) -> str:
     rows = []
     for o in report.outcomes:
         css = f"gk-rule-{o.status if o.status != FAIL else o.severity}"
-        details = "".join(f"<li>{escape(f.message)}</li>" for f in o.findings)
+        details = "".join(
+            f"<li>{escape(f.message)}"
+            + (
+                f'<span class="gk-decision gk-{escape(f.decision)}">{escape(f.review_note())}</span>'
+                if f.decision
+                else ""
+            )
+            + "</li>"
+            for f in o.findings
+        )
         note = f"<p>{escape(o.note)}</p>" if o.note else ""
         body = f"<ul>{details}</ul>" if details else ""
         rows.append(
@@ -29,11 +48,14 @@ def appendix(report: CheckReport) -> str:
             f"<td>{escape(o.rule)}</td><td>{SEVERITY.get(o.severity, o.severity)}</td>"
             f"<td>{escape(o.title)}</td><td>{STATUS[o.status]}</td><td>{body}{note}</td></tr>"
         )
+    stale = "".join(f"<li>{escape(s)}</li>" for s in report.stale)
+    stale_html = f'<p class="gk-stale">过时的审阅决定：</p><ul class="gk-stale">{stale}</ul>\n' if stale else ""
     return (
         '<section class="gk-appendix gk-checks">\n<h2>附录一　校验结果</h2>\n'
-        f"<p>{escape(report.summary())}。规则由 great-expectations 校验套件（expectations/）逐条检查。</p>\n"
+        f"<p>{escape(report.summary())}。表格的规则由 great-expectations 校验套件（expectations/）逐条检查，"
+        f"正文的规则（{_text_rule_ids()}）由程序按 format/phrases.py 中的句式读取正文检查。</p>\n"
         '<table><colgroup><col style="width:7%"><col style="width:7%"><col style="width:33%">'
         '<col style="width:9%"><col style="width:44%"></colgroup>\n'
         "<thead><tr><th>规则</th><th>级别</th><th>内容</th><th>结果</th><th>说明</th></tr></thead>\n"
-        f"<tbody>\n{chr(10).join(rows)}\n</tbody></table>\n</section>\n"
+        f"<tbody>\n{chr(10).join(rows)}\n</tbody></table>\n{stale_html}</section>\n"
     )

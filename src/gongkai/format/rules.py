@@ -82,6 +82,65 @@ class FormatYearRule(Rule):
     """The format fits the year of the report."""
 
 
+@dataclass(frozen=True)
+class TextRule(Rule):
+    """A rule about the narrative: evaluated in plain Python (checks/text.py), not by a GX suite.
+
+    Reading text is not arithmetic on cells; its patterns live in format/phrases.py.
+    `formats` limits it to the formats whose official instructions ask for it (empty: all).
+    """
+
+    formats: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FiguresRule(TextRule):
+    """A figure part 一 states (phrases.FIGURES) equals the cells it names."""
+
+    part: str = "overview"
+
+
+@dataclass(frozen=True)
+class EmptyPartRule(TextRule):
+    """A narrative part left empty or saying only 「无」."""
+
+    part: str = "problems"
+
+
+@dataclass(frozen=True)
+class FeeNoticeRule(TextRule):
+    """Part 六 says whether 信息处理费 was collected (when there were applications to charge)."""
+
+    part: str = "other"
+
+
+@dataclass(frozen=True)
+class FeeClaimRule(TextRule):
+    """A fee in table 二 or stated in the text, while part 六 says none was collected."""
+
+    part: str = "other"
+
+
+@dataclass(frozen=True)
+class CopiedRule(TextRule):
+    """The share of sentences identical to last year's (numbers and years aside) stays below `threshold`."""
+
+    parts: tuple[str, ...] = ("overview", "problems")
+    threshold: float = 0.95  # a report republished nearly whole; boilerplate alone stays below
+    min_sentences: int = 5  # fewer sentences say too little to call a text copied
+
+
+def text_rules() -> list[Rule]:
+    """The narrative rules, for every format (each says where it applies)."""
+    return [
+        FiguresRule("W5", Severity.WARNING, "第一部分陈述的数字与表中数字一致"),
+        EmptyPartRule("W6", Severity.WARNING, "第五部分应写明存在的主要问题及改进情况，不应为空或只写「无」"),
+        FeeNoticeRule("W7", Severity.WARNING, "2021 格式：第六部分应说明信息处理费的收取情况", formats=("2021",)),
+        FeeClaimRule("W8", Severity.WARNING, "表二或正文有收费，第六部分却说未收取任何费用"),
+        CopiedRule("W9", Severity.WARNING, "第一、五部分不应大段沿用上年报告的文字（数字、年份除外）"),
+    ]
+
+
 def _applications_rules(t3: Table) -> list[Rule]:
     outcome = next(n for n in t3.rows if n.id == "outcome")
     handled = tuple(n.id for n in leaves(outcome.children) if n.id != "outcome_total")
@@ -169,4 +228,5 @@ def rules_for(fmt: Format) -> list[Rule]:
     )
     out.append(OtherYearRule("W3", Severity.WARNING, "正文不应出现其他年度报告的标题"))
     out.append(FormatYearRule("W4", Severity.WARNING, "2021 年及以后用 2021 格式，之前用旧格式"))
+    out += text_rules()
     return out

@@ -82,9 +82,25 @@ def comparison_html(record: Record, previous: Record | None, why: str = "") -> s
         summary = f"<h3>变化最大的数字</h3>\n<ol>{items}</ol>\n"
     else:
         summary = "<p>与上年相比，各表数字均无变化。</p>\n"
+    summary += _copied_html(record, previous)
     tables = "".join(
         f'<h3 class="gk-twin-{t.id}">表{t.number}　{escape(t.title)}（同比）</h3>\n'
         + table_html(record, t.id, content=lambda key: twin_cell(record, previous, key))
         for t in record.format.tables
     )
     return f"{head}{intro}{summary}{tables}</section>\n"
+
+
+def _copied_html(record: Record, previous: Record) -> str:
+    """How much of parts 一 and 五 repeats last year's sentences (W9 warns above its threshold)."""
+    from gongkai.checks.text import copied_share
+    from gongkai.format.rules import CopiedRule, text_rules
+
+    rule = next(r for r in text_rules() if isinstance(r, CopiedRule))
+    same, total = copied_share(record, previous, rule.parts)
+    share = f"{same / total:.0%}" if total else "—"
+    return (
+        f'<p class="gk-copied">文字沿用：第一、五部分共 {total} 句，'
+        f"其中 {same} 句（{share}）与 {previous.year} 年报告相同"
+        f"（数字、年份除外；达到 {rule.threshold:.0%} 时 {rule.id} 警告）。</p>\n"
+    )

@@ -82,9 +82,11 @@ def _label(e: Entry) -> str:
     o = outcome(e)
     if o == BROKEN:
         return STATUS.get(e.status, e.status)
+    settled = f"，已确认 {e.accepted}" if e.accepted else ""
+    settled += f"，经确认放行的错误 {e.allowed}" if e.allowed else ""
     if o == FAILED:
-        return f"未通过（{e.errors} 个错误{f'，{e.warnings} 个警告' if e.warnings else ''}）"
-    return f"通过（{e.warnings} 个警告）" if o == WARNED else "通过"
+        return f"未通过（{e.errors} 个错误{f'，{e.warnings} 个警告' if e.warnings else ''}{settled}）"
+    return f"通过（{e.warnings} 个警告{settled}）" if o == WARNED else f"通过{f'（{settled[1:]}）' if settled else ''}"
 
 
 def _row(e: Entry) -> dict[str, object]:
