@@ -12,8 +12,9 @@ from pathlib import Path
 from gongkai.errors import InputError, NotAReport, RecordError
 from gongkai.format import FORMAT_2021, FORMATS
 from gongkai.importers.assemble import Overrides, assemble
-from gongkai.importers.base import Document, ImportResult, Parser, Problem, Trouble, printable
+from gongkai.importers.base import Document, ImportResult, Parser, Problem, Trouble, printable, zip_kind
 from gongkai.importers.html import HtmlParser
+from gongkai.importers.pdf import PdfParser
 from gongkai.importers.text import TextParser
 from gongkai.importers.xlsx import XlsxParser
 from gongkai.outputs import write_atomic
@@ -28,7 +29,7 @@ def register(parser: Parser) -> None:
     PARSERS[parser.name] = parser
 
 
-for _parser in (XlsxParser(), HtmlParser(), TextParser()):
+for _parser in (XlsxParser(), PdfParser(), HtmlParser(), TextParser()):
     register(_parser)
 
 
@@ -41,8 +42,10 @@ def parser_for(path: Path, head: bytes) -> Parser:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16, as Windows saves "Unicode" text
         head = head.decode("utf-16", errors="ignore").encode("utf-8")
     html, xlsx = PARSERS["html"], PARSERS["xlsx"]
+    if PARSERS["pdf"].sniff(head):
+        return PARSERS["pdf"]
     if xlsx.sniff(head):
-        return xlsx
+        return PARSERS[zip_kind(path)]
     if html.sniff(head) and head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
         return html
     suffix = path.suffix.lower()
