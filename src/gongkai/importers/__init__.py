@@ -13,6 +13,7 @@ from gongkai.errors import InputError, NotAReport, RecordError
 from gongkai.format import FORMAT_2021, FORMATS
 from gongkai.importers.assemble import Overrides, assemble
 from gongkai.importers.base import Document, ImportResult, Parser, Problem, Trouble, printable, zip_kind
+from gongkai.importers.docx import DocParser, DocxParser
 from gongkai.importers.html import HtmlParser
 from gongkai.importers.pdf import PdfParser
 from gongkai.importers.text import TextParser
@@ -29,7 +30,7 @@ def register(parser: Parser) -> None:
     PARSERS[parser.name] = parser
 
 
-for _parser in (XlsxParser(), PdfParser(), HtmlParser(), TextParser()):
+for _parser in (XlsxParser(), DocxParser(), DocParser(), PdfParser(), HtmlParser(), TextParser()):
     register(_parser)
 
 
@@ -42,15 +43,16 @@ def parser_for(path: Path, head: bytes) -> Parser:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16, as Windows saves "Unicode" text
         head = head.decode("utf-16", errors="ignore").encode("utf-8")
     html, xlsx = PARSERS["html"], PARSERS["xlsx"]
-    if PARSERS["pdf"].sniff(head):
-        return PARSERS["pdf"]
+    for name in ("pdf", "doc"):
+        if PARSERS[name].sniff(head):
+            return PARSERS[name]
     if xlsx.sniff(head):
         return PARSERS[zip_kind(path)]
     if html.sniff(head) and head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
         return html
     suffix = path.suffix.lower()
     for parser in PARSERS.values():
-        if suffix in parser.suffixes and (parser.sniff(head) or parser is xlsx):
+        if suffix in parser.suffixes and (parser.sniff(head) or parser.name in ("xlsx", "docx")):
             return parser
     return PARSERS["text"]
 

@@ -6,6 +6,7 @@ the format are the same whether the report came as text, HTML or a workbook.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -303,7 +304,7 @@ def _facts(doc: Document, sections: Sections) -> tuple[dict[str, tuple[str, str]
         facts.setdefault("year", (str(year), line.where))
     used.update(id(line) for line in sections.preamble if find_title([line]) is not None)  # <title> and <h1>
     texts = [k for k, line in enumerate(sections.preamble) if line.text]
-    for k, n in zip(texts, texts[1:], strict=False):  # a title split over two lines
+    for k, n in itertools.pairwise(texts):  # a title split over two lines
         line, after = sections.preamble[k], sections.preamble[n]
         if find_title([line]) is None:
             pair = find_title([line, after])

@@ -193,7 +193,8 @@ def zip_kind(path: Path) -> str:
     total = sum(i.file_size for i in infos)
     if total > MAX_UNZIPPED:
         raise NotAReport(
-            f"{path.name}：解压后共 {total} 字节，超过上限 {MAX_UNZIPPED // 1_000_000} MB，不像一份年度报告的工作簿或 Word 文件"
+            f"{path.name}：解压后共 {total} 字节，超过上限 {MAX_UNZIPPED // 1_000_000} MB，"
+            "不像一份年度报告的工作簿或 Word 文件"
         )
     names = {i.filename for i in infos}
     return "docx" if "word/document.xml" in names else "xlsx"

@@ -11,7 +11,9 @@ lines that run on to the next one joined back into paragraphs. Places are
 
 from __future__ import annotations
 
+import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,7 +24,9 @@ from gongkai.importers.base import Document, Line, Slot, is_blank, is_number
 MAX_PAGES = 60  # a township's report is 3–10 pages
 _PAGE_NUMBER = re.compile(r"^[-—–－~·\s]*(?:第\s*)?\d{1,3}(?:\s*页)?(?:\s*[/／共]\s*\d{1,3}\s*页?)?[-—–－~·\s]*$")
 _ASCII = re.compile(r"[0-9A-Za-z.,%]")
-_STARTS = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d+[.、．]|第[一二三四五六七八九十]+)")
+_STARTS = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d+[.、．]|第[一二三四五六七八九十]+)"
+)
 
 
 class PdfParser:
@@ -47,11 +51,28 @@ class _Row:
     words: list[dict[str, Any]]
     cells: list[str | None] | None = None  # a ruled table row: one entry per grid column
     where: str = ""
+    page: int = 0
     margins: tuple[float, float, float] = (0.0, 0.0, 10.0)  # the page's text left, right, font size
 
     @property
     def text(self) -> str:
         return join(self.words)
+
+
+# Radicals a PDF font maps some ideographs to (Noto CJK through Chromium: 民 → ⺠): folded back.
+_RADICALS = str.maketrans(
+    "⺠⺟⻓⻔⻜⻢⻛⻅⻆⻘⻝⻥⻦⻬⻮⻚⻉⻋⻄⻈⻩⻨⻰⻳⻙",
+    "民母长门飞马风见角青食鱼鸟齐齿页贝车西讠黄麦龙龟韦",
+)
+_KANGXI = re.compile(r"[\u2e80-\u2fdf]")
+
+
+def fold(text: str) -> str:
+    """Ideographs a font stored as radicals (⺠, ⼈) read as the characters they are."""
+    if not _KANGXI.search(text):
+        return text
+    text = text.translate(_RADICALS)
+    return _KANGXI.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
 
 
 def join(words: list[dict[str, Any]]) -> str:
@@ -68,6 +89,7 @@ def join(words: list[dict[str, Any]]) -> str:
 def parse_pdf(path: Path) -> Document:
     import pdfplumber
 
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)  # font warnings about Type 3 fonts, not ours to fix
     try:
         pdf = pdfplumber.open(path)
     except Exception as e:  # not a PDF after all, encrypted, damaged
@@ -95,6 +117,8 @@ def _page_rows(page: Any, number: int) -> list[_Row]:
     words = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False)
     if not words:
         return []
+    for w in words:
+        w["text"] = fold(str(w["text"]))
     size = _median([w["bottom"] - w["top"] for w in words]) or 10.0
     rows: list[_Row] = []
     taken: set[int] = set()
@@ -108,6 +132,7 @@ def _page_rows(page: Any, number: int) -> list[_Row]:
     right = max((r.x1 for r in rows if r.cells is None), default=0.0)
     for n, row in enumerate(rows, 1):
         row.where = f"第 {number} 页第 {n} 行"
+        row.page = number
         row.margins = (left, right, size)
     return rows
 
@@ -116,8 +141,15 @@ def _lines(rows: list[_Row]) -> list[Line]:
     """Rows as `Line`s, the visual lines of one paragraph joined (across pages too)."""
     out: list[Line] = []
     previous: _Row | None = None
+    last_table: _Row | None = None
     for row in rows:
+        if row.cells is not None and last_table is not None and out and out[-1].table and _continues(last_table, row):
+            assert last_table.cells is not None and row.cells is not None
+            last_table.cells = [a if not b else (a or "") + b for a, b in zip(last_table.cells, row.cells, strict=True)]
+            row = last_table
+            out.pop()
         if row.cells is not None:
+            last_table = row
             slots = tuple(Slot(c, f"{row.where}第 {k + 1} 列") for k, c in enumerate(row.cells))
             md = "| " + " | ".join((c or "").replace("|", "\\|") for c in row.cells) + " |"
             out.append(Line(row.where, md, slots, table=True))
@@ -135,9 +167,25 @@ def _lines(rows: list[_Row]) -> list[Line]:
     return out
 
 
+def _continues(above: _Row, row: _Row) -> bool:
+    """A table row broken by a page break: its rest on top of the next page, no figures in it.
+
+    A header row repeated on the new page has text where the row above has
+    figures, so it is not taken for a continuation.
+    """
+    if row.page != above.page + 1 or above.cells is None or row.cells is None or len(row.cells) != len(above.cells):
+        return False
+    if not any(row.cells):
+        return False
+    return all(
+        not b or (a is not None and not is_number(a) and not is_blank(a))
+        for a, b in zip(above.cells, row.cells, strict=True)
+    )
+
+
 def _runs_on(previous: _Row, row: _Row) -> bool:
     """Whether `row` continues the paragraph of the line before it, which filled its width."""
-    left, right, size = row.margins
+    left, _, size = row.margins
     if previous.x1 < previous.margins[1] - 2 * size or row.x0 > left + 1.5 * size:
         return False
     return _STARTS.match(row.text) is None

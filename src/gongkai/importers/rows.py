@@ -19,7 +19,6 @@ from gongkai.format.labels import normalize, spellings
 from gongkai.importers.base import Line, Problem, Slot, Trouble, clean, is_blank, is_number, read_value
 from gongkai.records.record import CellKey, Value
 
-
 _ORDINAL_TAIL = re.compile(r"(?:\d+[.、．]|[一二三四五六七八九十]+、)$")
 _ORDINAL_HEAD = re.compile(r"^(?:\d+[.、．]|[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)")
 
