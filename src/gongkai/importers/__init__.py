@@ -58,13 +58,20 @@ def parser_for(path: Path, head: bytes) -> Parser:
 
 
 def import_file(path: Path | str, overrides: Overrides | None = None) -> ImportResult:
-    """Read a published report (text, HTML) or a filled-in template (xlsx)."""
+    """Read a published report (PDF, Word, HTML, text) or a filled-in template (xlsx).
+
+    Stable interface (the audit command calls it too): a path and optional
+    overrides in, an `ImportResult` out; `NotAReport`/`InputError` for files
+    that cannot be read at all.
+    """
     path = Path(path)
     if not path.is_file():
         raise InputError(f"文件不存在：{path}")
     size = path.stat().st_size
     if size > MAX_BYTES:
-        raise NotAReport(f"{path.name}：文件过大（{size} 字节），不像一份年度报告")
+        raise NotAReport(
+            f"{path.name}：文件过大（{size} 字节，上限 {MAX_BYTES // 1_000_000} MB），不像一份年度报告；未读取"
+        )
     with path.open("rb") as f:
         head = f.read(4096)
     parser = parser_for(path, head)

@@ -147,6 +147,10 @@ class _Vocabulary:
             fits[leaf.id] = leaf
         return next(iter(fits.values())) if len(fits) == 1 else None
 
+    def is_column(self, text: str) -> bool:
+        """A column header's name written without a row's ordinal."""
+        return normalize(text) in self.headers and not _ORDINAL_HEAD.match(unicodedata.normalize("NFKC", text).strip())
+
     def is_header(self, text: str, leaf: Node) -> bool:
         norm = normalize(text)
         if norm in self.own[leaf.id]:
@@ -220,13 +224,20 @@ class _Rows:
         slots, surplus = align(after, len(self.table.columns_of(leaf.id)))
         new = _Found(line, slots, surplus)
         old = self.found.get(leaf.id)
-        if old is None or replace:
+        if old is None or replace or not any(s is not None for s in old.slots):
             self.found[leaf.id] = new
         elif old.figures() != new.figures() and leaf.id not in self.conflicts:
             keys = tuple((self.table.id, leaf.id, c.id) for c in self.table.columns_of(leaf.id))
             what = f"{row_name(self.table, leaf)}出现两次，数字不同（另见 {old.line.where}）"
             self.problems.append(Problem(line.where, what, Trouble.AMBIGUOUS, keys))
             self.conflicts.add(leaf.id)
+
+    def short_row(self, leaf: Node | None) -> list[Slot] | None:
+        """The figures a row has so far, if it has fewer than its columns and nothing left over."""
+        found = self.found.get(leaf.id) if leaf is not None else None
+        if found is None or found.surplus or all(s is not None for s in found.slots):
+            return None
+        return [s for s in found.slots if s is not None]
 
     def label(
         self, slots: list[Slot], kinds: list[str], carry: Sequence[str] = (), tail: str = ""
@@ -241,6 +252,8 @@ class _Rows:
         values = [i for i, k in enumerate(kinds) if k in FIGURES]
         for i in reversed(texts):
             leaf = self.vocab.exact(slots[i].text or "")
+            if leaf is not None and not values and self.vocab.is_column(slots[i].text or ""):
+                continue  # 「其他」「总计」 alone on a line are column headers, not rows 3.其他 and （七）总计
             if leaf is not None:
                 first = next((v for v in values if v > i), None)
                 if first is not None and any(i < t < first and not slots[t].entry for t in texts):
@@ -252,6 +265,8 @@ class _Rows:
         head = "".join(slots[i].text or "" for i in before)
         at = before[-1] if before else -1
         heads = [head, *("".join(carry[-k:]) + head for k in range(1, len(carry) + 1))]
+        if not head:  # a column header alone on the line above (「其他」) is not the row 「3.其他」
+            heads = [h for h in heads if normalize(h) not in self.vocab.headers or _ORDINAL_HEAD.match(h.strip())]
         if tail:
             heads = [h + tail for h in heads]
         for find in (self.vocab.exact, self.vocab.suffix, self.vocab.near):
@@ -278,6 +293,7 @@ def map_table(
     state = _Rows(table)
     pending: Node | None = None
     carry: list[str] = []
+    filling: Node | None = None  # the last row stored, which later figure-only lines may complete
     skip = -1
     for n, line in enumerate(lines):
         if n == skip:
@@ -290,12 +306,17 @@ def map_table(
             continue
         state.group_hit = None
         leaf, at = state.label(slots, kinds, carry)
-        if leaf is None and has_values and n + 1 < len(lines) and _label_only(lines[n + 1]):
+        if leaf is None and has_values and has_text and n + 1 < len(lines) and _label_only(lines[n + 1]):
             leaf, at = state.label(slots, kinds, carry, lines[n + 1].text)
             skip = n + 1 if leaf is not None else skip
         if leaf is None:
-            if has_values and not has_text and pending is not None:
+            short = state.short_row(filling)
+            if has_values and not has_text and short is not None:  # one cell per line: the row goes on
+                assert filling is not None
+                state.store(filling, state.found[filling.id].line, [*short, *slots], replace=True)
+            elif has_values and not has_text and pending is not None:
                 state.store(pending, line, slots, replace=True)
+                filling = pending
             elif (has_values or any(s.entry for s in slots)) and not has_text and table.transposed:
                 state.figure_lines.append(line)
             elif has_values and state.group_hit is not None:
@@ -306,6 +327,7 @@ def map_table(
             else:
                 state.headers.append(line)
             carry = [*carry[-2:], line.text] if has_text and not has_values else []
+            filling = filling if has_values and not has_text else None
             pending = None
             continue
         carry = []
@@ -315,6 +337,7 @@ def map_table(
             pending = None
             continue
         state.store(leaf, line, slots[at + 1 :])
+        filling = leaf
         pending = None if any(k != "filler" and k != "empty" for k in kinds[at + 1 :]) else leaf
     if (
         figure_row
@@ -338,6 +361,12 @@ def _read_figure_row(state: _Rows) -> None:
     table = state.table
     rows = table.row_nodes()
     line = state.figure_lines[0]
+    total = sum(len(table.columns_of(r.id)) for r in rows)
+    used = 1
+    while len([s for s in line.cells if s.text is not None]) < total and used < len(state.figure_lines):
+        more = state.figure_lines[used]  # one cell per line: the figures go on over the next lines
+        line = Line(line.where, line.markdown, (*line.cells, *more.cells), table=True)
+        used += 1
     columns: list[int] = []  # where each row's group heading sits, left to right
     for row in rows:
         names = set(spellings(row))
@@ -351,12 +380,16 @@ def _read_figure_row(state: _Rows) -> None:
         state.conflicts.update(r.id for r in rows)
         return
     width = [len(table.columns_of(r.id)) for r in rows]
-    slots, surplus = align(line.cells, sum(width))
+    cells = [s for s in line.cells if s.text is not None]
+    filled = [s for s in cells if _kind(s) != "empty"]
+    if len(cells) > sum(width) and len(filled) == sum(width):  # 「… 0 || 0 …」: empty cells between groups
+        cells = filled
+    slots, surplus = align(cells, sum(width))
     start = 0
     for row, w in zip(rows, width, strict=True):
         state.found[row.id] = _Found(line, slots[start : start + w], surplus if row is rows[-1] else [])
         start += w
-    for extra in state.figure_lines[1:]:
+    for extra in state.figure_lines[used:]:
         what = f"表{table.number}中多出的一行数字：「{extra.text[:60]}」"
         state.problems.append(Problem(extra.where, what, Trouble.NOTE))
 
