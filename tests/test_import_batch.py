@@ -57,7 +57,9 @@ def test_county_ids_place_records_under_their_township(tmp_path: Path):
     data = tmp_path / "data"
     shutil.copytree(SEED_RECORD.parents[1], data / "minquan", ignore=shutil.ignore_patterns("*.yaml"))
     shutil.copy(SEED_RECORD.parents[1] / "county.yaml", data / "minquan" / "county.yaml")
-    run = gongkai("import", str(SEED_TEXT), "--county", "minquan", "--data", str(data), "--out-dir", str(data / "minquan"))
+    run = gongkai(
+        "import", str(SEED_TEXT), "--county", "minquan", "--data", str(data), "--out-dir", str(data / "minquan")
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     assert "[完整读取]" in run.stdout
     written = data / "minquan" / "hujixiang" / "2021.yaml"
@@ -101,7 +103,9 @@ def test_our_own_report_page_is_read_without_its_appendices(tmp_path: Path):
     report = Report(record)
     body = report.cover().html + "".join(report.part(n) for n in range(1, 7)) + report.appendix() + report.charts()
     page = tmp_path / "report.html"
-    page.write_text(f"<!doctype html><html><head><meta charset='utf-8'></head><body>{body}</body></html>", encoding="utf-8")
+    page.write_text(
+        f"<!doctype html><html><head><meta charset='utf-8'></head><body>{body}</body></html>", encoding="utf-8"
+    )
     result = import_file(page)
     assert "附录" not in result.data["parts"]["other"]
     assert result.data["parts"]["other"].strip()

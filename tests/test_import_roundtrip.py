@@ -207,16 +207,26 @@ def test_word_cells_keep_their_places_in_messages(tmp_path: Path):
     assert blank[0].where.startswith("第 ") and "个表格第" in blank[0].where and "列" in blank[0].where
 
 
-def our_pdf(record: Record, path: Path) -> None:
+def our_pdf_many(records: list[Record], folder: Path, prefix: str) -> list[Path]:
+    """Each record's published parts (cover and parts 一–六) printed by the project's own Chromium printer."""
     from gongkai.build.render import Printer, stylesheet
     from gongkai.pages.report import Report
 
-    report = Report(record)
-    body = report.cover().html + "".join(report.part(n) for n in range(1, 7))
-    head = f"<meta charset='utf-8'><style>{stylesheet()}</style>"
-    html = f"<!doctype html><html><head>{head}</head><body>{body}</body></html>"
+    out = []
     with Printer() as printer:
-        path.write_bytes(printer.pdf(html, header=f"{record.body}{record.year}年政府信息公开工作年度报告"))
+        for k, record in enumerate(records):
+            report = Report(record)
+            body = report.cover().html + "".join(report.part(n) for n in range(1, 7))
+            head = f"<meta charset='utf-8'><style>{stylesheet()}</style>"
+            html = f"<!doctype html><html><head>{head}</head><body>{body}</body></html>"
+            path = folder / f"{prefix}{k:03d}.pdf"
+            path.write_bytes(printer.pdf(html, header=f"{record.body}{record.year}年政府信息公开工作年度报告"))
+            out.append(path)
+    return out
+
+
+def our_pdf(record: Record, path: Path) -> None:
+    our_pdf_many([record], path.parent, "printed")[0].replace(path)
 
 
 @pytest.mark.parametrize("path", sample(), ids=lambda p: str(p.relative_to(DATA)))
