@@ -28,9 +28,8 @@ sys.path.insert(0, str(REPO / "tests"))  # the Word writer of the round-trip tes
 
 
 def generate(folder: Path, n: int) -> tuple[list[Path], list[Path]]:
-    from test_import_roundtrip import RECORDS, our_pdf_many, write_docx
-
     from gongkai.records.record import load_record
+    from test_import_roundtrip import RECORDS, our_pdf_many, write_docx
 
     records = [load_record(p) for p in RECORDS]
     pdfs, docs = [], []
@@ -112,11 +111,13 @@ def main() -> None:
         print(f"ratio gongkai / libraries alone: {took / base:.2f}x the time")
     one_base, one = five_pages()
     print(
-        f"the real 5-page PDF: {one:.2f} s (libraries alone {one_base:.2f} s, ratio {one / one_base:.2f}; target ≤ 1.5 s)"
+        f"the real 5-page PDF: {one:.2f} s (libraries alone {one_base:.2f} s, "
+        f"ratio {one / one_base:.2f}; target ≤ 1.5 s)"
     )
     small, large = html_linearity(args.rows)
     print(
-        f"HTML table {args.rows} rows {small:.2f} s, {4 * args.rows} rows {large:.2f} s: ratio {large / small:.1f} (linear: ~4)"
+        f"HTML table {args.rows} rows {small:.2f} s, {4 * args.rows} rows {large:.2f} s: "
+        f"ratio {large / small:.1f} (linear: ~4)"
     )
 
 

@@ -84,7 +84,7 @@ def test_a_zip_bomb_is_refused_from_its_directory(tmp_path: Path):
             for _ in range(MAX_UNZIPPED // len(chunk) + 2):
                 f.write(chunk)
     assert bomb.stat().st_size < 1_000_000
-    with pytest.raises(NotAReport, match="解压后.*上限 100 MB"):
+    with pytest.raises(NotAReport, match=r"解压后.*上限 100 MB"):
         import_file(bomb)
 
 
