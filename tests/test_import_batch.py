@@ -135,3 +135,12 @@ def test_old_binary_word_is_converted_or_refused_clearly(tmp_path: Path):
     result = import_file(old)
     assert result.kind == "doc" and "LibreOffice" in result.data["source"]
     assert result.data["year"] == 2021
+
+
+def test_an_import_the_loader_would_refuse_is_not_written(tmp_path: Path):
+    page = tmp_path / "long.html"
+    body = "<h1>胡集乡人民政府2021年政府信息公开工作年度报告</h1><h2>一、总体情况</h2><p>" + "公开" * 150_000 + "</p>"
+    page.write_text(f"<html><body>{body}<h2>二、主动公开政府信息情况</h2></body></html>", encoding="utf-8")
+    run = gongkai("import", str(page), "-o", str(tmp_path / "x.yaml"))
+    assert run.returncode == 2 and "上限 200000 字" in run.stderr + run.stdout
+    assert not (tmp_path / "x.yaml").exists()

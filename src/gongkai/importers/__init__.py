@@ -138,7 +138,26 @@ def write_result(result: ImportResult, path: Path, force: bool = False) -> None:
     """Write the record, refusing to replace an existing file unless asked."""
     if path.exists() and not force:
         raise InputError(f"{path} 已存在；确认要覆盖请加 --force")
-    write_atomic(path, record_yaml(result))
+    write_atomic(path, loadable(result, record_yaml(result)))
+
+
+def loadable(result: ImportResult, text: str) -> str:
+    """The record text, refused if the loader would refuse it: never write what cannot be read back."""
+    from gongkai.records import yamlio
+    from gongkai.records.record import MAX_TEXT
+
+    source = str(result.data.get("source", "")).removeprefix("导入自 ")
+    for key, part in (result.data.get("parts") or {}).items():
+        if part and len(part) > MAX_TEXT:
+            raise NotAReport(
+                f"{source}：导入后「{key}」部分有 {len(part)} 字，超过一份记录的上限 {MAX_TEXT} 字，不像一份年度报告；未写入"
+            )
+    size = len(text.encode("utf-8"))
+    if size > yamlio.MAX_BYTES:
+        raise NotAReport(
+            f"{source}：导入后的记录有 {size} 字节，超过记录文件的上限 {yamlio.MAX_BYTES} 字节，不像一份年度报告；未写入"
+        )
+    return text
 
 
 __all__ = [
