@@ -210,3 +210,29 @@ def test_a_2021_report_printing_other_handling_as_one_row(tmp_path: Path):
         key: v for key, v in SEED.cells.items() if key[1] not in {"other_no_correction", "other_unpaid", "other_misc"}
     }
     assert {key: v for key, v in cells(result).items() if key in rest} == rest
+
+
+def test_a_pdf_without_ruling_lines_is_read_from_word_positions(tmp_path: Path):
+    """The plain text (a group-label piece and a label wrapped round its figures included) printed by LibreOffice."""
+    import shutil
+    import subprocess
+
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        pytest.skip("optional component missing: LibreOffice (soffice)")
+    lines = plain(SEED)
+    k = next(i for i, x in enumerate(lines) if x.startswith("2.其他法律行政法规禁止公开"))
+    lines[k] = f"本 {lines[k]}"
+    numbers = next(x for x in lines if x.startswith("5.要求行政机关确认")).split(" ", 1)[1]
+    lines = replace(lines, "5.要求行政机关确认", ["5.要求行政机关确认或重", f"新出具 {numbers}", "已获取信息"])
+    spaced = [x.replace(" ", "    ") if x[-1:].isdigit() else x for x in lines]
+    (tmp_path / "plain.txt").write_text("\n".join(spaced) + "\n", encoding="utf-8")
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{tmp_path / 'profile'}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(tmp_path / "plain.txt")],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    result = import_file(tmp_path / "plain.pdf")
+    assert result.kind == "pdf"
+    assert cells(result) == dict(SEED.cells)
+    assert (result.data["body"], result.data["year"]) == (SEED.body, SEED.year)

@@ -150,12 +150,14 @@ def loadable(result: ImportResult, text: str) -> str:
     for key, part in (result.data.get("parts") or {}).items():
         if part and len(part) > MAX_TEXT:
             raise NotAReport(
-                f"{source}：导入后「{key}」部分有 {len(part)} 字，超过一份记录的上限 {MAX_TEXT} 字，不像一份年度报告；未写入"
+                f"{source}：导入后「{key}」部分有 {len(part)} 字，超过一份记录的上限 {MAX_TEXT} 字，"
+                "不像一份年度报告；未写入"
             )
     size = len(text.encode("utf-8"))
     if size > yamlio.MAX_BYTES:
         raise NotAReport(
-            f"{source}：导入后的记录有 {size} 字节，超过记录文件的上限 {yamlio.MAX_BYTES} 字节，不像一份年度报告；未写入"
+            f"{source}：导入后的记录有 {size} 字节，超过记录文件的上限 {yamlio.MAX_BYTES} 字节，"
+            "不像一份年度报告；未写入"
         )
     return text
 
