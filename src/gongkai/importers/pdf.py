@@ -175,8 +175,8 @@ def _continues(above: _Row, row: _Row) -> bool:
     """
     if row.page != above.page + 1 or above.cells is None or row.cells is None or len(row.cells) != len(above.cells):
         return False
-    if not any(row.cells):
-        return False
+    if not any(row.cells) or any(c and is_number(c) for c in row.cells):
+        return False  # a row with figures (table 四's figures under headers left on the page before) stands alone
     return all(
         not b or (a is not None and not is_number(a) and not is_blank(a))
         for a, b in zip(above.cells, row.cells, strict=True)
