@@ -279,7 +279,17 @@ def _import(args: argparse.Namespace) -> int:
     overrides = importers.Overrides(
         county=args.county, township=args.township, year=args.year, format=args.format, data_dir=data_dir
     )
-    result = importers.import_file(Path(args.file), overrides)
+    files = [Path(f) for f in args.file]
+    if args.out_dir or len(files) > 1 or files[0].is_dir():  # many files: one line each, a summary
+        from gongkai.importers.batch import import_many, report
+
+        if args.output:
+            raise InputError("导入多个文件时不能用 -o；请用 --out-dir 指定输出目录")
+        out_dir = Path(args.out_dir or data_dir / (args.county or "imported"))
+        lines, code = report(import_many(files, out_dir, overrides, force=args.force))
+        print("\n".join(lines))
+        return code
+    result = importers.import_file(files[0], overrides)
     if args.output:
         path = Path(args.output)
         _writable_file(path, "-o", args.force)
@@ -451,8 +461,9 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--jobs", type=_whole(1, 256, "进程数"), default=2, help="并行导入的进程数（默认 2）")
     a.set_defaults(func=_audit)
 
-    p = sub.add_parser("import", help="把已发布的报告（文本、网页 HTML）或填好的工作簿（.xlsx）导入为记录")
-    p.add_argument("file", help="报告文件：.txt/.md 文本、.html 网页或 gongkai template 生成的 .xlsx")
+    p = sub.add_parser("import", help="把已发布的报告（PDF、Word、网页、文本）或填好的工作簿（.xlsx）导入为记录")
+    p.add_argument("file", nargs="+", help="报告文件或文件夹：.pdf、.docx/.doc、.html、.txt/.md 或 .xlsx 工作簿")
+    p.add_argument("--out-dir", help="批量导入时记录的输出目录（如 data/minquan），每个文件一行结果并汇总")
     p.add_argument("-o", "--output", help="记录文件（默认 data/<县>/<乡镇>/<年度>.yaml，需要拼音标识）")
     p.add_argument("--county", help="县（区）：拼音标识（如 minquan，从 data/<县>/county.yaml 补全省、市）或中文名")
     p.add_argument("--township", help="乡镇（街道）：拼音标识或中文名，优先于文档中的名称")

@@ -12,9 +12,14 @@ PARTS = (
         "四",
         "政府信息公开行政复议、行政诉讼情况",
         table="table4",
-        variants=("政府信息公开行政复议、诉讼情况",),
+        variants=("政府信息公开行政复议、诉讼情况", "因政府信息公开工作被申请行政复议和提起行政诉讼情况"),
     ),
-    Part("五", "存在的主要问题及改进情况", narrative="problems"),
+    Part(
+        "五",
+        "存在的主要问题及改进情况",
+        narrative="problems",
+        variants=("政府信息公开工作存在的主要问题及改进情况",),  # as 2019–2020 reports title it
+    ),
     Part("六", "其他需要报告的事项", narrative="other"),
 )
 

@@ -12,8 +12,10 @@ from pathlib import Path
 from gongkai.errors import InputError, NotAReport, RecordError
 from gongkai.format import FORMAT_2021, FORMATS
 from gongkai.importers.assemble import Overrides, assemble
-from gongkai.importers.base import Document, ImportResult, Parser, Problem, Trouble, printable
+from gongkai.importers.base import Document, ImportResult, Parser, Problem, Trouble, printable, zip_kind
+from gongkai.importers.docx import DocParser, DocxParser
 from gongkai.importers.html import HtmlParser
+from gongkai.importers.pdf import PdfParser
 from gongkai.importers.text import TextParser
 from gongkai.importers.xlsx import XlsxParser
 from gongkai.outputs import write_atomic
@@ -28,7 +30,7 @@ def register(parser: Parser) -> None:
     PARSERS[parser.name] = parser
 
 
-for _parser in (XlsxParser(), HtmlParser(), TextParser()):
+for _parser in (XlsxParser(), DocxParser(), DocParser(), PdfParser(), HtmlParser(), TextParser()):
     register(_parser)
 
 
@@ -41,25 +43,35 @@ def parser_for(path: Path, head: bytes) -> Parser:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16, as Windows saves "Unicode" text
         head = head.decode("utf-16", errors="ignore").encode("utf-8")
     html, xlsx = PARSERS["html"], PARSERS["xlsx"]
+    for name in ("pdf", "doc"):
+        if PARSERS[name].sniff(head):
+            return PARSERS[name]
     if xlsx.sniff(head):
-        return xlsx
+        return PARSERS[zip_kind(path)]
     if html.sniff(head) and head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
         return html
     suffix = path.suffix.lower()
     for parser in PARSERS.values():
-        if suffix in parser.suffixes and (parser.sniff(head) or parser is xlsx):
+        if suffix in parser.suffixes and (parser.sniff(head) or parser.name in ("xlsx", "docx")):
             return parser
     return PARSERS["text"]
 
 
 def import_file(path: Path | str, overrides: Overrides | None = None) -> ImportResult:
-    """Read a published report (text, HTML) or a filled-in template (xlsx)."""
+    """Read a published report (PDF, Word, HTML, text) or a filled-in template (xlsx).
+
+    Stable interface (the audit command calls it too): a path and optional
+    overrides in, an `ImportResult` out; `NotAReport`/`InputError` for files
+    that cannot be read at all.
+    """
     path = Path(path)
     if not path.is_file():
         raise InputError(f"文件不存在：{path}")
     size = path.stat().st_size
     if size > MAX_BYTES:
-        raise NotAReport(f"{path.name}：文件过大（{size} 字节），不像一份年度报告")
+        raise NotAReport(
+            f"{path.name}：文件过大（{size} 字节，上限 {MAX_BYTES // 1_000_000} MB），不像一份年度报告；未读取"
+        )
     with path.open("rb") as f:
         head = f.read(4096)
     parser = parser_for(path, head)
@@ -126,7 +138,28 @@ def write_result(result: ImportResult, path: Path, force: bool = False) -> None:
     """Write the record, refusing to replace an existing file unless asked."""
     if path.exists() and not force:
         raise InputError(f"{path} 已存在；确认要覆盖请加 --force")
-    write_atomic(path, record_yaml(result))
+    write_atomic(path, loadable(result, record_yaml(result)))
+
+
+def loadable(result: ImportResult, text: str) -> str:
+    """The record text, refused if the loader would refuse it: never write what cannot be read back."""
+    from gongkai.records import yamlio
+    from gongkai.records.record import MAX_TEXT
+
+    source = str(result.data.get("source", "")).removeprefix("导入自 ")
+    for key, part in (result.data.get("parts") or {}).items():
+        if part and len(part) > MAX_TEXT:
+            raise NotAReport(
+                f"{source}：导入后「{key}」部分有 {len(part)} 字，超过一份记录的上限 {MAX_TEXT} 字，"
+                "不像一份年度报告；未写入"
+            )
+    size = len(text.encode("utf-8"))
+    if size > yamlio.MAX_BYTES:
+        raise NotAReport(
+            f"{source}：导入后的记录有 {size} 字节，超过记录文件的上限 {yamlio.MAX_BYTES} 字节，"
+            "不像一份年度报告；未写入"
+        )
+    return text
 
 
 __all__ = [

@@ -6,6 +6,7 @@ the format are the same whether the report came as text, HTML or a workbook.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -109,16 +110,41 @@ def narrative(lines: list[Line]) -> str:
 
 
 def find_title(lines: list[Line]) -> tuple[str, int, Line] | None:
-    """Body and year from 《胡集乡人民政府2021年政府信息公开工作年度报告》."""
+    """Body and year from 《胡集乡人民政府2021年政府信息公开工作年度报告》.
+
+    The title may be split over two lines (the body on one, 「2023 年政府信息
+    公开工作年度报告」 on the next), or stand inside a sentence (「现将本镇2023年
+    政府信息公开工作年度报告公布如下」): then only the year is taken, and the
+    body is left to the command line.
+    """
     names = "|".join(re.escape(s) for s in spellings(TITLE))
     after = re.compile(rf"^(?P<body>.{{2,40}}?)(?P<year>(?:19|20)\d\d)年度?(?:{names})")
     before = re.compile(rf"^(?P<year>(?:19|20)\d\d)年度?(?P<body>.{{2,40}}?)(?:{names})")
-    for line in lines:
-        text = re.sub(r"[\s《》〈〉\"“”#]", "", unicodedata.normalize("NFKC", line.text))
-        m = after.match(text) or before.match(text)
+    inside = re.compile(rf"(?P<year>(?:19|20)\d\d)年度?(?:{names})")
+    texts = [re.sub(r"[\s《》〈〉\"“”#]", "", unicodedata.normalize("NFKC", line.text)) for line in lines]
+    following = [""] * len(lines)  # the next line with text after each line
+    for k in range(len(lines) - 2, -1, -1):
+        following[k] = texts[k + 1] or following[k + 1]
+    for k, line in enumerate(lines):
+        candidates = [texts[k]]
+        if following[k] and texts[k] and len(texts[k]) <= MAX_HEADING:
+            candidates.append(texts[k] + following[k])
+        for text in candidates:
+            m = after.match(text) or before.match(text)
+            if m and _is_body(m.group("body")):
+                return m.group("body"), int(m.group("year")), line
+    for k, line in enumerate(lines):
+        m = inside.search(texts[k])
         if m:
-            return m.group("body"), int(m.group("year")), line
+            return "", int(m.group("year")), line
     return None
+
+
+def _is_body(name: str) -> bool:
+    """A body's name (洪泽区人民政府, 胡集乡), not the start of a sentence (现将本镇)."""
+    if re.search(r"[，。；：,;:]|现将|特此|本(?:镇|乡|街道|单位|机关)|我(?:镇|乡|街道)", name):
+        return False
+    return name.endswith((*BODY_SUFFIXES, *LEVELS, "县", "区", "市", "委员会", "局"))
 
 
 def township_of(body: str) -> tuple[str | None, str]:
@@ -273,9 +299,17 @@ def _facts(doc: Document, sections: Sections) -> tuple[dict[str, tuple[str, str]
         body, year, line = title
         used.add(id(line))
         facts.setdefault("title", (line.text, line.where))
-        facts.setdefault("body", (body, line.where))
+        if body:
+            facts.setdefault("body", (body, line.where))
         facts.setdefault("year", (str(year), line.where))
     used.update(id(line) for line in sections.preamble if find_title([line]) is not None)  # <title> and <h1>
+    texts = [k for k, line in enumerate(sections.preamble) if line.text]
+    for k, n in itertools.pairwise(texts):  # a title split over two lines
+        line, after = sections.preamble[k], sections.preamble[n]
+        if find_title([line]) is None:
+            pair = find_title([line, after])
+            if pair is not None and pair[2] is line and pair[0]:
+                used.update((id(line), id(after)))
     for line in sections.preamble:
         m = _PLACE.search(line.text)
         if m:

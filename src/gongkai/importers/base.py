@@ -168,3 +168,33 @@ def read_value(text: str, kind: Kind) -> tuple[Value, str | None]:
     if kind is Kind.COUNT and number < 0:
         return None, f"件数不能为负，实际为 {t}"
     return int(number), None
+
+
+# --- zip containers (xlsx, docx) -------------------------------------------------------
+
+MAX_UNZIPPED = 100_000_000  # bytes once inflated: a report's workbook or Word file is a few MB
+
+
+def zip_kind(path: Path) -> str:
+    """「docx」 or 「xlsx」 from a zip's directory, refused before anything is inflated if it would be huge.
+
+    The sizes come from the central directory, so a 1.5 MB file that would
+    inflate to 1.5 GB is refused without reading its contents.
+    """
+    import zipfile
+
+    from gongkai.errors import NotAReport
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return "xlsx"  # the workbook reader names the damage
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNZIPPED:
+        raise NotAReport(
+            f"{path.name}：解压后共 {total} 字节，超过上限 {MAX_UNZIPPED // 1_000_000} MB，"
+            "不像一份年度报告的工作簿或 Word 文件"
+        )
+    names = {i.filename for i in infos}
+    return "docx" if "word/document.xml" in names else "xlsx"

@@ -55,13 +55,36 @@ def parse_html(text: str, source: str) -> Document:
         soup = BeautifulSoup(text, "lxml")
     except Exception as e:  # lxml gives up on some binary junk; that is not a report
         raise NotAReport(f"{source}：无法解析的 HTML（{type(e).__name__}）") from None
-    walker = _Walker(_source_lines(text, soup))
-    title = soup.find("title")
-    if title is not None and title.get_text(strip=True):
-        walker.emit(Line("<title>", "", (Slot(title.get_text(" ", strip=True), "<title>"),)))
-    walker.block(soup.body or soup)
-    walker.flush()
+    try:
+        walker = _Walker(_source_lines(text, soup))
+        own = _own_report(soup)
+        title = soup.find("title")
+        if title is not None and title.get_text(strip=True):
+            walker.emit(Line("<title>", "", (Slot(title.get_text(" ", strip=True), "<title>"),)))
+        if own is not None:  # gongkai's own page: only the official parts, not the reviewer's appendices
+            for node in own:
+                walker.block(node)
+        else:
+            walker.block(soup.body or soup)
+        walker.flush()
+    except RecursionError:
+        raise NotAReport(f"{source}：HTML 嵌套过深（标签层层嵌套数百层以上），不像一份年度报告的网页") from None
     return Document(source, walker.lines, synthetic=walker.synthetic)
+
+
+def _own_report(soup: Any) -> list[Any] | None:
+    """The official parts of a page gongkai rendered (cover and parts 一–六), or None for any other page.
+
+    Our report.html marks the published document apart from the reviewer's
+    appendices (checks, comparison, provenance); imported whole, those would
+    run on into part 六.
+    """
+    appendices = soup.select(".gk-appendix")
+    if not appendices:
+        return None
+    for node in appendices:
+        node.decompose()
+    return [soup.body or soup]
 
 
 def _source_lines(text: str, soup: Any) -> dict[int, int]:
@@ -259,6 +282,7 @@ class _Walker:
 def _grid(rows: list[Any]) -> list[list[str | None]]:
     """Rows of cells with spans expanded: a covered position is None (layout)."""
     taken: dict[tuple[int, int], str | None] = {}
+    widths: dict[int, int] = {}  # per row, so the grid costs its cells, not rows × cells
     for r, tr in enumerate(rows):
         c = 0
         for cell in tr.find_all(["td", "th"], recursive=False):
@@ -270,10 +294,11 @@ def _grid(rows: list[Any]) -> list[list[str | None]]:
             for dr in range(rowspan):
                 for dc in range(colspan):
                     taken[(r + dr, c + dc)] = text if dr == dc == 0 else None
+                widths[r + dr] = max(widths.get(r + dr, 0), c + colspan)
             c += colspan
     out: list[list[str | None]] = []
     for r in range(len(rows)):
-        width = 1 + max((c for (rr, c) in taken if rr == r), default=-1)
+        width = widths.get(r, 0)
         out.append([taken.get((r, c), "") for c in range(width)])
     return out
 

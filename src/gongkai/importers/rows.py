@@ -8,6 +8,8 @@ label, so a shifted column does not shift the numbers.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -16,6 +18,14 @@ from gongkai.format import Kind, Node, Table
 from gongkai.format.labels import normalize, spellings
 from gongkai.importers.base import Line, Problem, Slot, Trouble, clean, is_blank, is_number, read_value
 from gongkai.records.record import CellKey, Value
+
+_ORDINAL_TAIL = re.compile(r"(?:\d+[.、．]|[一二三四五六七八九十]+、)$")
+_ORDINAL_HEAD = re.compile(r"^(?:\d+[.、．]|[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)")
+
+
+def _subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
 
 
 def row_name(table: Table, leaf: Node) -> str:
@@ -38,11 +48,22 @@ def _parents(table: Table) -> dict[str, Node]:
     return out
 
 
+def _ancestors(table: Table, leaf: Node) -> list[Node]:
+    parents = _parents(table)
+    out: list[Node] = []
+    node = parents.get(leaf.id)
+    while node is not None:
+        out.append(node)
+        node = parents.get(node.id)
+    return out
+
+
 @dataclass(frozen=True)
 class _Vocabulary:
     """The spellings one table's rows and headers can be recognised by."""
 
     leaves: dict[str, Node]  # spelling → leaf row
+    groups: dict[str, Node]  # spelling → group row (a node with children)
     own: dict[str, set[str]]  # leaf id → its own and its groups' spellings
     rows: set[str]  # every row spelling, leaves and groups
     headers: set[str]  # column headers, corner notes, block items
@@ -51,6 +72,7 @@ class _Vocabulary:
     def of(cls, table: Table) -> _Vocabulary:
         tops = (*table.rows, *(r for b in table.blocks for r in b.rows))
         by_spelling: dict[str, Node] = {}
+        groups: dict[str, Node] = {}
         own: dict[str, set[str]] = {}
         every: set[str] = set()
 
@@ -58,6 +80,8 @@ class _Vocabulary:
             names = set(spellings(node))
             every.update(names)
             if node.children:
+                for s in names:
+                    groups.setdefault(s, node)
                 for child in node.children:
                     walk(child, above | names)
                 return
@@ -81,7 +105,7 @@ class _Vocabulary:
                 headers.add(normalize(text))
         if table.transposed:  # its rows are printed as column groups
             headers.update(every)
-        return cls(by_spelling, own, every, headers)
+        return cls(by_spelling, groups, own, every, headers)
 
     def exact(self, text: str) -> Node | None:
         return self.leaves.get(normalize(text))
@@ -97,11 +121,35 @@ class _Vocabulary:
         for s, leaf in self.leaves.items():
             if len(s) < 2 or not norm.endswith(s):
                 continue
-            before = norm[: -len(s)]
+            before = _ORDINAL_TAIL.sub("", norm[: -len(s)])
             groups = self.own[leaf.id] - set(spellings(leaf))
-            if not before or any(g in before for g in groups):
-                best.append((len(s), leaf))
+            if not before or any(g in before for g in groups) or any(before in g for g in groups):
+                best.append((len(s), leaf))  # pieces of a vertical group label count too: 「本」「法提供」
         return max(best, key=lambda x: x[0])[1] if best else None
+
+    def near(self, text: str) -> Node | None:
+        """A label with a character or two lost or added in print (「2.其他法律行政止公开」).
+
+        One spelling must be the other with characters left out, covering at
+        least 70% of it, the printed ordinal must agree, and only one row may fit.
+        """
+        norm = normalize(text)
+        if len(norm) < 4:
+            return None
+        number = _ORDINAL_HEAD.match(unicodedata.normalize("NFKC", text).strip())
+        fits: dict[str, Node] = {}
+        for s, leaf in self.leaves.items():
+            short, long = (norm, s) if len(norm) <= len(s) else (s, norm)
+            if len(short) < 0.7 * len(long) or not _subsequence(short, long):
+                continue
+            if number and leaf.number and unicodedata.normalize("NFKC", leaf.number) != number.group(0):
+                continue
+            fits[leaf.id] = leaf
+        return next(iter(fits.values())) if len(fits) == 1 else None
+
+    def is_column(self, text: str) -> bool:
+        """A column header's name written without a row's ordinal."""
+        return normalize(text) in self.headers and not _ORDINAL_HEAD.match(unicodedata.normalize("NFKC", text).strip())
 
     def is_header(self, text: str, leaf: Node) -> bool:
         norm = normalize(text)
@@ -169,12 +217,14 @@ class _Rows:
         self.problems: list[Problem] = []
         self.headers: list[Line] = []
         self.figure_lines: list[Line] = []
+        self.group_rows: dict[str, tuple[Node, Line]] = {}  # a group printed as one row, as before 2021
+        self.group_hit: Node | None = None
 
     def store(self, leaf: Node, line: Line, after: Sequence[Slot], replace: bool = False) -> None:
         slots, surplus = align(after, len(self.table.columns_of(leaf.id)))
         new = _Found(line, slots, surplus)
         old = self.found.get(leaf.id)
-        if old is None or replace:
+        if old is None or replace or not any(s is not None for s in old.slots):
             self.found[leaf.id] = new
         elif old.figures() != new.figures() and leaf.id not in self.conflicts:
             keys = tuple((self.table.id, leaf.id, c.id) for c in self.table.columns_of(leaf.id))
@@ -182,12 +232,28 @@ class _Rows:
             self.problems.append(Problem(line.where, what, Trouble.AMBIGUOUS, keys))
             self.conflicts.add(leaf.id)
 
-    def label(self, slots: list[Slot], kinds: list[str], carry: str) -> tuple[Node | None, int]:
-        """The row a line is about, and the index of its label cell."""
+    def short_row(self, leaf: Node | None) -> list[Slot] | None:
+        """The figures a row has so far, if it has fewer than its columns and nothing left over."""
+        found = self.found.get(leaf.id) if leaf is not None else None
+        if found is None or found.surplus or all(s is not None for s in found.slots):
+            return None
+        return [s for s in found.slots if s is not None]
+
+    def label(
+        self, slots: list[Slot], kinds: list[str], carry: Sequence[str] = (), tail: str = ""
+    ) -> tuple[Node | None, int]:
+        """The row a line is about, and the index of its label cell.
+
+        `carry` are the label-only lines just above (a label wrapped over
+        lines, the figures on its last or middle line), `tail` the label-only
+        line just below.
+        """
         texts = [i for i, k in enumerate(kinds) if k == "text"]
         values = [i for i, k in enumerate(kinds) if k in FIGURES]
         for i in reversed(texts):
             leaf = self.vocab.exact(slots[i].text or "")
+            if leaf is not None and not values and self.vocab.is_column(slots[i].text or ""):
+                continue  # 「其他」「总计」 alone on a line are column headers, not rows 3.其他 and （七）总计
             if leaf is not None:
                 first = next((v for v in values if v > i), None)
                 if first is not None and any(i < t < first and not slots[t].entry for t in texts):
@@ -198,9 +264,17 @@ class _Rows:
         before = [i for i in texts if i < values[0]]
         head = "".join(slots[i].text or "" for i in before)
         at = before[-1] if before else -1
-        if carry and (leaf := self.vocab.exact(carry + head) or self.vocab.suffix(carry + head)):
-            return leaf, at
-        return (self.vocab.suffix(head) if head else None), at
+        heads = [head, *("".join(carry[-k:]) + head for k in range(1, len(carry) + 1))]
+        if not head:  # a column header alone on the line above (「其他」) is not the row 「3.其他」
+            heads = [h for h in heads if normalize(h) not in self.vocab.headers or _ORDINAL_HEAD.match(h.strip())]
+        if tail:
+            heads = [h + tail for h in heads]
+        for find in (self.vocab.exact, self.vocab.suffix, self.vocab.near):
+            for h in heads:
+                if h and (leaf := find(h)) is not None:
+                    return leaf, at
+        self.group_hit = next((g for h in heads if h and (g := self.vocab.groups.get(normalize(h)))), None)
+        return None, at
 
 
 def map_table(
@@ -218,35 +292,52 @@ def map_table(
     """
     state = _Rows(table)
     pending: Node | None = None
-    carry = ""
-    for line in lines:
+    carry: list[str] = []
+    filling: Node | None = None  # the last row stored, which later figure-only lines may complete
+    skip = -1
+    for n, line in enumerate(lines):
+        if n == skip:
+            continue
         slots = list(line.cells)
         kinds = [_kind(s) for s in slots]
         has_values = any(k in FIGURES for k in kinds)
         has_text = "text" in kinds
         if not has_values and not has_text and not (table.transposed and any(s.entry for s in slots)):
             continue
+        state.group_hit = None
         leaf, at = state.label(slots, kinds, carry)
+        if leaf is None and has_values and has_text and n + 1 < len(lines) and _label_only(lines[n + 1]):
+            leaf, at = state.label(slots, kinds, carry, lines[n + 1].text)
+            skip = n + 1 if leaf is not None else skip
         if leaf is None:
-            if has_values and not has_text and pending is not None:
+            short = state.short_row(filling)
+            if has_values and not has_text and short is not None:  # one cell per line: the row goes on
+                assert filling is not None
+                state.store(filling, state.found[filling.id].line, [*short, *slots], replace=True)
+            elif has_values and not has_text and pending is not None:
                 state.store(pending, line, slots, replace=True)
+                filling = pending
             elif (has_values or any(s.entry for s in slots)) and not has_text and table.transposed:
                 state.figure_lines.append(line)
+            elif has_values and state.group_hit is not None:
+                state.group_rows.setdefault(state.group_hit.id, (state.group_hit, line))
             elif has_values:
                 what = f"表{table.number}中未能识别的一行：「{line.text[:60]}」"
                 state.problems.append(Problem(line.where, what, Trouble.NOTE))
             else:
                 state.headers.append(line)
-            carry = line.text if has_text and not has_values else ""
+            carry = [*carry[-2:], line.text] if has_text and not has_values else []
+            filling = filling if has_values and not has_text else None
             pending = None
             continue
-        carry = ""
+        carry = []
         others = [i for i, k in enumerate(kinds) if k == "text" and i != at]
         if any(state.vocab.is_header(slots[i].text or "", leaf) for i in others):
             state.headers.append(line)
             pending = None
             continue
         state.store(leaf, line, slots[at + 1 :])
+        filling = leaf
         pending = None if any(k != "filler" and k != "empty" for k in kinds[at + 1 :]) else leaf
     if (
         figure_row
@@ -258,11 +349,24 @@ def map_table(
     return _cells(state, lines)
 
 
+def _label_only(line: Line) -> bool:
+    """A line of label text only, with no figure: the end of a label wrapped below its figures."""
+    kinds = [_kind(s) for s in line.cells]
+    text = line.text
+    return "text" in kinds and not any(k in FIGURES for k in kinds) and 0 < len(text) <= 30 and not line.heading
+
+
 def _read_figure_row(state: _Rows) -> None:
     """Table 四 as printed: its figures in one row, in the order of its header groups."""
     table = state.table
     rows = table.row_nodes()
     line = state.figure_lines[0]
+    total = sum(len(table.columns_of(r.id)) for r in rows)
+    used = 1
+    while len([s for s in line.cells if s.text is not None]) < total and used < len(state.figure_lines):
+        more = state.figure_lines[used]  # one cell per line: the figures go on over the next lines
+        line = Line(line.where, line.markdown, (*line.cells, *more.cells), table=True)
+        used += 1
     columns: list[int] = []  # where each row's group heading sits, left to right
     for row in rows:
         names = set(spellings(row))
@@ -276,12 +380,16 @@ def _read_figure_row(state: _Rows) -> None:
         state.conflicts.update(r.id for r in rows)
         return
     width = [len(table.columns_of(r.id)) for r in rows]
-    slots, surplus = align(line.cells, sum(width))
+    cells = [s for s in line.cells if s.text is not None]
+    filled = [s for s in cells if _kind(s) != "empty"]
+    if len(cells) > sum(width) and len(filled) == sum(width):  # 「… 0 || 0 …」: empty cells between groups
+        cells = filled
+    slots, surplus = align(cells, sum(width))
     start = 0
     for row, w in zip(rows, width, strict=True):
         state.found[row.id] = _Found(line, slots[start : start + w], surplus if row is rows[-1] else [])
         start += w
-    for extra in state.figure_lines[1:]:
+    for extra in state.figure_lines[used:]:
         what = f"表{table.number}中多出的一行数字：「{extra.text[:60]}」"
         state.problems.append(Problem(extra.where, what, Trouble.NOTE))
 
@@ -297,6 +405,15 @@ def _cells(state: _Rows, lines: Sequence[Line]) -> tuple[dict[CellKey, Value], l
         cells.update(dict.fromkeys(keys))
         f = state.found.get(leaf.id)
         if leaf.id in state.conflicts:
+            continue
+        group = next((state.group_rows[p.id] for p in _ancestors(table, leaf) if p.id in state.group_rows), None)
+        if f is None and group is not None:
+            figures = " ".join(s.text.strip() for s in group[1].cells if s.text and _kind(s) in FIGURES)
+            what = (
+                f"{row_name(table, leaf)}：源文件按旧格式把「{group[0].text}」印为一行（{figures}），"
+                "没有分列其下各行；请按原始台账补填"
+            )
+            problems.append(Problem(group[1].where, what, Trouble.MISSING, keys))
             continue
         if f is None:
             what = f"{row_name(table, leaf)}：未找到该行" + ("" if looked else "（文档中没有这张表）")

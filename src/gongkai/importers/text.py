@@ -48,8 +48,22 @@ def decode(raw: bytes, source: str, encodings: tuple[str, ...] = ENCODINGS) -> s
     raise NotAReport(f"{source}：不是文本文件，也不是 HTML 或 Excel 工作簿")
 
 
+_PAGE_NUMBER = re.compile(r"^[-—–－\s]*(?:第\s*)?\d{1,3}(?:\s*页)?[-—–－\s]*$")
+_BREAKS = re.compile(r"\r\n|\r|\n")
+
+
 def parse_text(text: str, source: str) -> Document:
-    return Document(source, [line_of(raw, f"第 {n} 行") for n, raw in enumerate(text.splitlines(), 1)])
+    """Lines numbered as an editor numbers them: a form feed (a page break in text
+    converted from PDF or Word) is not a line, and a page number is not a row."""
+    lines = []
+    for n, raw in enumerate(_BREAKS.split(text.removesuffix("\n")), 1):
+        raw = raw.replace("\f", "").replace("\v", "")
+        where = f"第 {n} 行"
+        if _PAGE_NUMBER.match(raw) and re.search(r"[-—–－页]", raw):
+            lines.append(Line(where))
+        else:
+            lines.append(line_of(raw, where))
+    return Document(source, lines)
 
 
 def line_of(raw: str, where: str) -> Line:
