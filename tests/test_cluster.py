@@ -93,11 +93,13 @@ def test_workers_without_the_data_folder_make_the_same_products(tmp_path, cluste
     data = copy_data(tmp_path / "data")
     entries = chosen(data)
     assert len(entries) == 4
-    local = bulk.Options(data, tmp_path / "local", jobs=1, pdf=False, progress=False)
+    local = bulk.Options(data, tmp_path / "local", jobs=1, formats=frozenset({"html"}), progress=False)
     done = bulk.render_many(entries, local)
     assert [r.status for r in done.reports] == ["rendered"] * 4
 
-    opts = bulk.Options(data, tmp_path / "dask", pdf=False, executor="dask", scheduler=cluster.address)
+    opts = bulk.Options(
+        data, tmp_path / "dask", formats=frozenset({"html"}), executor="dask", scheduler=cluster.address
+    )
     todo, _ = bulk.plan(entries, opts)
     jobs = [pack(job) for job in bulk._jobs(todo, opts, {})]
     assert all(dict(job.files) for job in jobs)

@@ -187,7 +187,7 @@ def test_two_renders_into_one_folder_one_proceeds_the_other_refuses(tmp_path: Pa
     assert rendered_count(subprocess.CompletedProcess([], winner[0], winner[1], winner[2])) == 2
     for t in ("hujixiang", "renhezhen"):
         folder = out / "2021" / "minquan" / t
-        html_only = {"report.html", "report.review.html", "report.ipynb", "checks.json", "build.json"}
+        html_only = {"report.html", "report.docx", "report.review.html", "report.ipynb", "checks.json", "build.json"}
         assert {p.name for p in folder.iterdir()} == html_only
         assert_whole(folder)
 

@@ -13,6 +13,7 @@ from PIL import Image
 from conftest import DATA, REPO, gongkai
 from gongkai.format import FORMAT_2021
 from gongkai.format.model import leaves
+from gongkai.format.rules import rules_for
 
 TITLE = "胡集乡人民政府2021年政府信息公开工作年度报告"
 
@@ -191,7 +192,7 @@ def test_seed_review_shows_check_outcome_and_every_rule(seed_render: Path):
     assert banner is not None and banner["data-checks"] == "pass"
     assert "校验通过：0 个错误，1 个警告" in banner.get_text()
     rules = {tr["data-rule"]: tr["data-status"] for tr in soup.select("tr[data-rule]")}
-    assert list(rules) == ["R1", "R2", "R3", "R4", "R5", "R6", "W1", "W2", "W3", "W4"]
+    assert list(rules) == [rule.id for rule in rules_for(FORMAT_2021)]  # every rule of the format, in its order
     assert rules["W3"] == "fail" and rules["R6"] == "skipped"
     checks = json.loads((seed_render / "checks.json").read_text(encoding="utf-8"))
     assert checks["passed"] is True and checks["warnings"] == 1
