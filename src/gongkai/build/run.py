@@ -27,7 +27,9 @@ from gongkai.resources import NOTEBOOK
 INJECTED_ID = "injected-parameters"
 # The kernel warns in English that it speaks TCP without encryption: it listens
 # on 127.0.0.1 only, and the warning is noise in the user's terminal.
-QUIET_KERNEL = ["--IPKernelApp.log_level=ERROR"]
+# CRITICAL, not ERROR: shutting a kernel down interrupts it first (jupyter_client), and an idle
+# kernel logs that SIGINT as an ERROR line the user would see after every render.
+QUIET_KERNEL = ["--IPKernelApp.log_level=CRITICAL"]
 # What `--formats` may ask for; the reviewer's HTML, the notebook and checks.json are always written.
 FORMATS = ("html", "pdf", "docx", "review-pdf")
 DEFAULT_FORMATS = frozenset({"html", "pdf", "docx"})
