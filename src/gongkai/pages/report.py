@@ -197,10 +197,10 @@ class Report:
         return Html(f"{head}{body}</section>\n")
 
     def appendix(self) -> Html:
-        """附录一: every rule and its outcome."""
+        """附录一: every rule and its outcome, and the arithmetic behind each checked figure."""
         from gongkai.checks.view import appendix
 
-        return Html(appendix(self.checks))
+        return Html(appendix(self.checks, self.record, self.previous[0]))
 
     def comparison(self) -> Html:
         """附录二: each table beside last year's, and the largest changes."""
