@@ -186,9 +186,13 @@ def render_many(entries: Sequence[Entry], opts: Options) -> Summary:
         try:
             if todo or extra:
                 bar = _progress(len(todo) + len(extra), opts.progress)
-                jobs = chain(_jobs(todo, opts, done), extra)
+                added = (_product_job(key, missing, opts) for key, missing in extra)  # read one at a time
+                if executor is not None:
+                    results = executor.run(chain(_jobs(todo, opts, done), added))
+                else:
+                    results = map(_produce_here, added)
                 try:
-                    for result in executor.run(jobs) if executor is not None else map(_produce_here, extra):
+                    for result in results:
                         if result.job.notebook:  # a current report's missing products
                             done[result.job.key] = _publish_added(kept[result.job.key], result, opts, summary)
                         else:
@@ -259,14 +263,13 @@ def _publish(
     return record
 
 
-def _product_jobs(kept: dict[str, manifest.Entry], opts: Options, summary: Summary) -> list[Job]:
-    """Current reports under other formats than last time: jobs for what is missing, unwanted files removed.
+def _product_jobs(kept: dict[str, manifest.Entry], opts: Options, summary: Summary) -> list[tuple[str, frozenset[str]]]:
+    """Current reports under other formats than last time: the formats missing, unwanted files removed.
 
     A report with nothing missing loses its unwanted files now (its last run succeeded);
     one with something missing, once that is published (`_publish_added`).
     """
     jobs = []
-    data_dir = str(opts.data_dir.resolve())
     for key, last in kept.items():
         folder = opts.out_dir / key
         if last.status != RENDERED:
@@ -277,11 +280,17 @@ def _product_jobs(kept: dict[str, manifest.Entry], opts: Options, summary: Summa
                 kept[key] = _refiled(folder, last, opts.formats)
                 summary.removed += products_of.remove_unwanted(folder, opts.formats)
             continue
-        year, county, township = key.split("/")
-        checks = (folder / "checks.json").read_text(encoding="utf-8")
-        notebook = (folder / products_of.NOTEBOOK).read_bytes()
-        jobs.append(Job(county, township, int(year), data_dir, checks, missing, notebook=notebook))
+        jobs.append((key, missing))
     return jobs
+
+
+def _product_job(key: str, missing: frozenset[str], opts: Options) -> Job:
+    """The job making a current report's missing products from its saved notebook and checks."""
+    folder = opts.out_dir / key
+    year, county, township = key.split("/")
+    checks = (folder / "checks.json").read_text(encoding="utf-8")
+    notebook = (folder / products_of.NOTEBOOK).read_bytes()
+    return Job(county, township, int(year), str(opts.data_dir.resolve()), checks, missing, notebook=notebook)
 
 
 def _produce_here(job: Job) -> Result:

@@ -105,7 +105,7 @@ def _terms(names: Sequence[str], cells: Sequence[CellRef]) -> str:
 
 def _side(names: Sequence[str], cells: Sequence[CellRef], value: Value) -> str:
     text = _terms(names, cells)
-    return f"{text} = {_fmt(value)}" if len(cells) > 1 else text
+    return f"{text} = {_fmt(value)}" if len(cells) > 1 and not text.endswith("均为 0") else text
 
 
 def _holds(item: Instance) -> bool | None:
