@@ -93,7 +93,8 @@ def key_of(entry: Entry) -> str:
 
 
 def _outputs_present(folder: Path, last: manifest.Entry) -> bool:
-    return all((folder / name).is_file() for name in last.files)
+    """The files every report has; a lost optional product is made again from them (_product_jobs)."""
+    return all((folder / name).is_file() for name in last.files if name not in products_of.OPTIONAL.values())
 
 
 def inputs_of(entry: Entry, opts: Options) -> dict[str, str]:

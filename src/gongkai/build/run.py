@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -137,13 +138,14 @@ def produce(job: Job, *, engine: str | None = None, printer: render.Printer | No
     formats from it: the notebook is not run again and the files always made are not returned.
     """
 
-    import nbformat
-
     start = time.perf_counter()
+    nb: Any
     if job.notebook:
-        nb = nbformat.reads(job.notebook.decode("utf-8"), as_version=4)  # type: ignore[no-untyped-call]
+        nb = json.loads(job.notebook)  # nbformat (and its schema validator) only if a page is converted
         files: dict[str, bytes] = {}
     else:
+        import nbformat
+
         # The kernel finds the file in this process's private folder (HANDOFF_ENV) by
         # its content hash, and refuses it unless the bytes hash to that name. Only the
         # name is a parameter: the review page shows the parameters, and must not vary.
@@ -156,6 +158,10 @@ def produce(job: Job, *, engine: str | None = None, printer: render.Printer | No
             "checks.json": job.checks_json.encode("utf-8"),
         }
     meta = meta_of(nb)
+    if job.notebook and job.formats & {"html", "pdf", "review-pdf"}:
+        import nbformat
+
+        nb = nbformat.from_dict(nb)  # type: ignore[no-untyped-call]
     # Only what is asked for: a Word file alone, from a saved notebook, needs no nbconvert.
     html = render.to_html(nb, title=meta["title"], review_link=True) if job.formats & {"html", "pdf"} else ""
     wants_review = not job.notebook or "review-pdf" in job.formats

@@ -265,8 +265,8 @@ def load_history(record: Record) -> list[Record]:
 
 
 def meta_of(nb: Any) -> dict[str, Any]:
-    """The cover's facts, read back from an executed notebook."""
-    for cell in nb.cells:
+    """The cover's facts, read back from an executed notebook (a NotebookNode or its plain JSON)."""
+    for cell in nb["cells"]:
         for out in cell.get("outputs", []):
             data = out.get("data", {})
             if META_MIME in data:
