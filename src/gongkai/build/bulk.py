@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import chain
 from pathlib import Path
@@ -181,9 +181,8 @@ def render_many(entries: Sequence[Entry], opts: Options) -> Summary:
         done: dict[str, manifest.Entry] = {}
         by_key = {key_of(e): (e, i) for e, i in todo}
         extra = [] if opts.only_failed else _product_jobs(kept, opts, summary)
-        # Products made from saved notebooks need no kernel: without a render or a PDF, no pool either.
-        pooled = bool(todo or (extra and opts.pdf))
-        executor = EXECUTORS[opts.executor](jobs=opts.jobs, pdf=opts.pdf, scheduler=opts.scheduler) if pooled else None
+        # Products made from saved notebooks need no kernel: without a report to render, no pool either.
+        executor = EXECUTORS[opts.executor](jobs=opts.jobs, pdf=opts.pdf, scheduler=opts.scheduler) if todo else None
         try:
             if todo or extra:
                 bar = _progress(len(todo) + len(extra), opts.progress)
@@ -191,7 +190,7 @@ def render_many(entries: Sequence[Entry], opts: Options) -> Summary:
                 if executor is not None:
                     results = executor.run(chain(_jobs(todo, opts, done), added))
                 else:
-                    results = map(_produce_here, added)
+                    results = _produce_here(added, any(m & {"pdf", "review-pdf"} for _, m in extra))
                 try:
                     for result in results:
                         if result.job.notebook:  # a current report's missing products
@@ -208,7 +207,7 @@ def render_many(entries: Sequence[Entry], opts: Options) -> Summary:
             known.update(done)
             summary.reports = [known[key_of(e)] for e in entries if key_of(e) in known]
             summary.rendered = [k for k, v in done.items() if v.status == RENDERED and k not in kept]
-            summary.attempted = [k for k in done if k not in kept]
+            summary.attempted = [k for k, v in done.items() if k not in kept or v.status != RENDERED]
             touched = {(v.year, k.split("/")[1]) for k, v in done.items() if k not in kept}
             touched |= {(e.year, e.county.id) for e in entries if not _summary_of(opts.out_dir, e).exists()}
             from gongkai.build.publish import write_summaries
@@ -294,15 +293,21 @@ def _product_job(key: str, missing: frozenset[str], opts: Options) -> Job:
     return Job(county, township, int(year), str(opts.data_dir.resolve()), checks, missing, notebook=notebook)
 
 
-def _produce_here(job: Job) -> Result:
-    """A saved notebook's missing HTML or Word file, in this process (no kernel, no browser)."""
+def _produce_here(jobs: Iterable[Job], pdf: bool) -> Iterator[Result]:
+    """Saved notebooks' missing products, in this process: no kernel, one browser if a PDF is missing."""
+    from contextlib import ExitStack
+
     from gongkai.build.executors import Result
+    from gongkai.build.render import Printer
     from gongkai.build.run import produce
 
-    try:
-        return Result(job, produce(job))
-    except Exception as e:  # a crash is this report's result, as in a worker
-        return Result(job, None, f"{type(e).__name__}: {e}")
+    with ExitStack() as stack:
+        printer = stack.enter_context(Printer()) if pdf else None
+        for job in jobs:
+            try:
+                yield Result(job, produce(job, printer=printer))
+            except Exception as e:  # a crash is this report's result, as in a worker
+                yield Result(job, None, f"{type(e).__name__}: {e}")
 
 
 def _refiled(folder: Path, last: manifest.Entry, formats: frozenset[str]) -> manifest.Entry:

@@ -161,7 +161,7 @@ def produce(job: Job, *, engine: str | None = None, printer: render.Printer | No
     if job.notebook and job.formats & {"html", "pdf", "review-pdf"}:
         import nbformat
 
-        nb = nbformat.from_dict(nb)  # type: ignore[no-untyped-call]
+        nb = nbformat.reads(job.notebook.decode("utf-8"), as_version=4)  # type: ignore[no-untyped-call]
     # Only what is asked for: a Word file alone, from a saved notebook, needs no nbconvert.
     html = render.to_html(nb, title=meta["title"], review_link=True) if job.formats & {"html", "pdf"} else ""
     wants_review = not job.notebook or "review-pdf" in job.formats
