@@ -116,8 +116,10 @@ def format_summary(summary: object) -> str:
         ("记录无效", len(summary.with_status(INVALID))),
         ("未生成（--strict）", len(summary.with_status(REFUSED))),
     ]
+    if summary.completed or summary.removed:  # --formats changed: build/products.py
+        rows += [("补生成成品", len(summary.completed)), ("移除不再要求的成品", len(summary.removed))]
     lines = [f"共 {len(summary.reports)} 份报告，用时 {summary.seconds:.1f} 秒"]
-    if not summary.attempted:
+    if not summary.attempted and not summary.completed and not summary.removed:
         lines.append("没有任何变化，未重新生成。")
     lines += [f"  {label:<12}{count:>6}" for label, count in rows]
     problems = summary.failing + [r for r in summary.reports if r.status != RENDERED]

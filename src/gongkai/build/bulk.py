@@ -8,17 +8,23 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from itertools import chain
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from gongkai.build import fingerprint, manifest
+from gongkai.build import products as products_of
 from gongkai.build.manifest import CRASHED, INVALID, RENDERED
 from gongkai.build.run import DEFAULT_FORMATS, Job
 from gongkai.errors import GongkaiError
 from gongkai.outputs import lock, publish
 from gongkai.records.catalog import Entry
 from gongkai.records.record import check_id
+
+if TYPE_CHECKING:
+    from gongkai.build.executors import Result
 
 REFUSED = "refused"  # failed its checks under --strict
 CHECK_BATCH = 50
@@ -50,6 +56,8 @@ class Summary:
     attempted: list[str] = field(default_factory=list)  # keys this run tried, whatever came of it
     seconds: float = 0.0
     index: Path | None = None
+    completed: list[str] = field(default_factory=list)  # current reports given the products newly asked for
+    removed: list[str] = field(default_factory=list)  # product files no longer asked for, removed
 
     def with_status(self, status: str) -> list[manifest.Entry]:
         return [r for r in self.reports if r.status == status]
@@ -85,7 +93,8 @@ def key_of(entry: Entry) -> str:
 
 
 def _outputs_present(folder: Path, last: manifest.Entry) -> bool:
-    return all((folder / name).is_file() for name in last.files)
+    """The files every report has; a lost optional product is made again from them (_product_jobs)."""
+    return all((folder / name).is_file() for name in last.files if name not in products_of.OPTIONAL.values())
 
 
 def inputs_of(entry: Entry, opts: Options) -> dict[str, str]:
@@ -93,7 +102,7 @@ def inputs_of(entry: Entry, opts: Options) -> dict[str, str]:
     from gongkai.resources import EXPECTATIONS, NOTEBOOK
 
     shared = fingerprint.environment(NOTEBOOK, EXPECTATIONS)
-    return fingerprint.inputs(entry, {"formats": sorted(opts.formats), "strict": opts.strict}, shared)
+    return fingerprint.inputs(entry, {"strict": opts.strict}, shared)  # formats: build/products.py
 
 
 def plan(
@@ -171,25 +180,35 @@ def render_many(entries: Sequence[Entry], opts: Options) -> Summary:
         todo, kept = plan(entries, opts)
         done: dict[str, manifest.Entry] = {}
         by_key = {key_of(e): (e, i) for e, i in todo}
+        extra = [] if opts.only_failed else _product_jobs(kept, opts, summary)
+        # Products made from saved notebooks need no kernel: without a report to render, no pool either.
         executor = EXECUTORS[opts.executor](jobs=opts.jobs, pdf=opts.pdf, scheduler=opts.scheduler) if todo else None
         try:
-            if executor is not None:
-                bar = _progress(len(todo), opts.progress)
+            if todo or extra:
+                bar = _progress(len(todo) + len(extra), opts.progress)
+                added = (_product_job(key, missing, opts) for key, missing in extra)  # read one at a time
+                if executor is not None:
+                    results = executor.run(chain(_jobs(todo, opts, done), added))
+                else:
+                    results = _produce_here(added, any(m & {"pdf", "review-pdf"} for _, m in extra))
                 try:
-                    for result in executor.run(_jobs(todo, opts, done)):
-                        entry, inputs = by_key[result.job.key]
-                        done[result.job.key] = _publish(entry, inputs, result, opts)
+                    for result in results:
+                        if result.job.notebook:  # a current report's missing products
+                            done[result.job.key] = _publish_added(kept[result.job.key], result, opts, summary)
+                        else:
+                            entry, inputs = by_key[result.job.key]
+                            done[result.job.key] = _publish(entry, inputs, result, opts, summary.removed)
                         bar.update(1)
-                    bar.update(len(todo) - bar.n)  # records that never became jobs
+                    bar.update(len(todo) + len(extra) - bar.n)  # records that never became jobs
                 finally:
                     bar.close()
             known = manifest.read_manifest(opts.out_dir)
             known.update(kept)
             known.update(done)
             summary.reports = [known[key_of(e)] for e in entries if key_of(e) in known]
-            summary.rendered = [k for k, v in done.items() if v.status == RENDERED]
-            summary.attempted = list(done)
-            touched = {(v.year, k.split("/")[1]) for k, v in done.items()}
+            summary.rendered = [k for k, v in done.items() if v.status == RENDERED and k not in kept]
+            summary.attempted = [k for k, v in done.items() if k not in kept or v.status != RENDERED]
+            touched = {(v.year, k.split("/")[1]) for k, v in done.items() if k not in kept}
             touched |= {(e.year, e.county.id) for e in entries if not _summary_of(opts.out_dir, e).exists()}
             from gongkai.build.publish import write_summaries
             from gongkai.build.render import print_pages
@@ -207,7 +226,9 @@ def render_many(entries: Sequence[Entry], opts: Options) -> Summary:
     return summary
 
 
-def _publish(entry: Entry, inputs: dict[str, str], result: object, opts: Options) -> manifest.Entry:
+def _publish(
+    entry: Entry, inputs: dict[str, str], result: object, opts: Options, removed: list[str] | None = None
+) -> manifest.Entry:
     import json
 
     from gongkai.build.executors import Result
@@ -237,7 +258,79 @@ def _publish(entry: Entry, inputs: dict[str, str], result: object, opts: Options
         seconds=round(products.seconds, 3),
     )
     manifest.write_build(folder, record)
+    if removed is not None:  # after the new products and build.json: a failed run removes nothing
+        removed += products_of.remove_unwanted(folder, opts.formats)
     return record
+
+
+def _product_jobs(kept: dict[str, manifest.Entry], opts: Options, summary: Summary) -> list[tuple[str, frozenset[str]]]:
+    """Current reports under other formats than last time: the formats missing, unwanted files removed.
+
+    A report with nothing missing loses its unwanted files now (its last run succeeded);
+    one with something missing, once that is published (`_publish_added`).
+    """
+    jobs = []
+    for key, last in kept.items():
+        folder = opts.out_dir / key
+        if last.status != RENDERED:
+            continue
+        missing = products_of.missing(folder, opts.formats)
+        if not missing:
+            if products_of.unwanted(folder, opts.formats):
+                kept[key] = _refiled(folder, last, opts.formats)
+                summary.removed += products_of.remove_unwanted(folder, opts.formats)
+            continue
+        jobs.append((key, missing))
+    return jobs
+
+
+def _product_job(key: str, missing: frozenset[str], opts: Options) -> Job:
+    """The job making a current report's missing products from its saved notebook and checks."""
+    folder = opts.out_dir / key
+    year, county, township = key.split("/")
+    checks = (folder / "checks.json").read_text(encoding="utf-8")
+    notebook = (folder / products_of.NOTEBOOK).read_bytes()
+    return Job(county, township, int(year), str(opts.data_dir.resolve()), checks, missing, notebook=notebook)
+
+
+def _produce_here(jobs: Iterable[Job], pdf: bool) -> Iterator[Result]:
+    """Saved notebooks' missing products, in this process: no kernel, one browser if a PDF is missing."""
+    from contextlib import ExitStack
+
+    from gongkai.build.executors import Result
+    from gongkai.build.render import Printer
+    from gongkai.build.run import produce
+
+    with ExitStack() as stack:
+        printer = stack.enter_context(Printer()) if pdf else None
+        for job in jobs:
+            try:
+                yield Result(job, produce(job, printer=printer))
+            except Exception as e:  # a crash is this report's result, as in a worker
+                yield Result(job, None, f"{type(e).__name__}: {e}")
+
+
+def _refiled(folder: Path, last: manifest.Entry, formats: frozenset[str]) -> manifest.Entry:
+    """The entry listing the files asked for that are in the folder; in build.json, before any removal."""
+    names = [*products_of.ALWAYS, *(products_of.OPTIONAL[f] for f in formats)]
+    entry = replace(last, files=products_of.present(folder, names))
+    manifest.write_build(folder, entry)
+    return entry
+
+
+def _publish_added(last: manifest.Entry, result: object, opts: Options, summary: Summary) -> manifest.Entry:
+    """Put a current report's new products beside the others; on failure, keep everything as it was."""
+    from gongkai.build.executors import Result
+
+    assert isinstance(result, Result)
+    if result.products is None:
+        return replace(last, status=CRASHED, message=result.error)
+    folder = opts.out_dir / last.key
+    publish(folder, result.products.files)
+    entry = _refiled(folder, last, opts.formats)
+    summary.completed.append(last.key)
+    summary.removed += products_of.remove_unwanted(folder, opts.formats)
+    return entry
 
 
 class _NoBar:
@@ -282,7 +375,7 @@ def render_one(entry: Entry, opts: Options) -> manifest.Entry:
                 products = produce(job, printer=printer)
         else:
             products = produce(job)
-        done = _publish(entry, inputs, Result(job, products), opts)
+        done = _publish(entry, inputs, Result(job, products), opts, removed=[])
         known = manifest.read_manifest(opts.out_dir)
         known[done.key] = done
         manifest.write_manifest(opts.out_dir, known, {"seconds": products.seconds})

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -60,6 +61,8 @@ class Job:
     # The record files as bytes, by path under data_dir, for workers that cannot
     # read data_dir (executors.unpacked); empty when they share the filesystem.
     files: tuple[tuple[str, bytes], ...] = ()
+    # The report's saved executed notebook: make only `formats` from it (build/products.py).
+    notebook: bytes = b""
 
     @property
     def key(self) -> str:
@@ -129,26 +132,42 @@ def execute(params: dict[str, Any], engine: str | None = None) -> Any:
 
 
 def produce(job: Job, *, engine: str | None = None, printer: render.Printer | None = None) -> Products:
-    """Execute, convert, print: the report's files as bytes, nothing written yet."""
+    """Execute, convert, print: the report's files as bytes, nothing written yet.
 
-    import nbformat
+    A job carrying the saved executed notebook (`job.notebook`) only makes its
+    formats from it: the notebook is not run again and the files always made are not returned.
+    """
 
     start = time.perf_counter()
-    # The kernel finds the file in this process's private folder (HANDOFF_ENV) by
-    # its content hash, and refuses it unless the bytes hash to that name. Only the
-    # name is a parameter: the review page shows the parameters, and must not vary.
-    name = handoff_name(job.checks_json)
-    write_atomic(handoff_dir() / name, job.checks_json)
-    nb = execute(job.parameters(name), engine)
-    _show_checks_as_saved(nb)
+    nb: Any
+    if job.notebook:
+        nb = json.loads(job.notebook)  # nbformat (and its schema validator) only if a page is converted
+        files: dict[str, bytes] = {}
+    else:
+        import nbformat
+
+        # The kernel finds the file in this process's private folder (HANDOFF_ENV) by
+        # its content hash, and refuses it unless the bytes hash to that name. Only the
+        # name is a parameter: the review page shows the parameters, and must not vary.
+        name = handoff_name(job.checks_json)
+        write_atomic(handoff_dir() / name, job.checks_json)
+        nb = execute(job.parameters(name), engine)
+        _show_checks_as_saved(nb)
+        files = {
+            "report.ipynb": nbformat.writes(nb).encode("utf-8"),  # type: ignore[no-untyped-call]
+            "checks.json": job.checks_json.encode("utf-8"),
+        }
     meta = meta_of(nb)
-    html = render.to_html(nb, title=meta["title"], review_link=True)
-    review = render.to_html(nb, title=meta["title"], review=True)
-    files = {
-        "report.ipynb": nbformat.writes(nb).encode("utf-8"),  # type: ignore[no-untyped-call]
-        "report.review.html": review.encode("utf-8"),
-        "checks.json": job.checks_json.encode("utf-8"),
-    }
+    if job.notebook and job.formats & {"html", "pdf", "review-pdf"}:
+        import nbformat
+
+        nb = nbformat.reads(job.notebook.decode("utf-8"), as_version=4)  # type: ignore[no-untyped-call]
+    # Only what is asked for: a Word file alone, from a saved notebook, needs no nbconvert.
+    html = render.to_html(nb, title=meta["title"], review_link=True) if job.formats & {"html", "pdf"} else ""
+    wants_review = not job.notebook or "review-pdf" in job.formats
+    review = render.to_html(nb, title=meta["title"], review=True) if wants_review else ""
+    if not job.notebook:
+        files["report.review.html"] = review.encode("utf-8")
     if "html" in job.formats:
         files["report.html"] = html.encode("utf-8")
     if job.pdf and printer is None:

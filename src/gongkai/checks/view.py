@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from html import escape
+from typing import TYPE_CHECKING
 
 from gongkai.checks.report import FAIL, PASS, SKIPPED, CheckReport
+
+if TYPE_CHECKING:
+    from gongkai.records.record import Record
 
 STATUS = {PASS: "通过", FAIL: "未通过", SKIPPED: "未检查"}
 SEVERITY = {"error": "错误", "warning": "警告"}
@@ -27,7 +31,41 @@ def banner(report: CheckReport) -> str:
     return f'<p class="gk-banner {css}" data-checks="{"pass" if report.passed else "fail"}">{text}{hint}</p>'
 
 
-def appendix(report: CheckReport) -> str:
+def arithmetic(report: CheckReport, record: Record, previous: Record | None) -> str:
+    """计算过程: each rule instance with its terms and numbers, and the checks' verdict on it."""
+    from gongkai.checks.arithmetic import lines
+
+    found = {f.key: f for o in report.outcomes for f in o.findings}
+    rows = []
+    for line in lines(record, previous, set(found)):
+        finding = found.get(line.key)
+        if finding is not None or (line.judged and line.holds is False):
+            severity = finding.severity if finding else "error"
+            mark, css = ("✗", "gk-rule-error") if severity == "error" else ("⚠", "gk-rule-warning")
+            note = finding.review_note() if finding and finding.decision else ""
+            outcome = f"{mark} {SEVERITY.get(severity, severity)}" + (f"<br>{escape(note)}" if note else "")
+        elif line.holds is None:
+            css, outcome = "gk-rule-skipped", escape(line.skip or "未计算")
+        else:
+            css, outcome = "gk-rule-pass", "✓"
+        verdict = css.removeprefix("gk-rule-")
+        fail = ' class="gk-arith-fail"' if verdict in ("error", "warning") else ""
+        rows.append(
+            f'<tr{fail} data-instance="{escape(line.key)}" data-outcome="{verdict}"><td>{escape(line.rule)}</td>'
+            f'<td>{escape(line.place)}</td><td>{escape(line.arithmetic)}</td><td class="{css}">{outcome}</td></tr>'
+        )
+    return (
+        '<h3>计算过程</h3>\n<p class="gk-arith-note">每条规则在本记录中的每一处：参与计算的单元格（按表中的序号称呼）、'
+        "它们的数字和两边的结果。R5 按表统计不符合的单元格数；只读正文的规则（如第五、六部分的写法）见上表。</p>\n"
+        '<table class="gk-arith"><colgroup><col style="width:6%"><col style="width:33%"><col style="width:47%">'
+        '<col style="width:14%"></colgroup>\n'
+        "<thead><tr><th>规则</th><th>位置</th><th>计算</th><th>结果</th></tr></thead>\n"
+        f"<tbody>\n{chr(10).join(rows)}\n</tbody></table>\n"
+    )
+
+
+def appendix(report: CheckReport, record: Record | None = None, previous: Record | None = None) -> str:
+    """附录一: every rule's outcome; with the record, also how each checked figure was made."""
     rows = []
     for o in report.outcomes:
         css = f"gk-rule-{o.status if o.status != FAIL else o.severity}"
@@ -57,5 +95,6 @@ def appendix(report: CheckReport) -> str:
         '<table><colgroup><col style="width:7%"><col style="width:7%"><col style="width:33%">'
         '<col style="width:9%"><col style="width:44%"></colgroup>\n'
         "<thead><tr><th>规则</th><th>级别</th><th>内容</th><th>结果</th><th>说明</th></tr></thead>\n"
-        f"<tbody>\n{chr(10).join(rows)}\n</tbody></table>\n{stale_html}</section>\n"
+        f"<tbody>\n{chr(10).join(rows)}\n</tbody></table>\n{stale_html}"
+        f"{arithmetic(report, record, previous) if record is not None else ''}</section>\n"
     )

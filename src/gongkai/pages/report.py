@@ -197,10 +197,10 @@ class Report:
         return Html(f"{head}{body}</section>\n")
 
     def appendix(self) -> Html:
-        """附录一: every rule and its outcome."""
+        """附录一: every rule and its outcome, and the arithmetic behind each checked figure."""
         from gongkai.checks.view import appendix
 
-        return Html(appendix(self.checks))
+        return Html(appendix(self.checks, self.record, self.previous[0]))
 
     def comparison(self) -> Html:
         """附录二: each table beside last year's, and the largest changes."""
@@ -265,8 +265,8 @@ def load_history(record: Record) -> list[Record]:
 
 
 def meta_of(nb: Any) -> dict[str, Any]:
-    """The cover's facts, read back from an executed notebook."""
-    for cell in nb.cells:
+    """The cover's facts, read back from an executed notebook (a NotebookNode or its plain JSON)."""
+    for cell in nb["cells"]:
         for out in cell.get("outputs", []):
             data = out.get("data", {})
             if META_MIME in data:

@@ -1,0 +1,92 @@
+"""--formats changes between runs: products no longer asked for go, new ones are made alone, failures keep all.
+
+Reuses the session's seed render (html, pdf, docx) as the earlier run, so no report is rendered again here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+from conftest import DATA, gongkai
+from gongkai.build import products
+from gongkai.build.bulk import Options, Summary, _publish, _publish_added, inputs_of
+from gongkai.build.executors import Result
+from gongkai.build.manifest import CRASHED, read_build
+from gongkai.build.run import Job
+from gongkai.records import catalog
+
+UNTOUCHED = ("report.html", "report.ipynb", "report.review.html", "checks.json")
+
+
+def _count(stdout: str, label: str) -> int:
+    found = re.search(rf"^\s*{label}\s+(\d+)$", stdout, re.M)
+    assert found, f"no 「{label}」 line in:\n{stdout}"
+    return int(found.group(1))
+
+
+def _stamps(folder: Path) -> dict[str, int]:
+    return {name: (folder / name).stat().st_mtime_ns for name in UNTOUCHED}
+
+
+def _earlier_run(seed_render: Path, tmp_path: Path) -> tuple[Path, Path, list[str]]:
+    out = tmp_path / "out"
+    folder = out / "2021" / "minquan" / "hujixiang"
+    shutil.copytree(seed_render, folder)
+    params = tmp_path / "one.yaml"
+    params.write_text("reports:\n  - {county: minquan, township: hujixiang, year: 2021}\n", encoding="utf-8")
+    run = ["render", "--params", str(params), "--data", str(DATA), "--out", str(out), "--no-progress", "--formats"]
+    return out, folder, run
+
+
+def test_dropping_and_adding_formats_through_the_cli(seed_render, tmp_path):
+    out, folder, run = _earlier_run(seed_render, tmp_path)
+    assert {"report.pdf", "report.docx"} <= {p.name for p in folder.iterdir()}
+    docx = (folder / "report.docx").read_bytes()
+    stamps = _stamps(folder)
+
+    dropped = gongkai(*run, "html")
+    assert dropped.returncode == 0, dropped.stdout + dropped.stderr
+    assert _count(dropped.stdout, "本次生成") == 0  # nothing rendered again: the report is current
+    assert _count(dropped.stdout, "移除不再要求的成品") == 2
+    assert not (folder / "report.pdf").exists() and not (folder / "report.docx").exists()
+    assert _stamps(folder) == stamps
+    listed = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["reports"][0]["files"]
+    build = read_build(folder)
+    assert build is not None and listed == build.files == sorted(UNTOUCHED)
+
+    again = gongkai(*run, "html")  # nothing left to remove: a no-op
+    assert "没有任何变化" in again.stdout and "移除不再要求的成品" not in again.stdout
+
+    html = (folder / "report.html").read_bytes()
+    (folder / "report.html").unlink()  # a lost product is made again too, from the saved notebook
+    added = gongkai(*run, "html,docx")
+    assert added.returncode == 0, added.stdout + added.stderr
+    assert _count(added.stdout, "补生成成品") == 1 and _count(added.stdout, "本次生成") == 0
+    assert (folder / "report.docx").read_bytes() == docx  # as the full render made them
+    assert (folder / "report.html").read_bytes() == html
+    del stamps["report.html"]
+    assert {k: v for k, v in _stamps(folder).items() if k in stamps} == stamps  # the notebook was not run again
+    build = read_build(folder)
+    assert build is not None and "report.docx" in build.files and "report.pdf" not in build.files
+
+
+def test_a_failed_run_removes_nothing(seed_render, tmp_path):
+    out, folder, _ = _earlier_run(seed_render, tmp_path)
+    before = sorted(p.name for p in folder.iterdir())
+    entry = catalog.resolve(DATA, "hujixiang", 2021, None)
+    opts = Options(data_dir=DATA, out_dir=out, formats=frozenset({"html"}))
+    job = Job("minquan", "hujixiang", 2021, str(DATA), "{}", opts.formats)
+    removed: list[str] = []
+    crashed = _publish(entry, inputs_of(entry, opts), Result(job, None, "RenderError: 假设内核崩溃"), opts, removed)
+    assert crashed.status == CRASHED and removed == []
+    last = read_build(folder)
+    assert last is not None
+    summary = Summary()
+    partial = Job("minquan", "hujixiang", 2021, str(DATA), "{}", frozenset({"docx"}), notebook=b"{}")
+    kept = _publish_added(last, Result(partial, None, "BrowserError: 假设浏览器崩溃"), opts, summary)
+    assert kept.status == CRASHED and summary.removed == [] and summary.completed == []
+    assert sorted(p.name for p in folder.iterdir()) == before  # the earlier pdf and docx are still there
+    assert products.unwanted(folder, opts.formats) == ["report.docx", "report.pdf"]
