@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from gongkai.errors import NotAReport
-from gongkai.importers.base import Document, Line, Slot, is_blank, is_number
+from gongkai.importers.base import Document, Line, Slot, escape_markdown, is_blank, is_number
 
 MAX_PAGES = 60  # a township's report is 3–10 pages
 _PAGE_NUMBER = re.compile(r"^[-—–－~·\s]*(?:第\s*)?\d{1,3}(?:\s*页)?(?:\s*[/／共]\s*\d{1,3}\s*页?)?[-—–－~·\s]*$")
@@ -151,14 +151,15 @@ def _lines(rows: list[_Row]) -> list[Line]:
         if row.cells is not None:
             last_table = row
             slots = tuple(Slot(c, f"{row.where}第 {k + 1} 列") for k, c in enumerate(row.cells))
-            md = "| " + " | ".join((c or "").replace("|", "\\|") for c in row.cells) + " |"
+            md = "| " + " | ".join(escape_markdown(c or "", line_start=False) for c in row.cells) + " |"
             out.append(Line(row.where, md, slots, table=True))
             previous = None
             continue
         line = _text_line(row)
         last = out[-1] if out else None
         if previous is not None and last is not None and len(line.cells) == 1 and _runs_on(previous, row):
-            out[-1] = Line(last.where, last.markdown + row.text, (Slot(last.text + row.text, last.where),))
+            md = last.markdown + escape_markdown(row.text, line_start=False)
+            out[-1] = Line(last.where, md, (Slot(last.text + row.text, last.where),))
         else:
             if last is not None and not last.table and len(last.cells) == 1 and len(line.cells) == 1:
                 out.append(Line(row.where))  # paragraphs apart, as Markdown separates them
@@ -201,7 +202,7 @@ def _text_line(row: _Row) -> Line:
         else:
             chunks.append([w])
     texts = [join(c) for c in chunks]
-    md = row.text
+    md = escape_markdown(row.text)
     if len(texts) > 1 and any(is_number(t) or is_blank(t) for t in texts[1:]):
         return Line(row.where, md, tuple(Slot(t, row.where) for t in texts))
     return Line(row.where, md, (Slot(md, row.where),))
