@@ -151,7 +151,7 @@ def corpus(n: int, fresh: bool) -> Path:
 def folder_run(n: int, fresh: bool, tmp: Path) -> None:
     from collections import Counter
 
-    from gongkai.importers import Overrides
+    from gongkai.importers import Overrides, import_file
     from gongkai.importers.batch import import_many
 
     folder = corpus(n, fresh)
@@ -179,6 +179,13 @@ def folder_run(n: int, fresh: bool, tmp: Path) -> None:
           f"{len(files) / took[1]:.2f} per CPU-second)")  # fmt: skip
     print(f"  ratio gongkai / libraries: {took[1] / base[1]:.2f} (CPU), {took[0] / base[0]:.2f} (wall)")
     print(f"  outcomes: {dict(counts)}")
+    for kind, sample, floor_one in (("PDF", pdfs[:10], pdf_floor), ("DOCX", docs[:10], docx_floor)):
+        if not sample:
+            continue
+        lib = [timed(lambda p=p, f=floor_one: f(p))[1] for p in sample]
+        own = [timed(lambda p=p: import_file(p))[1] for p in sample]
+        print(f"  per {kind} file (first {len(sample)}, CPU): gongkai {sum(own) / len(own):.3f} s, "
+              f"libraries {sum(lib) / len(lib):.3f} s, ratio {sum(own) / sum(lib):.2f}")  # fmt: skip
 
 
 # --- 3. HTML linearity --------------------------------------------------------------------
