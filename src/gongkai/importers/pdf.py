@@ -122,8 +122,10 @@ def _page_rows(page: Any, number: int) -> list[_Row]:
     size = _median([w["bottom"] - w["top"] for w in words]) or 10.0
     rows: list[_Row] = []
     taken: set[int] = set()
-    for table in page.find_tables():
-        rows += _table_rows(table, words, taken)
+    objects = page.objects  # parsed once per page; words, rulings and chars all come from it
+    if any(objects.get(kind) for kind in ("rect", "line", "curve")):  # no rulings, no ruled table to look for
+        for table in page.find_tables():
+            rows += _table_rows(table, words, taken)
     rows += _text_rows([w for i, w in enumerate(words) if i not in taken])
     rows.sort(key=lambda r: (r.top, r.x0))
     height = float(page.height)
@@ -216,6 +218,7 @@ def _figure(a: dict[str, Any], b: dict[str, Any]) -> bool:
 def _table_rows(table: Any, words: list[dict[str, Any]], taken: set[int]) -> list[_Row]:
     """The rows of a ruled table with two or more cells; a one-cell row is text in a frame."""
     out: list[_Row] = []
+    centres = [(i, (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2) for i, w in enumerate(words)]
     for row in table.rows:
         boxes = list(row.cells)
         real = [b for b in boxes if b is not None]
@@ -223,16 +226,17 @@ def _table_rows(table: Any, words: list[dict[str, Any]], taken: set[int]) -> lis
             continue
         cells: list[str | None] = []
         inside: list[dict[str, Any]] = []
+        rx0, rtop, rx1, rbottom = row.bbox  # only the words of this row are looked at for its cells
+        near = [c for c in centres if rx0 <= c[1] <= rx1 and rtop <= c[2] <= rbottom]
         for box in boxes:
             if box is None:
                 cells.append(None)
                 continue
             x0, top, x1, bottom = box
             mine = []
-            for i, w in enumerate(words):
-                cx, cy = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
+            for i, cx, cy in near:
                 if i not in taken and x0 <= cx <= x1 and top <= cy <= bottom:
-                    mine.append(w)
+                    mine.append(words[i])
                     taken.add(i)
             mine.sort(key=lambda w: (round(w["top"] / 3), w["x0"]))
             cells.append(join(mine))
