@@ -138,3 +138,18 @@ def test_record_yaml_of_a_gappy_import_keeps_its_gaps(tmp_path: Path):
     text = record_yaml(import_file(path))
     assert "regulations: {issued: 1, repealed: 2, in_force: 3}" in text
     assert "normative_docs: {issued: ~, repealed: ~, in_force: ~}" in text and "province: ~" in text
+
+
+def test_importing_a_pdf_loads_no_heavy_library(tmp_path: Path):
+    """`gongkai import x.pdf` needs pdfplumber only: no great-expectations, pandas, Word or browser code."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from gongkai.cli import main; "
+        f"code = main(['import', {str(PDF)!r}, '-o', {str(tmp_path / 'x.yaml')!r}]); "
+        "heavy = ('great_expectations', 'pandas', 'numpy', 'docx', 'openpyxl', 'playwright', 'dask', 'matplotlib'); "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & set(heavy)), 'pdfplumber' in sys.modules, code)"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    assert run.stdout.strip().splitlines()[-1] == "[] True 1", run.stdout + run.stderr
