@@ -93,26 +93,9 @@ def import_one(path: Path) -> Row:
 
 def _record(row: Row) -> Any:
     from gongkai.format import FORMATS
-    from gongkai.records.record import NAMES, Record
+    from gongkai.importers import partial_record
 
-    data = row.data
-    fmt = FORMATS[row.format]
-    cells = {(t.id, r, c): v for t in fmt.tables for r, cols in data.get(t.id, {}).items() for c, v in cols.items()}
-    cells = {c.key: cells.get(c.key) for c in fmt.cells()}
-    names = {k: str(data.get(k) or "") for k in (*NAMES, "level")}
-    parts = {k: str(data.get("parts", {}).get(k) or "") for k in fmt.narrative_keys()}
-    return Record(
-        format=fmt,
-        year=row.year or 0,
-        body=names["body"],
-        province=names["province"],
-        city=names["city"],
-        county=names["county"],
-        township=names["township"],
-        level=names["level"],
-        parts=parts,
-        cells=cells,
-    )
+    return partial_record(row.data, FORMATS[row.format])
 
 
 def check_rows(rows: list[Row]) -> None:

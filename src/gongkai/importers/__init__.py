@@ -8,9 +8,10 @@ registry is the seam: a new kind of input is a new parser, not an edit here.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from gongkai.errors import InputError, NotAReport, RecordError
-from gongkai.format import FORMAT_2021, FORMATS
+from gongkai.format import FORMAT_2021, FORMATS, Format
 from gongkai.importers.assemble import Overrides, assemble
 from gongkai.importers.base import Document, ImportResult, Parser, Problem, Trouble, printable, zip_kind
 from gongkai.importers.docx import DocParser, DocxParser
@@ -99,6 +100,32 @@ def default_path(result: ImportResult, data_dir: Path) -> Path:
     return data_dir / str(result.county_id) / str(result.township_id) / f"{year}.yaml"
 
 
+def partial_record(data: dict[str, Any], fmt: Format) -> Record:
+    """Imported data as a `Record` without validation: every cell of the format (None where
+    missing), every narrative part ("" where missing), "" for names not found.
+
+    For what must work on a record with gaps: writing it with ~ (`record_yaml`)
+    and checking it anyway (`gongkai audit`).
+    """
+    read = {(t.id, r, c): v for t in fmt.tables for r, cols in data.get(t.id, {}).items() for c, v in cols.items()}
+    names = {k: str(data.get(k) or "") for k in (*NAMES, "level")}
+    parts = data.get("parts") or {}
+    return Record(
+        format=fmt,
+        year=data.get("year") or 0,
+        body=names["body"],
+        province=names["province"],
+        city=names["city"],
+        county=names["county"],
+        township=names["township"],
+        level=names["level"],
+        parts={k: str(parts.get(k) or "") for k in fmt.narrative_keys()},
+        cells={c.key: read.get(c.key) for c in fmt.cells()},
+        synthetic=bool(data.get("synthetic")),
+        source=str(data.get("source", "")),
+    )
+
+
 def record_yaml(result: ImportResult) -> str:
     """The record as YAML: validated when complete; otherwise with ~ where it has gaps."""
     data = result.data
@@ -108,23 +135,8 @@ def record_yaml(result: ImportResult) -> str:
         except RecordError as e:
             result.problems.append(Problem("", f"记录未通过校验：{e.message}（{e.field}）", Trouble.INVALID))
     fmt = FORMATS.get(str(data.get("format")), FORMAT_2021)
-    cells = {(t.id, r, c): v for t in fmt.tables for r, cols in data.get(t.id, {}).items() for c, v in cols.items()}
+    record = partial_record(data, fmt)
     names = {k: str(data.get(k) or "") for k in (*NAMES, "level")}
-    parts = {k: v or "" for k, v in data.get("parts", {}).items()}
-    record = Record(
-        format=fmt,
-        year=data.get("year") or 0,
-        body=names["body"],
-        province=names["province"],
-        city=names["city"],
-        county=names["county"],
-        township=names["township"],
-        level=names["level"],
-        parts=parts,
-        cells=cells,
-        synthetic=bool(data.get("synthetic")),
-        source=str(data.get("source", "")),
-    )
     lines = dump_record(record).split("\n")
     blank = {"year"} if data.get("year") is None else set()
     blank |= {k for k, v in names.items() if not v}
@@ -172,6 +184,7 @@ __all__ = [
     "Trouble",
     "default_path",
     "import_file",
+    "partial_record",
     "record_yaml",
     "register",
     "write_result",

@@ -18,6 +18,7 @@ from gongkai.errors import NotAReport
 from gongkai.format import BODY_SUFFIXES, FIELDS, FORMATS, TITLE, Format, Part, Table, format_for_year
 from gongkai.format.common import PARTS
 from gongkai.format.labels import normalize, spellings
+from gongkai.importers import leftovers
 from gongkai.importers.base import Document, ImportResult, Line, Problem, Trouble, printable
 from gongkai.importers.rows import map_table
 from gongkai.records import catalog
@@ -226,6 +227,9 @@ def assemble(doc: Document, overrides: Overrides) -> ImportResult:
     else:
         fmt, notes = choose_format(sections, doc.lines, year)
     problems += notes
+    problems += leftovers.signature(fmt, sections.bodies)
+    problems += leftovers.beyond_parts(fmt, sections.bodies)
+    problems += leftovers.in_tables(fmt, sections.bodies, set().union(*(_labels(t) for t in fmt.tables)))
 
     data: dict[str, Any] = {"format": fmt.id, "year": year}
     tables_found = 0
@@ -255,7 +259,8 @@ def assemble(doc: Document, overrides: Overrides) -> ImportResult:
     data["source"] = f"导入自 {doc.source}"
     if doc.synthetic:
         data["synthetic"] = True
-    problems += _preamble(sections, used)
+    if sections.headings:
+        problems += leftovers.preamble(sections.preamble, used)
     _order_fields(data)
     return ImportResult(data, problems, kind="", county_id=county_id, township_id=township_id)
 
@@ -416,17 +421,6 @@ def _names(
             label = next((f.label for f in FIELDS if f.id == key), key)
             problems.append(Problem("", f"未找到{label}：{hint}", Trouble.MISSING, field=key))
     return out, county_id, township_id
-
-
-def _preamble(sections: Sections, used: set[int]) -> list[Problem]:
-    """Text before part 一 has no place in a record; say so rather than drop it silently."""
-    if not sections.headings:
-        return []
-    rest = [line for line in sections.preamble if line.text and id(line) not in used]
-    if not rest:
-        return []
-    what = f"标题与第一部分之间的 {len(rest)} 段文字没有导入记录（如「{rest[0].text[:30]}」）"
-    return [Problem(rest[0].where, what, Trouble.NOTE)]
 
 
 def _order_fields(data: dict[str, Any]) -> None:

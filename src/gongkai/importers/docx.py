@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from gongkai.errors import NotAReport
-from gongkai.importers.base import Document, Line, Slot
+from gongkai.importers.base import Document, Line, Slot, escape_markdown
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary Office container (.doc, .xls)
 CONVERT_SECONDS = 120
@@ -95,13 +95,14 @@ def _paragraph(paragraph: Any, where: str, lines: list[Line]) -> None:
     level = int(style[-1]) if style.startswith(("Heading", "标题")) and style[-1:].isdigit() else 0
     if style == "Title":
         level = 1
-    markdown = f"{'#' * level} {text}" if level else text
+    markdown = f"{'#' * level} {escape_markdown(text)}" if level else escape_markdown(text)
     if lines and lines[-1].markdown:
         lines.append(Line(where))  # paragraphs apart, as Markdown separates them
     for k, part in enumerate(text.split("\n")):  # a line break inside a paragraph
         part = part.strip()
         if part:
-            md = markdown if k == 0 and "\n" not in text else (f"{'#' * level} {part}" if level else part)
+            plain = escape_markdown(part)
+            md = markdown if k == 0 and "\n" not in text else (f"{'#' * level} {plain}" if level else plain)
             lines.append(Line(where, md, (Slot(part, where),), heading=level))
 
 
@@ -121,7 +122,7 @@ def _table(table: Any, number: int) -> list[Line]:
         above = tcs
         where = f"第 {number} 个表格第 {r + 1} 行"
         slots = tuple(Slot(t, f"{where}第 {c + 1} 列") for c, t in enumerate(texts))
-        md = "| " + " | ".join((t or "").replace("|", "\\|") for t in texts) + " |"
+        md = "| " + " | ".join(escape_markdown(t or "", line_start=False) for t in texts) + " |"
         if r == 0:
             md += "\n|" + " --- |" * max(1, len(texts))
         out.append(Line(where, md, slots, table=True))

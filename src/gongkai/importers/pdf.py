@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from gongkai.errors import NotAReport
-from gongkai.importers.base import Document, Line, Slot, is_blank, is_number
+from gongkai.importers.base import Document, Line, Slot, escape_markdown, is_blank, is_number
 
 MAX_PAGES = 60  # a township's report is 3–10 pages
 _PAGE_NUMBER = re.compile(r"^[-—–－~·\s]*(?:第\s*)?\d{1,3}(?:\s*页)?(?:\s*[/／共]\s*\d{1,3}\s*页?)?[-—–－~·\s]*$")
@@ -122,8 +122,10 @@ def _page_rows(page: Any, number: int) -> list[_Row]:
     size = _median([w["bottom"] - w["top"] for w in words]) or 10.0
     rows: list[_Row] = []
     taken: set[int] = set()
-    for table in page.find_tables():
-        rows += _table_rows(table, words, taken)
+    objects = page.objects  # parsed once per page; words, rulings and chars all come from it
+    if any(objects.get(kind) for kind in ("rect", "line", "curve")):  # no rulings, no ruled table to look for
+        for table in page.find_tables():
+            rows += _table_rows(table, words, taken)
     rows += _text_rows([w for i, w in enumerate(words) if i not in taken])
     rows.sort(key=lambda r: (r.top, r.x0))
     height = float(page.height)
@@ -151,14 +153,15 @@ def _lines(rows: list[_Row]) -> list[Line]:
         if row.cells is not None:
             last_table = row
             slots = tuple(Slot(c, f"{row.where}第 {k + 1} 列") for k, c in enumerate(row.cells))
-            md = "| " + " | ".join((c or "").replace("|", "\\|") for c in row.cells) + " |"
+            md = "| " + " | ".join(escape_markdown(c or "", line_start=False) for c in row.cells) + " |"
             out.append(Line(row.where, md, slots, table=True))
             previous = None
             continue
         line = _text_line(row)
         last = out[-1] if out else None
         if previous is not None and last is not None and len(line.cells) == 1 and _runs_on(previous, row):
-            out[-1] = Line(last.where, last.markdown + row.text, (Slot(last.text + row.text, last.where),))
+            md = last.markdown + escape_markdown(row.text, line_start=False)
+            out[-1] = Line(last.where, md, (Slot(last.text + row.text, last.where),))
         else:
             if last is not None and not last.table and len(last.cells) == 1 and len(line.cells) == 1:
                 out.append(Line(row.where))  # paragraphs apart, as Markdown separates them
@@ -201,7 +204,7 @@ def _text_line(row: _Row) -> Line:
         else:
             chunks.append([w])
     texts = [join(c) for c in chunks]
-    md = row.text
+    md = escape_markdown(row.text)
     if len(texts) > 1 and any(is_number(t) or is_blank(t) for t in texts[1:]):
         return Line(row.where, md, tuple(Slot(t, row.where) for t in texts))
     return Line(row.where, md, (Slot(md, row.where),))
@@ -215,6 +218,7 @@ def _figure(a: dict[str, Any], b: dict[str, Any]) -> bool:
 def _table_rows(table: Any, words: list[dict[str, Any]], taken: set[int]) -> list[_Row]:
     """The rows of a ruled table with two or more cells; a one-cell row is text in a frame."""
     out: list[_Row] = []
+    centres = [(i, (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2) for i, w in enumerate(words)]
     for row in table.rows:
         boxes = list(row.cells)
         real = [b for b in boxes if b is not None]
@@ -222,16 +226,17 @@ def _table_rows(table: Any, words: list[dict[str, Any]], taken: set[int]) -> lis
             continue
         cells: list[str | None] = []
         inside: list[dict[str, Any]] = []
+        rx0, rtop, rx1, rbottom = row.bbox  # only the words of this row are looked at for its cells
+        near = [c for c in centres if rx0 <= c[1] <= rx1 and rtop <= c[2] <= rbottom]
         for box in boxes:
             if box is None:
                 cells.append(None)
                 continue
             x0, top, x1, bottom = box
             mine = []
-            for i, w in enumerate(words):
-                cx, cy = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
+            for i, cx, cy in near:
                 if i not in taken and x0 <= cx <= x1 and top <= cy <= bottom:
-                    mine.append(w)
+                    mine.append(words[i])
                     taken.add(i)
             mine.sort(key=lambda w: (round(w["top"] / 3), w["x0"]))
             cells.append(join(mine))
