@@ -418,7 +418,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-progress", action="store_true", help="不显示进度条")
     p.set_defaults(func=_render)
 
-    c = sub.add_parser("check", help="校验记录的勾稽关系与正文（R1–R6 错误，W1–W9 警告）")
+    c = sub.add_parser("check", help="校验记录的勾稽关系与正文（R1–R6 错误，W1–W10 警告）")
     c.add_argument("township", nargs="?", help="乡镇（街道）：中文名或拼音标识")
     c.add_argument("year", nargs="?", type=_year, help="报告年度")
     c.add_argument("--all", action="store_true", help="校验数据目录下的全部记录")
