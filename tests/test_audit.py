@@ -150,3 +150,15 @@ def test_a_bad_review_file_is_bad_input_with_its_line(tmp_path):
     assert result.returncode == 2, result.stderr
     assert "a.review.yaml:3" in result.stderr and "accepted" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_the_page_shows_what_came_from_files_as_text_only():
+    from gongkai.build.audit import Row
+    from gongkai.pages.audit import audit_html
+
+    evil = "</script><script>alert(1)</script>"
+    finding = {"rule": "W5", "severity": "warning", "key": "W5:x", "message": evil, "note": "", "settled": False}
+    html = audit_html([Row(f"{evil}.html", body=evil, findings=[finding])], Counter({"W5": 1}))
+    assert "<script>alert" not in html and html.count("<script") == 3  # two JSON blocks and the page's script
+    rows = json.loads(BeautifulSoup(html, "html.parser").find("script", id="gk-rows").string)
+    assert rows[0]["f"] == f"{evil}.html" and rows[0]["g"][0][2] == evil

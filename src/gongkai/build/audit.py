@@ -16,11 +16,14 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gongkai.errors import GongkaiError
 from gongkai.outputs import write_atomic
 from gongkai.records.review import Decision, load_decisions, merged, review_path
+
+if TYPE_CHECKING:
+    from gongkai.records.catalog import Entry
 
 REPORT, NOT_A_REPORT, FAILED = "report", "not-a-report", "failed"
 REVIEW_SUFFIX = ".review.yaml"  # a reviewer's decisions, not a report to audit
@@ -74,30 +77,32 @@ def beside(paths: Sequence[Path]) -> dict[Path, list[Decision]]:
     return out
 
 
-def on_record(rows: Sequence[Row], data_dir: Path) -> dict[int, tuple[Path, list[Decision]]]:
-    """Row index → the review file of the one record on record for its township and year.
+def on_record(data_dir: Path) -> dict[tuple[str, int], list[Entry]]:
+    """(township name, year) → the records on file under `data_dir`: read before any import starts."""
+    from gongkai.records import catalog
+
+    out: dict[tuple[str, int], list[Entry]] = {}
+    for e in catalog.entries(data_dir):
+        out.setdefault((e.township.name, e.year), []).append(e)
+    return out
+
+
+def recorded_decisions(row: Row, records: dict[tuple[str, int], list[Entry]]) -> tuple[Path, list[Decision]] | None:
+    """The review file of the one record on file for the row's township and year, if it has one.
 
     A township name found in more than one county (and no county read to tell
     them apart) is not guessed: the row says so.
     """
-    from gongkai.records import catalog
-
-    by_name: dict[tuple[str, int], list[catalog.Entry]] = {}
-    for e in catalog.entries(data_dir):
-        by_name.setdefault((e.township.name, e.year), []).append(e)
-    out = {}
-    for n, row in enumerate(rows):
-        township = str(row.data.get("township") or "")
-        found = by_name.get((township, row.year or 0), [])
-        if len(found) > 1:
-            county = str(row.data.get("county") or "")
-            found = [e for e in found if county in (e.county.name, e.county.id)]
-        if len(found) > 1:
-            row.message = f"{township}{row.year} 年在 {data_dir} 中有多条记录（不同的县），未采用其审阅决定"
-        elif found and review_path(found[0].path).is_file():
-            review = review_path(found[0].path)
-            out[n] = (review, load_decisions(review))
-    return out
+    township = str(row.data.get("township") or "")
+    found = records.get((township, row.year or 0), [])
+    county = str(row.data.get("county") or "")
+    if len(found) > 1 and county:
+        found = [e for e in found if county in (e.county.name, e.county.id)]
+    if len(found) > 1:
+        row.message = f"{township}{row.year} 年有多条记录（不同的县），未采用其审阅决定"
+        return None
+    review = review_path(found[0].path) if found else None
+    return (review, load_decisions(review)) if review is not None and review.is_file() else None
 
 
 def import_one(path: Path) -> Row:
@@ -213,18 +218,20 @@ def audit(folders: Sequence[Path], jobs: int = 2, decisions_dir: Path | None = N
     if not paths:
         return []
     near = beside(paths)
+    records = on_record(decisions_dir) if decisions_dir is not None else {}
     if jobs <= 1 or len(paths) < 4:
         rows = [import_one(p) for p in paths]
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             rows = list(pool.map(import_one, paths, chunksize=max(1, len(paths) // (jobs * 8))))
-    recorded = on_record(rows, decisions_dir) if decisions_dir is not None else {}
     chosen: dict[int, tuple[list[str], list[Decision]]] = {}
-    for n, path in enumerate(paths):
-        sources, found = [], []
-        if n in recorded:  # the record's decisions first; the file's own replace them on the same finding
-            sources.append(str(recorded[n][0]))
-            found = recorded[n][1]
+    for n, (path, row) in enumerate(zip(paths, rows, strict=True)):
+        sources: list[str] = []
+        found: list[Decision] = []
+        recorded = recorded_decisions(row, records) if records and row.status == REPORT else None
+        if recorded is not None:  # the record's decisions first; the file's own replace them on the same finding
+            sources.append(str(recorded[0]))
+            found = recorded[1]
         if path in near:
             sources.append(str(review_path(path)))
             found = merged(found, near[path])
