@@ -1,4 +1,4 @@
-"""The narrative rules (W5–W9) and the blank-table finding: each caught when planted, quiet on the bundled data."""
+"""The narrative rules (W5–W10) and the blank-table finding: each caught when planted, quiet on the bundled data."""
 
 from __future__ import annotations
 
