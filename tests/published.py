@@ -117,8 +117,23 @@ def _states_lawsuits(record: Record) -> bool:
     return any(True for text in record.parts.values() for _ in statements(figure, text))
 
 
-def plant(record: Record, defect: str) -> Record | None:
-    """The record with one defect, or None when this record cannot carry it cleanly."""
+def _copied(record: Record, previous: Record | None) -> bool:
+    """Whether W9 would call the record's text copied from last year's."""
+    from gongkai.checks.text import copied_share
+    from gongkai.format.rules import CopiedRule, text_rules
+
+    rule = next(r for r in text_rules() if isinstance(r, CopiedRule))
+    if previous is None:
+        return False
+    same, total = copied_share(record, previous, rule.parts)
+    return total >= rule.min_sentences and same / total >= rule.threshold
+
+
+def plant(record: Record, defect: str, previous: Record | None = None) -> Record | None:
+    """The record with one defect, or None when this record cannot carry it alone.
+
+    `previous` is last year's record: emptying part 五 must not leave a text W9 calls copied.
+    """
     if defect == "R3":
         return _bump(record, ("table3", "granted", "natural_person"), ("table3", "granted", "total"))
     if defect == "R4":
@@ -133,9 +148,12 @@ def plant(record: Record, defect: str) -> Record | None:
         )
         return _text(record, "overview", text) if n == 1 else None
     if defect == "W6":
-        return _text(record, "problems", "无\n")
-    if defect == "W7":
-        return _text(record, "other", "无其他需要报告的事项。\n") if _applications(record) else None
+        record = _text(record, "problems", "无\n")
+        return None if _copied(record, previous) else record
+    if defect == "W7":  # with a fee in table 二, 「无」 in part 六 is W8 as well
+        if not _applications(record) or record.cells[("table2", "fees", "amount")]:
+            return None
+        return _text(record, "other", "无其他需要报告的事项。\n")
     if defect == "W8":
         record = record.with_value(("table2", "fees", "amount"), Decimal("0.35"))
         return _text(record, "other", "本年度未收取任何费用，包括信息处理费。\n")
@@ -166,10 +184,12 @@ def write_corpus(
     expected: dict[str, set[str]] = {}
     pdfs: list[tuple[str, Record]] = []
     n, turn, clean = 0, 0, 0
+    by_year = {(r.path.parent if r.path else None, r.body, r.year): r for r in records}
     for copy in range(copies):
         for record in records:
             defect = DEFECTS[turn % len(DEFECTS)] if n % every == 0 else ""
-            planted = plant(record, defect) if defect else record
+            previous = by_year.get((record.path.parent if record.path else None, record.body, record.year - 1))
+            planted = plant(record, defect, previous) if defect else record
             if planted is None:  # this record cannot carry it: the next one will
                 planted, defect = record, ""
             elif defect:
