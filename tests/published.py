@@ -1,19 +1,26 @@
 """Published reports made from bundled records, some with a planted defect: the audit's corpus.
 
-The HTML is what the report's parts render to (part headings, the official
-tables, the narrative), the way an office's web page carries them.
+Every kind the importer reads, as offices publish them: a web page (the
+report's parts as HTML), the project's Word file (build/word.py), the
+project's PDF (the published parts printed by its Chromium printer) and plain
+text (what copying the web page gives: one line a paragraph, table cells
+separated by tabs).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
+from html.parser import HTMLParser
 from pathlib import Path
 
 from gongkai.pages import markdown
 from gongkai.pages.tables import table_html
 from gongkai.records.record import Record
+
+KINDS = ("html", "docx", "pdf", "txt")
 
 
 def published_html(record: Record) -> str:
@@ -25,6 +32,65 @@ def published_html(record: Record) -> str:
         )
     body = "\n".join(out)
     return f"<!doctype html><html><head><meta charset='utf-8'></head><body>{body}</body></html>\n"
+
+
+class _Copied(HTMLParser):
+    """The text a browser's select-all and copy gives: blocks on lines, cells joined by tabs."""
+
+    BLOCKS = frozenset({"h1", "h2", "h3", "h4", "h5", "p", "li", "tr", "div"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lines: list[str] = []
+        self.line: list[str] = []
+        self.cells: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "tr":
+            self.cells = []
+        elif tag in ("td", "th") and self.cells is not None:
+            self.cells.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "tr" and self.cells is not None:
+            self.lines.append("\t".join(c.strip() for c in self.cells))
+            self.cells = None
+        elif tag in self.BLOCKS and self.cells is None and "".join(self.line).strip():
+            self.lines.append("".join(self.line).strip())
+            self.line = []
+
+    def handle_data(self, data: str) -> None:
+        if self.cells is not None:
+            if self.cells:
+                self.cells[-1] += " ".join(data.split())
+        else:
+            self.line.append(data.replace("\n", ""))
+
+
+def published_text(record: Record) -> str:
+    copied = _Copied()
+    copied.feed(published_html(record))
+    return "\n".join(copied.lines) + "\n"
+
+
+def published_docx(record: Record) -> bytes:
+    from gongkai.build.word import report_docx
+
+    return report_docx(record)
+
+
+def published_pdfs(records: Sequence[Record]) -> list[bytes]:
+    """Each record's web page (published_html) printed by one Chromium of the project's printer, A4."""
+    from gongkai.build.render import Printer, stylesheet
+
+    head = f"<meta charset='utf-8'><style>{stylesheet()}</style></head>"
+    with Printer() as printer:
+        return [
+            printer.pdf(
+                published_html(r).replace("</head>", head, 1), header=f"{r.body}{r.year}年政府信息公开工作年度报告"
+            )
+            for r in records
+        ]
 
 
 def _bump(record: Record, *keys: tuple[str, str, str]) -> Record:
@@ -43,8 +109,31 @@ def _applications(record: Record) -> int:
     )
 
 
-def plant(record: Record, defect: str) -> Record | None:
-    """The record with one defect, or None when this record cannot carry it cleanly."""
+def _states_lawsuits(record: Record) -> bool:
+    from gongkai.checks.text import statements
+    from gongkai.format.phrases import FIGURES
+
+    figure = next(f for f in FIGURES if f.id == "litigation")
+    return any(True for text in record.parts.values() for _ in statements(figure, text))
+
+
+def _copied(record: Record, previous: Record | None) -> bool:
+    """Whether W9 would call the record's text copied from last year's."""
+    from gongkai.checks.text import copied_share
+    from gongkai.format.rules import CopiedRule, text_rules
+
+    rule = next(r for r in text_rules() if isinstance(r, CopiedRule))
+    if previous is None:
+        return False
+    same, total = copied_share(record, previous, rule.parts)
+    return total >= rule.min_sentences and same / total >= rule.threshold
+
+
+def plant(record: Record, defect: str, previous: Record | None = None) -> Record | None:
+    """The record with one defect, or None when this record cannot carry it alone.
+
+    `previous` is last year's record: emptying part 五 must not leave a text W9 calls copied.
+    """
     if defect == "R3":
         return _bump(record, ("table3", "granted", "natural_person"), ("table3", "granted", "total"))
     if defect == "R4":
@@ -59,16 +148,24 @@ def plant(record: Record, defect: str) -> Record | None:
         )
         return _text(record, "overview", text) if n == 1 else None
     if defect == "W6":
-        return _text(record, "problems", "无\n")
-    if defect == "W7":
-        return _text(record, "other", "无其他需要报告的事项。\n") if _applications(record) else None
+        record = _text(record, "problems", "无\n")
+        return None if _copied(record, previous) else record
+    if defect == "W7":  # with a fee in table 二, 「无」 in part 六 is W8 as well
+        if not _applications(record) or record.cells[("table2", "fees", "amount")]:
+            return None
+        return _text(record, "other", "无其他需要报告的事项。\n")
     if defect == "W8":
         record = record.with_value(("table2", "fees", "amount"), Decimal("0.35"))
         return _text(record, "other", "本年度未收取任何费用，包括信息处理费。\n")
+    if defect == "W10":  # 「诉讼…均获维持」 while one lawsuit is still pending
+        if _states_lawsuits(record):
+            return None
+        record = _bump(record, ("table4", "litigation_direct", "pending"), ("table4", "litigation_direct", "total"))
+        return _text(record, "overview", record.parts["overview"].rstrip() + "\n\n本年度行政诉讼案件均获维持。\n")
     raise ValueError(defect)
 
 
-DEFECTS = ("R3", "R4", "R5", "W5", "W6", "W7", "W8")
+DEFECTS = ("R3", "R4", "R5", "W5", "W6", "W7", "W8", "W10")
 NOT_REPORTS = {
     "empty.txt": b"",
     "notice.txt": "关于召开会议的通知\n请各单位准时参加。\n".encode(),
@@ -76,27 +173,46 @@ NOT_REPORTS = {
 }
 
 
-def write_corpus(records: list[Record], folder: Path, copies: int = 1) -> dict[str, set[str]]:
-    """Write published reports (every third with a defect, in turn) and a few non-reports.
+def write_corpus(
+    records: list[Record], folder: Path, copies: int = 1, every: int = 3, kinds: Sequence[str] = KINDS
+) -> dict[str, set[str]]:
+    """Write published reports (every `every`-th with a defect, in turn; the kinds in turn) and a few non-reports.
 
     Returns file name → the rules the audit should report for it.
     """
     folder.mkdir(parents=True, exist_ok=True)
     expected: dict[str, set[str]] = {}
-    n, turn = 0, 0
+    pdfs: list[tuple[str, Record]] = []
+    n, turn, clean = 0, 0, 0
+    by_year = {(r.path.parent if r.path else None, r.body, r.year): r for r in records}
     for copy in range(copies):
         for record in records:
-            defect = DEFECTS[turn % len(DEFECTS)] if n % 3 == 0 else ""
-            planted = plant(record, defect) if defect else record
+            defect = DEFECTS[turn % len(DEFECTS)] if n % every == 0 else ""
+            previous = by_year.get((record.path.parent if record.path else None, record.body, record.year - 1))
+            planted = plant(record, defect, previous) if defect else record
             if planted is None:  # this record cannot carry it: the next one will
                 planted, defect = record, ""
             elif defect:
                 turn += 1
+            # a planted defect moves on by one kind each round, so every defect comes in every kind
+            if defect:
+                kind = kinds[(turn - 1 + (turn - 1) // len(DEFECTS)) % len(kinds)]
+            else:
+                kind, clean = kinds[clean % len(kinds)], clean + 1
             stem = f"{copy:02d}-{record.path.parent.name if record.path else 'x'}-{record.year}"
-            name = f"{stem}-{defect}.html" if defect else f"{stem}.html"
-            (folder / name).write_text(published_html(planted), encoding="utf-8")
+            name = f"{stem}-{defect}.{kind}" if defect else f"{stem}.{kind}"
+            if kind == "html":
+                (folder / name).write_text(published_html(planted), encoding="utf-8")
+            elif kind == "txt":
+                (folder / name).write_text(published_text(planted), encoding="utf-8")
+            elif kind == "docx":
+                (folder / name).write_bytes(published_docx(planted))
+            else:
+                pdfs.append((name, planted))
             expected[name] = {defect} if defect else set()
             n += 1
+    for (name, _), data in zip(pdfs, published_pdfs([r for _, r in pdfs]), strict=True):
+        (folder / name).write_bytes(data)
     for name, data in NOT_REPORTS.items():
         (folder / name).write_bytes(data)
     return expected

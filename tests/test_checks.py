@@ -32,7 +32,7 @@ def test_seed_passes_the_error_rules_and_gets_w3():
         "R6": "skipped", "W1": "skipped", "W2": "pass", "W3": "fail", "W4": "pass",
         # its text says 「本乡没有收到政府信息公开申请」 and table 三 is all zero: W5 checks it and agrees;
         # no application, so no 信息处理费 to report (W7); no previous record (W9)
-        "W5": "pass", "W6": "pass", "W7": "pass", "W8": "pass", "W9": "skipped",
+        "W5": "pass", "W6": "pass", "W7": "pass", "W8": "pass", "W9": "skipped", "W10": "pass",
     }  # fmt: skip
     assert "2020年政府信息公开工作年度报告" in report.warnings[0].message
 

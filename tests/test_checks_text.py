@@ -1,4 +1,4 @@
-"""The narrative rules (W5–W9) and the blank-table finding: each caught when planted, quiet on the bundled data."""
+"""The narrative rules (W5–W10) and the blank-table finding: each caught when planted, quiet on the bundled data."""
 
 from __future__ import annotations
 
@@ -189,3 +189,47 @@ def test_a_record_without_any_narrative_is_not_read():
     """The county summary checks the townships' summed tables, which carry no text."""
     record = replace(BEIGUAN, parts=dict.fromkeys(BEIGUAN.parts, ""))
     assert text_instances(record, None, rules_for(record.format)) == ([], {})
+
+
+def _cases(record: Record, group: str, upheld: int, pending: int) -> Record:
+    record = record.with_value(("table4", group, "upheld"), upheld).with_value(("table4", group, "pending"), pending)
+    return record.with_value(("table4", group, "total"), upheld + pending)
+
+
+def test_w10_all_lawsuits_upheld_while_one_is_pending():
+    """The real 2019 report: 「诉讼9件，均获维持」 with one case still pending in table 四."""
+    record = _cases(SEED, "litigation_direct", 8, 1)
+    text = SEED.parts["overview"] + "\n\n本年度发生政府信息公开行政诉讼9件，均获维持。\n"
+    found = text_findings(with_part(record, "overview", text))
+    assert found == [
+        "W10: 「一、总体情况」写「本年度发生政府信息公开行政诉讼9件，均获维持」（行政诉讼全部维持），"
+        "但表四「未经复议直接起诉」行「尚未审结」列＝1"
+    ]
+    report = check(with_part(record, "overview", text))
+    assert [f.key for f in report.warnings if f.rule == "W10"] == ["W10:litigation"]  # stable: rule and kind
+    assert report.marks()[("table4", "litigation_direct", "pending")][0] == "warning"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "group", "found"),
+    [
+        ("行政复议2件，全部维持原行政行为。", "review", True),
+        ("行政复议和行政诉讼案件均获维持。", "litigation_after_review", True),
+        ("行政复议和行政诉讼案件均获维持。", "review", True),
+        ("行政诉讼9件，均获维持。", "review", False),  # the pending case is a review, not a lawsuit
+        ("行政复议2件，行政诉讼9件，均获维持。", "litigation_direct", False),  # 均 may cover either: ambiguous
+        ("行政诉讼9件，8件维持，1件尚未审结。", "litigation_direct", False),  # no claim of all
+        ("行政诉讼9件，未全部维持。", "litigation_direct", False),
+    ],
+)
+def test_w10_ties_the_claim_to_one_kind_of_case(sentence, group, found):
+    record = with_part(_cases(SEED, group, 2, 1), "overview", sentence)
+    w10 = [f for f in text_findings(record) if f.startswith("W10")]
+    assert bool(w10) is found, w10
+
+
+def test_w10_quiet_when_table_four_agrees_or_is_blank():
+    assert text_findings(with_part(_cases(SEED, "review", 3, 0), "overview", "行政复议3件，均获维持。")) == []
+    blank = SEED.with_value(("table4", "review", "pending"), None)
+    items, failed = text_instances(with_part(blank, "overview", "行政复议3件，均获维持。"), None, text_rules())
+    assert not failed.get("W10") and [i.skip for i in items if i.rule.id == "W10"] == ["表四有空白单元格"]

@@ -258,7 +258,10 @@ def _audit(args: argparse.Namespace) -> int:
     from gongkai.build.audit import audit, summary_lines, write_audit
 
     start = time.perf_counter()
-    rows = audit([Path(f) for f in args.folders], jobs=args.jobs)
+    decisions = Path(args.decisions) if args.decisions else None
+    if decisions is not None and not decisions.is_dir():
+        raise InputError(f"--decisions {decisions} 不是文件夹：应为记录所在目录（如 data）")
+    rows = audit([Path(f) for f in args.folders], jobs=args.jobs, decisions_dir=decisions)
     if not rows:
         raise InputError(f"{'、'.join(args.folders)} 中没有文件")
     index = write_audit(rows, Path(args.out) / "audit")
@@ -420,7 +423,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-progress", action="store_true", help="不显示进度条")
     p.set_defaults(func=_render)
 
-    c = sub.add_parser("check", help="校验记录的勾稽关系与正文（R1–R6 错误，W1–W9 警告）")
+    c = sub.add_parser("check", help="校验记录的勾稽关系与正文（R1–R6 错误，W1–W10 警告）")
     c.add_argument("township", nargs="?", help="乡镇（街道）：中文名或拼音标识")
     c.add_argument("year", nargs="?", type=_year, help="报告年度")
     c.add_argument("--all", action="store_true", help="校验数据目录下的全部记录")
@@ -461,6 +464,12 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("folders", nargs="+", metavar="FOLDER", help="存放已发布报告（文本、网页、工作簿……）的文件夹")
     a.add_argument("--out", default="output", help="输出目录（默认 output，结果在 output/audit/）")
     a.add_argument("--jobs", type=_whole(1, 256, "进程数"), default=2, help="并行导入的进程数（默认 2）")
+    a.add_argument(
+        "--decisions",
+        metavar="DATA",
+        help="记录所在目录（如 data）：同一乡镇、年度的记录旁若有审阅决定（<年>.review.yaml），也用于核查"
+        "（报告文件旁的同名 .review.yaml 总会采用）",
+    )
     a.set_defaults(func=_audit)
 
     p = sub.add_parser("import", help="把已发布的报告（PDF、Word、网页、文本）或填好的工作簿（.xlsx）导入为记录")

@@ -1,4 +1,4 @@
-"""The narrative rules (W5–W9), in plain Python: reading text is not arithmetic on cells.
+"""The narrative rules (W5–W10), in plain Python: reading text is not arithmetic on cells.
 
 They produce the same `Instance`s the suites' rules do, and say which
 failed, so `assemble` makes one CheckReport with one kind of finding.
@@ -23,6 +23,7 @@ from gongkai.format.rules import (
     FiguresRule,
     Rule,
     TextRule,
+    UpheldRule,
 )
 from gongkai.records.record import Record
 
@@ -181,6 +182,47 @@ def _match_quote(pattern: re.Pattern[str], text: str) -> str:
     return _quote(text, m.start(), m.end()) if m else ""
 
 
+def _kinds_claimed(text: str, start: int) -> list[phrases.CaseKind]:
+    """The kinds of case a claim at `start` is about: the nearest named before it in its sentence.
+
+    Both kinds only when written together (「复议和诉讼均获维持」); named apart, the claim is ambiguous.
+    """
+    left, _ = _around(text, start, start, phrases.SENTENCE_END)
+    before = text[left:start]
+    named = {k.id: max((m.end() for m in re.finditer(k.subject, before)), default=-1) for k in phrases.CASE_KINDS}
+    present = [k for k in phrases.CASE_KINDS if named[k.id] >= 0]
+    if len(present) <= 1 or phrases.BOTH_KINDS.search(before):
+        return present
+    return []
+
+
+def _upheld(rule: UpheldRule, record: Record) -> Iterator[tuple[Instance, bool]]:
+    """「诉讼9件，均获维持」 against table 四: any case corrected, otherwise ended or pending contradicts it."""
+    done: set[str] = set()
+    for part_key, text in record.parts.items():
+        for m in phrases.ALL_UPHELD.finditer(text):
+            for kind in _kinds_claimed(text, m.start()):
+                if kind.id in done:
+                    continue
+                done.add(kind.id)
+                iid = f"{rule.id}:{kind.id}"
+                keys = [("table4", row, col) for row in kind.rows for col in kind.not_upheld]
+                if not all(k in record.cells for k in keys):
+                    continue
+                if any(record.cells[k] is None for k in keys):
+                    skip = "表四有空白单元格"
+                    yield Instance(rule, rule.id, iid, PYTHON, None, None, "", skip=skip), False
+                    continue
+                against = [k for k in keys if record.cells[k]]
+                cells = tuple(ref(record, k) for k in against)
+                shown = "、".join(f"{c.label}＝{c.value}" for c in cells)
+                message = (
+                    f"「{_heading(record, part_key)}」写「{_quote(text, m.start(), m.end())}」（{kind.name}全部维持），"
+                    f"但{shown}"
+                )
+                yield Instance(rule, rule.id, iid, PYTHON, None, None, message, cells, tuple(against)), bool(against)
+
+
 def sentences(text: str) -> list[str]:
     """Sentences with figures and years blanked, headings and list markers dropped."""
     text = phrases.HEADING.sub("", text)
@@ -246,6 +288,8 @@ def text_instances(
             found = _fee_claim(rule, record)
         elif isinstance(rule, CopiedRule):
             found = _copied(rule, record, previous)
+        elif isinstance(rule, UpheldRule):
+            found = _upheld(rule, record)
         else:  # pragma: no cover - a new text rule must be taught here
             raise TypeError(f"no evaluation for {type(rule).__name__}")
         for instance, bad in found:

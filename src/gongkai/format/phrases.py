@@ -1,6 +1,6 @@
 """How published narratives state figures and facts, kept beside the format they refer to.
 
-The text rules (W5–W9 in rules.py) read the narrative through these
+The text rules (W5–W10 in rules.py) read the narrative through these
 patterns only. Each figure pattern ties one number to one cell (or one
 group of cells summed); a sentence that joins two figures (「予以公开及部分
 公开258件」) or compares with another year matches nothing, because a number
@@ -114,6 +114,35 @@ FIGURES: tuple[Figure, ...] = (
         (("table2", "fees", "amount"),),
         unit="万元",
     ),
+)
+
+# 「诉讼9件，均获维持」 (W10): a sentence saying every case of a kind ended upheld.
+# The kind is the nearest 复议/诉讼 before the claim in the same sentence; both
+# only when written together (「复议和诉讼案件均获维持」); a sentence naming the
+# two apart (「复议2件，诉讼9件，均获维持」) is ambiguous and gives no finding.
+ALL_UPHELD = re.compile(
+    r"(?<![未不没])(?:均|全部|都|全|皆|一律)(?:已|被|获|予以|得到|获得|依法|为|是|结果)*维持|无一(?:被|获)?(?:纠正|撤销)"
+)
+
+
+@dataclass(frozen=True)
+class CaseKind:
+    """行政复议 or 行政诉讼 as table 四 groups them: the rows summed, the columns that are not 维持."""
+
+    id: str
+    name: str
+    subject: str  # a regex naming the kind in a sentence
+    rows: tuple[str, ...]
+    upheld: str = "upheld"
+    not_upheld: tuple[str, ...] = ("corrected", "other", "pending")
+
+
+CASE_KINDS: tuple[CaseKind, ...] = (
+    CaseKind("review", "行政复议", r"复议(?!后起诉)", ("review",)),
+    CaseKind("litigation", "行政诉讼", r"诉讼|起诉|应诉", ("litigation_direct", "litigation_after_review")),
+)
+BOTH_KINDS = re.compile(
+    r"复议(?:案件)?\s*[和及与、]\s*(?:行政)?(?:诉讼|应诉)|(?:诉讼|应诉)(?:案件)?\s*[和及与、]\s*(?:行政)?复议"
 )
 
 # Narrative completeness (W6–W8).

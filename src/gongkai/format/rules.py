@@ -130,6 +130,14 @@ class CopiedRule(TextRule):
     min_sentences: int = 5  # fewer sentences say too little to call a text copied
 
 
+@dataclass(frozen=True)
+class UpheldRule(TextRule):
+    """「诉讼9件，均获维持」: a narrative saying every case of a kind was upheld, while table 四 says otherwise.
+
+    The kinds and the wording are phrases.CASE_KINDS and phrases.ALL_UPHELD; every narrative part is read.
+    """
+
+
 def text_rules() -> list[Rule]:
     """The narrative rules, for every format (each says where it applies)."""
     return [
@@ -138,6 +146,7 @@ def text_rules() -> list[Rule]:
         FeeNoticeRule("W7", Severity.WARNING, "2021 格式：第六部分应说明信息处理费的收取情况", formats=("2021",)),
         FeeClaimRule("W8", Severity.WARNING, "表二或正文有收费，第六部分却说未收取任何费用"),
         CopiedRule("W9", Severity.WARNING, "第一、五部分不应大段沿用上年报告的文字（数字、年份除外）"),
+        UpheldRule("W10", Severity.WARNING, "正文说行政复议或行政诉讼「均获维持」，表四该项应全部为结果维持"),
     ]
 
 
