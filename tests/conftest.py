@@ -81,18 +81,3 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
         if not reason.startswith(OPTIONAL):
             report.outcome = "failed"
             report.longrepr = f"skipped without naming a missing optional component: {reason}"
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests that share a module-scoped fixture go to one xdist worker (`--dist loadgroup`).
-
-    Otherwise the scheduler spreads them over both workers and each builds the
-    fixture, e.g. renders all 63 bundled reports twice.
-    """
-    for item in items:
-        info = getattr(item, "_fixtureinfo", None)
-        if info is None:
-            continue
-        if any(defs and defs[-1].scope == "module" for defs in info.name2fixturedefs.values()):
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
