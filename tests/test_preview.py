@@ -153,9 +153,25 @@ def test_quick_evaluation_agrees_with_great_expectations(tmp_path):
     assert "W2" in {f.rule for f in seed_report.warnings}, seed_report.to_text()
 
 
-def test_check_quick_on_the_command_line_answers_as_great_expectations_does(tmp_path):
+def test_check_answers_as_great_expectations_does_without_importing_it(tmp_path):
+    """`check` evaluates the suite files directly (seconds count for an analyst); `--gx` is the real thing."""
+    import os
+    import subprocess
+
     data = copy_data(tmp_path / "data")
-    fast = gongkai("check", "人和镇", "2023", "--json", "--quick", "--data", str(data))
-    assert fast.returncode in (0, 1), fast.stderr
     record = load_record(data / "minquan" / "renhezhen" / "2023.yaml")
-    assert json.loads(fast.stdout) == json.loads(json.dumps(check(record, load_previous(record)[0]).to_dict()))
+    expected = json.loads(json.dumps(check(record, load_previous(record)[0]).to_dict()))
+    # a great_expectations that cannot be imported: the default path must not need it, --gx must
+    poisoned = tmp_path / "poisoned"
+    (poisoned / "great_expectations").mkdir(parents=True)
+    (poisoned / "great_expectations" / "__init__.py").write_text("raise ImportError('poisoned for the test')\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(poisoned), os.environ.get("PYTHONPATH", "")])}
+    argv = [*GONGKAI, "check", "人和镇", "2023", "--json", "--data", str(data)]
+    fast = subprocess.run(argv, capture_output=True, text=True, env=env, check=False)
+    assert fast.returncode in (0, 1), fast.stderr
+    assert json.loads(fast.stdout) == expected
+    refused = subprocess.run([*argv, "--gx"], capture_output=True, text=True, env=env, check=False)
+    assert "poisoned for the test" in refused.stdout + refused.stderr
+    real = gongkai("check", "人和镇", "2023", "--json", "--gx", "--data", str(data))
+    assert real.returncode in (0, 1), real.stderr
+    assert json.loads(real.stdout) == expected
