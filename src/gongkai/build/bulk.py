@@ -85,7 +85,7 @@ def key_of(entry: Entry) -> str:
 
 
 def _outputs_present(folder: Path, last: manifest.Entry) -> bool:
-    return all((folder / name).is_file() for name in last.files)
+    return fingerprint.CACHE.has_files(str(folder), last.files)
 
 
 def inputs_of(entry: Entry, opts: Options) -> dict[str, str]:
@@ -100,6 +100,7 @@ def plan(
     entries: Sequence[Entry], opts: Options
 ) -> tuple[list[tuple[Entry, dict[str, str]]], dict[str, manifest.Entry]]:
     """Which entries need building, and the last known outcome of the others."""
+    fingerprint.use(opts.out_dir)  # hashes of unchanged files, from the last run
     known = manifest.read_manifest(opts.out_dir)
     todo, kept = [], {}
     for entry in entries:
@@ -183,14 +184,18 @@ def render_many(entries: Sequence[Entry], opts: Options) -> Summary:
                     bar.update(len(todo) - bar.n)  # records that never became jobs
                 finally:
                     bar.close()
+            # A no-op whose every report the manifest already holds rewrites nothing.
+            unchanged = not todo and (opts.out_dir / "index.html").is_file()
             known = manifest.read_manifest(opts.out_dir)
+            unchanged = unchanged and all(known.get(k) == v for k, v in kept.items())
             known.update(kept)
             known.update(done)
             summary.reports = [known[key_of(e)] for e in entries if key_of(e) in known]
             summary.rendered = [k for k, v in done.items() if v.status == RENDERED]
             summary.attempted = list(done)
             touched = {(v.year, k.split("/")[1]) for k, v in done.items()}
-            touched |= {(e.year, e.county.id) for e in entries if not _summary_of(opts.out_dir, e).exists()}
+            counties = {(e.year, e.county.id): e for e in entries}.values()
+            touched |= {(e.year, e.county.id) for e in counties if not _summary_of(opts.out_dir, e).exists()}
             from gongkai.build.publish import write_summaries
             from gongkai.build.render import print_pages
 
@@ -199,10 +204,14 @@ def render_many(entries: Sequence[Entry], opts: Options) -> Summary:
         finally:
             if executor is not None:
                 executor.close()
-        manifest.write_manifest(opts.out_dir, known, {"seconds": round(time.perf_counter() - start, 3)})
-        from gongkai.build.publish import write_index
+        fingerprint.CACHE.save()
+        if unchanged:
+            summary.index = opts.out_dir / "index.html"
+        else:
+            manifest.write_manifest(opts.out_dir, known, {"seconds": round(time.perf_counter() - start, 3)})
+            from gongkai.build.publish import write_index
 
-        summary.index = write_index(opts.out_dir, list(known.values()))
+            summary.index = write_index(opts.out_dir, list(known.values()))
     summary.seconds = time.perf_counter() - start
     return summary
 
