@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from gongkai.build import fingerprint, manifest
@@ -139,10 +139,12 @@ def _entry(entry: Entry, inputs: dict[str, str], status: str, **fields: object) 
 def _jobs(todo: list[tuple[Entry, dict[str, str]]], opts: Options, done: dict[str, manifest.Entry]) -> Iterator[Job]:
     """Load and check records a batch at a time; a bad record is a result, not a job."""
     from gongkai.checks import check_many
+    from gongkai.pages.provenance import git_state
     from gongkai.pages.report import load_previous
     from gongkai.records.record import load_record
 
     data_dir = str(opts.data_dir.resolve())
+    git = git_state(opts.data_dir.resolve())  # read here, not on a worker that may have no repository
     for start in range(0, len(todo), CHECK_BATCH):
         batch, pairs = [], []
         for entry, inputs in todo[start : start + CHECK_BATCH]:
@@ -159,7 +161,7 @@ def _jobs(todo: list[tuple[Entry, dict[str, str]]], opts: Options, done: dict[st
             if opts.strict and not report.passed:
                 done[key_of(entry)] = _entry(entry, inputs, REFUSED, message=report.summary(), **facts)
                 continue
-            yield Job(entry.county.id, entry.township.id, entry.year, data_dir, report.to_json(), opts.formats)
+            yield Job(entry.county.id, entry.township.id, entry.year, data_dir, report.to_json(), opts.formats, git=git)
 
 
 def render_many(entries: Sequence[Entry], opts: Options) -> Summary:
@@ -274,6 +276,7 @@ def render_one(entry: Entry, opts: Options) -> manifest.Entry:
     from gongkai.build.executors import Result
     from gongkai.build.run import RenderError, produce
     from gongkai.checks import check
+    from gongkai.pages.provenance import git_state
     from gongkai.pages.report import load_previous
     from gongkai.records.record import load_record
 
@@ -283,9 +286,9 @@ def render_one(entry: Entry, opts: Options) -> manifest.Entry:
         raise RenderError(f"{record.title} 未通过校验（--strict 不生成）：{report.summary()}")
     with lock(opts.out_dir):
         inputs = inputs_of(entry, opts)
-        job = Job(
-            entry.county.id, entry.township.id, entry.year, str(opts.data_dir.resolve()), report.to_json(), opts.formats
-        )
+        data_dir = opts.data_dir.resolve()
+        job = Job(entry.county.id, entry.township.id, entry.year, str(data_dir), report.to_json(), opts.formats)
+        job = replace(job, git=git_state(data_dir))
         if opts.pdf:
             with render.Printer() as printer:
                 products = produce(job, printer=printer)

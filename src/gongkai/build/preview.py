@@ -143,11 +143,13 @@ class Preview:
         from gongkai.build.kernels import ENGINE
         from gongkai.build.run import Job, execute
         from gongkai.outputs import write_atomic
+        from gongkai.pages.provenance import git_state
         from gongkai.pages.report import meta_of
 
         e = self.entry
+        folder = self.data_dir.resolve()
         job = Job(
-            e.county.id, e.township.id, e.year, str(self.data_dir.resolve()), checks_json, formats=frozenset({"html"})
+            e.county.id, e.township.id, e.year, str(folder), checks_json, frozenset({"html"}), git=git_state(folder)
         )
         write_atomic(self.handoff, checks_json)
         nb = execute(job.parameters(str(self.handoff)), ENGINE)

@@ -60,6 +60,9 @@ class Job:
     # The record files as bytes, by path under data_dir, for workers that cannot
     # read data_dir (executors.unpacked); empty when they share the filesystem.
     files: tuple[tuple[str, bytes], ...] = ()
+    # The data folder's git commit, read by the caller: a worker may have no
+    # repository (or another checkout), and the provenance appendix names this one.
+    git: str | None = None
 
     @property
     def key(self) -> str:
@@ -72,6 +75,7 @@ class Job:
             "year": self.year,
             "data_dir": self.data_dir,
             "checks": checks_path,
+            **({"git": self.git} if self.git is not None else {}),
         }
 
 
