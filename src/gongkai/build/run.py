@@ -96,8 +96,8 @@ class Products:
     seconds: float = 0.0
 
 
-def execute(params: dict[str, Any], engine: str | None = None) -> Any:
-    """Run the notebook with papermill; a fresh kernel unless `engine` says otherwise."""
+def execute(params: dict[str, Any], engine: str | None = None, notebook: Any = None) -> Any:
+    """Run the notebook (or `notebook`, a trimmed copy of it) with papermill; a fresh kernel unless `engine` says."""
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -106,7 +106,7 @@ def execute(params: dict[str, Any], engine: str | None = None) -> Any:
         import gongkai.build.kernels  # noqa: F401 - registers the warm engine with papermill
     try:
         nb = papermill.execute_notebook(
-            str(NOTEBOOK),
+            str(NOTEBOOK) if notebook is None else notebook,
             None,
             parameters=params,
             engine_name=engine,
