@@ -75,18 +75,20 @@ print(json.dumps(result))
 def measure(cmd: list[str], **kw: object) -> dict[str, float | str]:
     """Wall time, the parent's own CPU and peak RSS (sampled), and the whole tree's CPU."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, **kw)  # type: ignore[call-overload]
-    ps = psutil.Process(proc.pid)
-    peak, own = 0, 0.0
-    while proc.poll() is None:
-        try:
-            peak = max(peak, ps.memory_info().rss)
-            times = ps.cpu_times()
-            own = times.user + times.system
-        except psutil.NoSuchProcess:
-            break
-        time.sleep(0.05)
-    out = proc.stdout.read() if proc.stdout else ""
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as sink:  # not a pipe: `check --all` prints a line a record
+        proc = subprocess.Popen(cmd, env=ENV, stdout=sink, stderr=subprocess.DEVNULL, text=True, **kw)  # type: ignore[call-overload]
+        ps = psutil.Process(proc.pid)
+        peak, own = 0, 0.0
+        while proc.poll() is None:
+            try:
+                peak = max(peak, ps.memory_info().rss)
+                times = ps.cpu_times()
+                own = times.user + times.system
+            except psutil.NoSuchProcess:
+                break
+            time.sleep(0.05)
+        sink.seek(0)
+        out = sink.read()
     return {"wall": time.perf_counter() - start, "parent_cpu": own, "peak_mib": peak / 2**20, "out": out}
 
 

@@ -88,12 +88,16 @@ def _same_size(raw: bytes) -> bytes:
     return raw[:at] + (b"8" if digit != b"8" else b"7") + raw[at + 1 :]
 
 
-def test_a_deleted_product_or_county_edit_is_rebuilt(finished: tuple[Path, Path]) -> None:
+def test_a_deleted_product_a_new_year_or_a_county_edit_is_rebuilt(finished: tuple[Path, Path]) -> None:
     data, out = finished
     assert _todo(data, out) == []
     first = sorted(out.glob("2022/*/t0003/report.html"))[0]
     first.unlink()
     assert _todo(data, out) == [f"2022/{first.parts[-3]}/t0003"]
+    added = sorted(data.glob("*/t0004/2022.yaml"))[0]
+    (added.parent / "2023.yaml").write_text(added.read_text(encoding="utf-8").replace("2022", "2023"), encoding="utf-8")
+    # a new year in a folder listed last time is seen (the deleted product is still to build)
+    assert _todo(data, out) == [f"2022/{first.parts[-3]}/t0003", f"2023/{added.parts[-3]}/t0004"]
     county = next(data.glob("*/county.yaml"))
     county.write_text(county.read_text(encoding="utf-8") + "# 注释\n", encoding="utf-8")
-    assert len(_todo(data, out)) == 8  # every township of the county
+    assert len(_todo(data, out)) == 9  # every record of the county

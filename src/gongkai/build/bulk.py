@@ -6,10 +6,12 @@ records) and publishes; the executor's workers only execute and print.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 
 from gongkai.build import fingerprint, manifest
@@ -84,43 +86,51 @@ def key_of(entry: Entry) -> str:
     return f"{entry.year}/{entry.county.id}/{entry.township.id}"
 
 
-def _outputs_present(folder: Path, last: manifest.Entry) -> bool:
-    return fingerprint.CACHE.has_files(str(folder), last.files)
-
-
 def inputs_of(entry: Entry, opts: Options) -> dict[str, str]:
     """Everything the report on `entry` depends on, hashed."""
     from gongkai.resources import EXPECTATIONS, NOTEBOOK
 
     shared = fingerprint.environment(NOTEBOOK, EXPECTATIONS)
-    return fingerprint.inputs(entry, {"formats": sorted(opts.formats), "strict": opts.strict}, shared)
+    return fingerprint.inputs(entry, _options(opts.formats, opts.strict), shared)
+
+
+@cache
+def _options(formats: frozenset[str], strict: bool) -> str:
+    return fingerprint.options_text({"formats": sorted(formats), "strict": strict})
 
 
 def plan(
     entries: Sequence[Entry], opts: Options
 ) -> tuple[list[tuple[Entry, dict[str, str]]], dict[str, manifest.Entry]]:
     """Which entries need building, and the last known outcome of the others."""
+    todo, kept, _ = _plan(entries, opts)
+    return todo, kept
+
+
+def _plan(
+    entries: Sequence[Entry], opts: Options
+) -> tuple[list[tuple[Entry, dict[str, str]]], dict[str, manifest.Entry], dict[str, manifest.Entry]]:
     fingerprint.use(opts.out_dir)  # hashes of unchanged files, from the last run
     known = manifest.read_manifest(opts.out_dir)
+    out = str(opts.out_dir)
     todo, kept = [], {}
     for entry in entries:
         inputs = inputs_of(entry, opts)
         digest = fingerprint.digest(inputs)
         key = key_of(entry)
-        folder = folder_for(opts.out_dir, entry)
         last = known.get(key)
         if last is None or last.fingerprint != digest:
-            last = manifest.read_build(folder)  # a run killed before its manifest
+            last = manifest.read_build(folder_for(opts.out_dir, entry))  # a run killed before its manifest
         current = last is not None and last.fingerprint == digest
-        if current and last is not None and last.status == RENDERED:
-            current = _outputs_present(folder, last)
+        if current and last is not None and last.status == RENDERED:  # ids checked by the catalog: no Path here
+            current = fingerprint.CACHE.has_files(os.path.join(out, key), last.files)
         # --only-failed: exactly what failed last time; otherwise what changed (or all, --force)
         stale = (last is not None and not last.ok) if opts.only_failed else (opts.force or not current)
         if stale:
             todo.append((entry, inputs))
         elif last is not None:
             kept[key] = last
-    return todo, kept
+    return todo, kept, known
 
 
 def _entry(entry: Entry, inputs: dict[str, str], status: str, **fields: object) -> manifest.Entry:
@@ -171,7 +181,7 @@ def render_many(entries: Sequence[Entry], opts: Options) -> Summary:
     opts.out_dir.mkdir(parents=True, exist_ok=True)
     summary = Summary()
     with lock(opts.out_dir):
-        todo, kept = plan(entries, opts)
+        todo, kept, planned = _plan(entries, opts)
         done: dict[str, manifest.Entry] = {}
         by_key = {key_of(e): (e, i) for e, i in todo}
         executor = EXECUTORS[opts.executor](jobs=opts.jobs, pdf=opts.pdf, scheduler=opts.scheduler) if todo else None
@@ -187,9 +197,9 @@ def render_many(entries: Sequence[Entry], opts: Options) -> Summary:
                 finally:
                     bar.close()
             # A no-op whose every report the manifest already holds rewrites nothing.
-            unchanged = not todo and (opts.out_dir / "index.html").is_file()
-            known = manifest.read_manifest(opts.out_dir)
-            unchanged = unchanged and all(known.get(k) == v for k, v in kept.items())
+            unchanged = not todo and all(planned.get(k) is v for k, v in kept.items())
+            unchanged = unchanged and (opts.out_dir / "index.html").is_file()
+            known = planned if unchanged else manifest.read_manifest(opts.out_dir)
             known.update(kept)
             known.update(done)
             summary.reports = [known[key_of(e)] for e in entries if key_of(e) in known]

@@ -70,6 +70,7 @@ class Cache:
                 catalog.REMEMBERED.update(
                     {k: (tuple(v[0]), catalog.county_from_json(v[1])) for k, v in data["counties"].items()}
                 )
+                catalog.LISTINGS.update({k: (tuple(v[0]), v[1]) for k, v in data["listings"].items()})
         except (OSError, ValueError, TypeError, KeyError, AttributeError, IndexError):
             found.files, found.folders = {}, {}
             found.dirty = True
@@ -123,7 +124,9 @@ class Cache:
         from gongkai.outputs import write_atomic
 
         counties = {k: [list(sig), catalog.county_to_json(c)] for k, (sig, c) in catalog.REMEMBERED.items()}
+        listings = {k: [list(sig), names] for k, (sig, names) in catalog.LISTINGS.items()}
         data = {"code": code_hash(), "files": self.files, "folders": self.folders, "counties": counties}
+        data["listings"] = listings
         write_atomic(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
         self.dirty = catalog.REMEMBERED_DIRTY = False
 
@@ -177,14 +180,15 @@ def history(entry: Entry) -> str:
     """Earlier years of the township: the trend chart draws them."""
     folder = os.path.join(str(entry.county.folder), entry.township.id)
     try:
-        names = os.listdir(folder)
+        names = catalog.listing(folder)
     except OSError:
         names = []
     years = sorted(n for n in names if n.endswith(".yaml") and n[:-5].isdigit() and int(n[:-5]) < entry.year)
     return _sha("".join(f"{n}:{file_hash(os.path.join(folder, n))}" for n in years).encode())
 
 
-def inputs(entry: Entry, options: dict[str, object], shared: dict[str, str]) -> dict[str, str]:
+def inputs(entry: Entry, options: dict[str, object] | str, shared: dict[str, str]) -> dict[str, str]:
+    """`options` as a dict, or already as `options_text` gives it (once per run, not per record)."""
     folder = os.path.join(str(entry.county.folder), entry.township.id)
     return {
         "record": file_hash(os.path.join(folder, f"{entry.year}.yaml")),
@@ -192,10 +196,15 @@ def inputs(entry: Entry, options: dict[str, object], shared: dict[str, str]) -> 
         "previous": file_hash(os.path.join(folder, f"{entry.year - 1}.yaml")),
         "history": history(entry),
         "county": file_hash(os.path.join(str(entry.county.folder), COUNTY_FILE)),
-        "options": json.dumps(options, sort_keys=True, ensure_ascii=False),
+        "options": options if isinstance(options, str) else options_text(options),
         **shared,
     }
 
 
+def options_text(options: dict[str, object]) -> str:
+    return json.dumps(options, sort_keys=True, ensure_ascii=False)
+
+
 def digest(parts: dict[str, str]) -> str:
-    return _sha(json.dumps(parts, sort_keys=True).encode())
+    """One hash of all of them (keys are fixed names, values hashes or one-line texts)."""
+    return _sha("\n".join(f"{k}={parts[k]}" for k in sorted(parts)).encode())

@@ -158,6 +158,26 @@ def remembered_county(folder: Path) -> County:
     return found
 
 
+# Township folders' listings by stat, kept like REMEMBERED: a folder's mtime
+# changes whenever a file in it is created, deleted or renamed.
+LISTINGS: dict[str, tuple[tuple[int, ...], list[str]]] = {}
+
+
+def listing(folder: str) -> list[str]:
+    """`os.listdir`, unless the folder's stat is the one it was last listed at."""
+    global REMEMBERED_DIRTY
+    st = os.stat(folder)
+    sig = (st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    hit = LISTINGS.get(folder)
+    if hit is not None and hit[0] == sig:
+        return hit[1]
+    names = os.listdir(folder)
+    if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS:
+        LISTINGS[folder] = (sig, names)
+        REMEMBERED_DIRTY = True
+    return names
+
+
 def county_to_json(c: County) -> list[object]:
     return [c.id, c.name, c.province, c.city, [[t.id, t.name, t.level, t.line] for t in c.townships], str(c.folder)]
 
@@ -251,7 +271,7 @@ def entries(
     for c in found:
         for t in c.townships:
             try:
-                names = os.listdir(os.path.join(c.folder, t.id))  # a nation's records: no Path per file
+                names = listing(os.path.join(c.folder, t.id))  # a nation's records: no Path per file
             except OSError:
                 try:
                     c.folder_of(t)  # raises, naming the line of county.yaml
