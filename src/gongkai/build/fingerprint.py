@@ -176,26 +176,39 @@ def environment(notebook: Path, suites: Path) -> dict[str, str]:
     }
 
 
-def history(entry: Entry) -> str:
-    """Earlier years of the township: the trend chart draws them."""
-    folder = os.path.join(str(entry.county.folder), entry.township.id)
+def _listed(folder: str) -> list[str]:
     try:
-        names = catalog.listing(folder)
+        return catalog.listing(folder)
     except OSError:
-        names = []
+        return []
+
+
+def history(entry: Entry, names: list[str] | None = None) -> str:
+    """Earlier years of the township: the trend chart draws them."""
+    folder = f"{entry.county.folder}/{entry.township.id}"
+    names = _listed(folder) if names is None else names
     years = sorted(n for n in names if n.endswith(".yaml") and n[:-5].isdigit() and int(n[:-5]) < entry.year)
-    return _sha("".join(f"{n}:{file_hash(os.path.join(folder, n))}" for n in years).encode())
+    return _sha("".join(f"{n}:{file_hash(f'{folder}/{n}')}" for n in years).encode())
 
 
 def inputs(entry: Entry, options: dict[str, object] | str, shared: dict[str, str]) -> dict[str, str]:
-    """`options` as a dict, or already as `options_text` gives it (once per run, not per record)."""
-    folder = os.path.join(str(entry.county.folder), entry.township.id)
+    """`options` as a dict, or already as `options_text` gives it (once per run, not per record).
+
+    A file the township folder's listing lacks is absent without a stat of its own.
+    """
+    folder = f"{entry.county.folder}/{entry.township.id}"
+    names = _listed(folder)
+    listed = set(names)
+
+    def hashed(name: str) -> str:
+        return file_hash(f"{folder}/{name}") if name in listed else "absent"
+
     return {
-        "record": file_hash(os.path.join(folder, f"{entry.year}.yaml")),
-        "review": file_hash(os.path.join(folder, f"{entry.year}.review.yaml")),  # a reviewer's decisions
-        "previous": file_hash(os.path.join(folder, f"{entry.year - 1}.yaml")),
-        "history": history(entry),
-        "county": file_hash(os.path.join(str(entry.county.folder), COUNTY_FILE)),
+        "record": hashed(f"{entry.year}.yaml"),
+        "review": hashed(f"{entry.year}.review.yaml"),  # a reviewer's decisions change the checks
+        "previous": hashed(f"{entry.year - 1}.yaml"),
+        "history": history(entry, names),
+        "county": file_hash(f"{entry.county.folder}/{COUNTY_FILE}"),
         "options": options if isinstance(options, str) else options_text(options),
         **shared,
     }
