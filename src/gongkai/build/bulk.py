@@ -110,8 +110,11 @@ def plan(
 def _plan(
     entries: Sequence[Entry], opts: Options
 ) -> tuple[list[tuple[Entry, dict[str, str]]], dict[str, manifest.Entry], dict[str, manifest.Entry]]:
-    fingerprint.use(opts.out_dir)  # hashes of unchanged files, from the last run
-    known = manifest.read_manifest(opts.out_dir)
+    cache = fingerprint.use(opts.out_dir)  # hashes of unchanged files, from the last run
+    known = cache.outcomes(opts.out_dir)  # what a no-op needs of manifest.json, if it is unchanged
+    if known is None:
+        known = manifest.read_manifest(opts.out_dir)
+        cache.remember(opts.out_dir, known)
     out = str(opts.out_dir)
     todo, kept = [], {}
     for entry in entries:
@@ -200,6 +203,8 @@ def render_many(entries: Sequence[Entry], opts: Options) -> Summary:
             unchanged = not todo and all(planned.get(k) is v for k, v in kept.items())
             unchanged = unchanged and (opts.out_dir / "index.html").is_file()
             known = planned if unchanged else manifest.read_manifest(opts.out_dir)
+            if not unchanged:  # the whole entries, where planning had only their outcomes
+                kept = {k: known.get(k, v) if v is planned.get(k) else v for k, v in kept.items()}
             known.update(kept)
             known.update(done)
             summary.reports = [known[key_of(e)] for e in entries if key_of(e) in known]
@@ -216,14 +221,15 @@ def render_many(entries: Sequence[Entry], opts: Options) -> Summary:
         finally:
             if executor is not None:
                 executor.close()
-        fingerprint.CACHE.save()
         if unchanged:
             summary.index = opts.out_dir / "index.html"
         else:
             manifest.write_manifest(opts.out_dir, known, {"seconds": round(time.perf_counter() - start, 3)})
+            fingerprint.CACHE.remember(opts.out_dir, known)
             from gongkai.build.publish import write_index
 
             summary.index = write_index(opts.out_dir, list(known.values()))
+        fingerprint.CACHE.save()
     summary.seconds = time.perf_counter() - start
     return summary
 

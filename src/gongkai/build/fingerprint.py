@@ -56,6 +56,8 @@ class Cache:
         self.path = path
         self.files: dict[str, list[Any]] = {}
         self.folders: dict[str, list[Any]] = {}
+        # manifest.json's stat, and what a no-op needs of each report in it (see `outcomes`)
+        self.manifest: list[Any] = []
         self.seen: dict[str, str] = {}  # this run: each path hashed at most once
         self.dirty = False
 
@@ -66,13 +68,13 @@ class Cache:
         try:
             data = json.loads(found.path.read_bytes())  # type: ignore[union-attr]
             if data.get("code") == code_hash():
-                found.files, found.folders = data["files"], data["folders"]
+                found.files, found.folders, found.manifest = data["files"], data["folders"], data["manifest"]
                 catalog.REMEMBERED.update(
                     {k: (tuple(v[0]), catalog.county_from_json(v[1])) for k, v in data["counties"].items()}
                 )
                 catalog.LISTINGS.update({k: (tuple(v[0]), v[1]) for k, v in data["listings"].items()})
         except (OSError, ValueError, TypeError, KeyError, AttributeError, IndexError):
-            found.files, found.folders = {}, {}
+            found.files, found.folders, found.manifest = {}, {}, []
             found.dirty = True
         return found
 
@@ -117,6 +119,40 @@ class Cache:
             self.dirty = True
         return True
 
+    def outcomes(self, out_dir: Path) -> dict[str, Any] | None:
+        """The manifest's reports as far as a no-op reads them (no inputs, findings or title), or None.
+
+        Only while manifest.json is as it was when they were taken; reading the
+        whole manifest is most of a no-op over a nation's records.
+        """
+        from gongkai.build.manifest import MANIFEST, Entry
+
+        try:
+            sig = _signature(os.stat(out_dir / MANIFEST))
+        except OSError:
+            return None
+        if not self.manifest or self.manifest[0] != sig:
+            return None
+        return {
+            k: Entry(k, st, fp, passed=ok, errors=n, files=f, message=m, county=c, township=t, year=y)
+            for k, (st, fp, ok, n, f, m, c, t, y) in self.manifest[1].items()
+        }
+
+    def remember(self, out_dir: Path, known: dict[str, Any]) -> None:
+        """Take `outcomes` from the manifest just read or written (this run holds the output folder's lock)."""
+        from gongkai.build.manifest import MANIFEST
+
+        try:
+            sig = _signature(os.stat(out_dir / MANIFEST))
+        except OSError:
+            return
+        compact = {
+            k: [e.status, e.fingerprint, e.passed, e.errors, e.files, e.message, e.county, e.township, e.year]
+            for k, e in known.items()
+        }
+        self.manifest = [sig, compact]
+        self.dirty = True
+
     def save(self) -> None:
         """Written atomically; the counties parsed this run go with it."""
         if self.path is None or not (self.dirty or catalog.REMEMBERED_DIRTY):
@@ -126,6 +162,7 @@ class Cache:
         counties = {k: [list(sig), catalog.county_to_json(c)] for k, (sig, c) in catalog.REMEMBERED.items()}
         listings = {k: [list(sig), names] for k, (sig, names) in catalog.LISTINGS.items()}
         data = {"code": code_hash(), "files": self.files, "folders": self.folders, "counties": counties}
+        data["manifest"] = self.manifest
         data["listings"] = listings
         write_atomic(self.path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
         self.dirty = catalog.REMEMBERED_DIRTY = False
