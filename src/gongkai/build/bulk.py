@@ -136,6 +136,14 @@ def _plan(
     return todo, kept, known
 
 
+def _index_current(out_dir: Path) -> bool:
+    """index.html written after manifest.json (a run killed between the two left an old index)."""
+    try:
+        return (out_dir / "index.html").stat().st_mtime_ns >= (out_dir / manifest.MANIFEST).stat().st_mtime_ns
+    except OSError:
+        return False
+
+
 def _entry(entry: Entry, inputs: dict[str, str], status: str, **fields: object) -> manifest.Entry:
     return manifest.Entry(
         key=key_of(entry),
@@ -201,7 +209,7 @@ def render_many(entries: Sequence[Entry], opts: Options) -> Summary:
                     bar.close()
             # A no-op whose every report the manifest already holds rewrites nothing.
             unchanged = not todo and all(planned.get(k) is v for k, v in kept.items())
-            unchanged = unchanged and (opts.out_dir / "index.html").is_file()
+            unchanged = unchanged and _index_current(opts.out_dir)
             known = planned if unchanged else manifest.read_manifest(opts.out_dir)
             if not unchanged:  # the whole entries, where planning had only their outcomes
                 kept = {k: known.get(k, v) if v is planned.get(k) else v for k, v in kept.items()}
