@@ -58,6 +58,9 @@ def _render(args: argparse.Namespace) -> int:
         return 0
     entries: list[catalog.Entry] = []
     missing: list[RecordError] = []  # township folders county.yaml names but that are absent
+    from gongkai.build import fingerprint
+
+    fingerprint.use(out_dir)  # the county files and folders the last run read: not parsed again if unchanged
     if args.all:
         entries += catalog.entries(data_dir, year=args.only_year or args.year, county=args.county, missing=missing)
     for params in args.params or []:

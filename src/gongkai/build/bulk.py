@@ -6,10 +6,12 @@ records) and publishes; the executor's workers only execute and print.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cache
 from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -102,33 +104,60 @@ def inputs_of(entry: Entry, opts: Options) -> dict[str, str]:
     from gongkai.resources import EXPECTATIONS, NOTEBOOK
 
     shared = fingerprint.environment(NOTEBOOK, EXPECTATIONS)
-    return fingerprint.inputs(entry, {"strict": opts.strict}, shared)  # formats: build/products.py
+    return fingerprint.inputs(entry, _options(opts.strict), shared)
+
+
+@cache
+def _options(strict: bool) -> str:
+    return fingerprint.options_text({"strict": strict})  # not the formats: build/products.py
 
 
 def plan(
     entries: Sequence[Entry], opts: Options
 ) -> tuple[list[tuple[Entry, dict[str, str]]], dict[str, manifest.Entry]]:
     """Which entries need building, and the last known outcome of the others."""
-    known = manifest.read_manifest(opts.out_dir)
+    todo, kept, _ = _plan(entries, opts)
+    return todo, kept
+
+
+def _plan(
+    entries: Sequence[Entry], opts: Options
+) -> tuple[list[tuple[Entry, dict[str, str]]], dict[str, manifest.Entry], dict[str, manifest.Entry]]:
+    cache = fingerprint.use(opts.out_dir)  # hashes of unchanged files, from the last run
+    known = cache.outcomes(opts.out_dir)  # what a no-op needs of manifest.json, if it is unchanged
+    if known is None:
+        known = manifest.read_manifest(opts.out_dir)
+        cache.remember(opts.out_dir, known)
+    out = str(opts.out_dir)
     todo, kept = [], {}
     for entry in entries:
         inputs = inputs_of(entry, opts)
         digest = fingerprint.digest(inputs)
         key = key_of(entry)
-        folder = folder_for(opts.out_dir, entry)
         last = known.get(key)
         if last is None or last.fingerprint != digest:
-            last = manifest.read_build(folder)  # a run killed before its manifest
+            last = manifest.read_build(folder_for(opts.out_dir, entry))  # a run killed before its manifest
         current = last is not None and last.fingerprint == digest
-        if current and last is not None and last.status == RENDERED:
-            current = _outputs_present(folder, last)
+        if current and last is not None and last.status == RENDERED:  # ids checked by the catalog: no Path here
+            # every file of its last run, from the cache while the folder is unchanged; else the ones
+            # every report has (a lost optional product is made again from them: _product_jobs)
+            folder = os.path.join(out, key)
+            current = fingerprint.CACHE.has_files(folder, last.files) or _outputs_present(Path(folder), last)
         # --only-failed: exactly what failed last time; otherwise what changed (or all, --force)
         stale = (last is not None and not last.ok) if opts.only_failed else (opts.force or not current)
         if stale:
             todo.append((entry, inputs))
         elif last is not None:
             kept[key] = last
-    return todo, kept
+    return todo, kept, known
+
+
+def _index_current(out_dir: Path) -> bool:
+    """index.html written after manifest.json (a run killed between the two left an old index)."""
+    try:
+        return (out_dir / "index.html").stat().st_mtime_ns >= (out_dir / manifest.MANIFEST).stat().st_mtime_ns
+    except OSError:
+        return False
 
 
 def _entry(entry: Entry, inputs: dict[str, str], status: str, **fields: object) -> manifest.Entry:
@@ -147,10 +176,12 @@ def _entry(entry: Entry, inputs: dict[str, str], status: str, **fields: object) 
 def _jobs(todo: list[tuple[Entry, dict[str, str]]], opts: Options, done: dict[str, manifest.Entry]) -> Iterator[Job]:
     """Load and check records a batch at a time; a bad record is a result, not a job."""
     from gongkai.checks import check_many
+    from gongkai.pages.provenance import git_state
     from gongkai.pages.report import load_previous
     from gongkai.records.record import load_record
 
     data_dir = str(opts.data_dir.resolve())
+    git = git_state(opts.data_dir.resolve())  # read here, not on a worker that may have no repository
     for start in range(0, len(todo), CHECK_BATCH):
         batch, pairs = [], []
         for entry, inputs in todo[start : start + CHECK_BATCH]:
@@ -167,7 +198,7 @@ def _jobs(todo: list[tuple[Entry, dict[str, str]]], opts: Options, done: dict[st
             if opts.strict and not report.passed:
                 done[key_of(entry)] = _entry(entry, inputs, REFUSED, message=report.summary(), **facts)
                 continue
-            yield Job(entry.county.id, entry.township.id, entry.year, data_dir, report.to_json(), opts.formats)
+            yield Job(entry.county.id, entry.township.id, entry.year, data_dir, report.to_json(), opts.formats, git=git)
 
 
 def render_many(entries: Sequence[Entry], opts: Options) -> Summary:
@@ -177,7 +208,7 @@ def render_many(entries: Sequence[Entry], opts: Options) -> Summary:
     opts.out_dir.mkdir(parents=True, exist_ok=True)
     summary = Summary()
     with lock(opts.out_dir):
-        todo, kept = plan(entries, opts)
+        todo, kept, planned = _plan(entries, opts)
         done: dict[str, manifest.Entry] = {}
         by_key = {key_of(e): (e, i) for e, i in todo}
         extra = [] if opts.only_failed else _product_jobs(kept, opts, summary)
@@ -202,14 +233,20 @@ def render_many(entries: Sequence[Entry], opts: Options) -> Summary:
                     bar.update(len(todo) + len(extra) - bar.n)  # records that never became jobs
                 finally:
                     bar.close()
-            known = manifest.read_manifest(opts.out_dir)
+            # A no-op whose every report the manifest already holds rewrites nothing.
+            unchanged = not todo and not extra and all(planned.get(k) is v for k, v in kept.items())
+            unchanged = unchanged and _index_current(opts.out_dir)
+            known = planned if unchanged else manifest.read_manifest(opts.out_dir)
+            if not unchanged:  # the whole entries, where planning had only their outcomes
+                kept = {k: known.get(k, v) if v is planned.get(k) else v for k, v in kept.items()}
             known.update(kept)
             known.update(done)
             summary.reports = [known[key_of(e)] for e in entries if key_of(e) in known]
             summary.rendered = [k for k, v in done.items() if v.status == RENDERED and k not in kept]
             summary.attempted = [k for k, v in done.items() if k not in kept or v.status != RENDERED]
             touched = {(v.year, k.split("/")[1]) for k, v in done.items() if k not in kept}
-            touched |= {(e.year, e.county.id) for e in entries if not _summary_of(opts.out_dir, e).exists()}
+            counties = {(e.year, e.county.id): e for e in entries}.values()
+            touched |= {(e.year, e.county.id) for e in counties if not _summary_of(opts.out_dir, e).exists()}
             from gongkai.build.publish import write_summaries
             from gongkai.build.render import print_pages
 
@@ -218,10 +255,15 @@ def render_many(entries: Sequence[Entry], opts: Options) -> Summary:
         finally:
             if executor is not None:
                 executor.close()
-        manifest.write_manifest(opts.out_dir, known, {"seconds": round(time.perf_counter() - start, 3)})
-        from gongkai.build.publish import write_index
+        if unchanged:
+            summary.index = opts.out_dir / "index.html"
+        else:
+            manifest.write_manifest(opts.out_dir, known, {"seconds": round(time.perf_counter() - start, 3)})
+            fingerprint.CACHE.remember(opts.out_dir, known)
+            from gongkai.build.publish import write_index
 
-        summary.index = write_index(opts.out_dir, list(known.values()))
+            summary.index = write_index(opts.out_dir, list(known.values()))
+        fingerprint.CACHE.save()
     summary.seconds = time.perf_counter() - start
     return summary
 
@@ -270,10 +312,14 @@ def _product_jobs(kept: dict[str, manifest.Entry], opts: Options, summary: Summa
     one with something missing, once that is published (`_publish_added`).
     """
     jobs = []
+    asked = {products_of.OPTIONAL[f] for f in opts.formats}
     for key, last in kept.items():
         folder = opts.out_dir / key
         if last.status != RENDERED:
             continue
+        made = {name for name in last.files if name in products_of.OPTIONAL.values()}
+        if made == asked and fingerprint.CACHE.has_files(str(folder), last.files):
+            continue  # as the last run left it (no stat per product: a no-op over a nation's records)
         missing = products_of.missing(folder, opts.formats)
         if not missing:
             if products_of.unwanted(folder, opts.formats):
@@ -358,6 +404,7 @@ def render_one(entry: Entry, opts: Options) -> manifest.Entry:
     from gongkai.build.executors import Result
     from gongkai.build.run import RenderError, produce
     from gongkai.checks import check
+    from gongkai.pages.provenance import git_state
     from gongkai.pages.report import load_previous
     from gongkai.records.record import load_record
 
@@ -367,9 +414,9 @@ def render_one(entry: Entry, opts: Options) -> manifest.Entry:
         raise RenderError(f"{record.title} 未通过校验（--strict 不生成）：{report.summary()}")
     with lock(opts.out_dir):
         inputs = inputs_of(entry, opts)
-        job = Job(
-            entry.county.id, entry.township.id, entry.year, str(opts.data_dir.resolve()), report.to_json(), opts.formats
-        )
+        data_dir = opts.data_dir.resolve()
+        job = Job(entry.county.id, entry.township.id, entry.year, str(data_dir), report.to_json(), opts.formats)
+        job = replace(job, git=git_state(data_dir))
         if opts.pdf:
             with render.Printer() as printer:
                 products = produce(job, printer=printer)

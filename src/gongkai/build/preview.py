@@ -21,6 +21,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import cache
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -143,14 +144,16 @@ class Preview:
         from gongkai.build.kernels import ENGINE
         from gongkai.build.run import Job, execute
         from gongkai.outputs import write_atomic
+        from gongkai.pages.provenance import git_state
         from gongkai.pages.report import meta_of
 
         e = self.entry
+        folder = self.data_dir.resolve()
         job = Job(
-            e.county.id, e.township.id, e.year, str(self.data_dir.resolve()), checks_json, formats=frozenset({"html"})
+            e.county.id, e.township.id, e.year, str(folder), checks_json, frozenset({"html"}), git=git_state(folder)
         )
         write_atomic(self.handoff, checks_json)
-        nb = execute(job.parameters(str(self.handoff)), ENGINE)
+        nb = execute(job.parameters(str(self.handoff)), ENGINE, reader_notebook())
         meta = meta_of(nb)
         self.state.publish(
             html=render.to_html(nb, title=meta["title"]),
@@ -223,6 +226,23 @@ class Preview:
             shutil.rmtree(self.handoff.parent, ignore_errors=True)
             for s, handler in old.items():
                 signal.signal(s, handler)
+
+
+@cache
+def reader_notebook() -> Any:
+    """The notebook without the reviewer's cells: the preview shows the reader's page, which omits them.
+
+    The appendices (the charts above all) are most of a warm run; what the
+    reader's page shows is computed by the same cells as in `render`.
+    """
+    import nbformat
+
+    from gongkai.build.render import REVIEW_TAG
+    from gongkai.resources import NOTEBOOK
+
+    nb = nbformat.read(NOTEBOOK, as_version=4)  # type: ignore[no-untyped-call]
+    nb.cells = [c for c in nb.cells if REVIEW_TAG not in c.metadata.get("tags", [])]
+    return nb
 
 
 def _handler(preview: Preview) -> type[BaseHTTPRequestHandler]:

@@ -63,6 +63,9 @@ class Job:
     files: tuple[tuple[str, bytes], ...] = ()
     # The report's saved executed notebook: make only `formats` from it (build/products.py).
     notebook: bytes = b""
+    # The data folder's git commit, read by the caller: a worker may have no
+    # repository (or another checkout), and the provenance appendix names this one.
+    git: str | None = None
 
     @property
     def key(self) -> str:
@@ -75,6 +78,7 @@ class Job:
             "year": self.year,
             "data_dir": self.data_dir,
             "checks": checks_path,
+            **({"git": self.git} if self.git is not None else {}),
         }
 
 
@@ -95,8 +99,8 @@ class Products:
     seconds: float = 0.0
 
 
-def execute(params: dict[str, Any], engine: str | None = None) -> Any:
-    """Run the notebook with papermill; a fresh kernel unless `engine` says otherwise."""
+def execute(params: dict[str, Any], engine: str | None = None, notebook: Any = None) -> Any:
+    """Run the notebook (or `notebook`, a trimmed copy of it) with papermill; a fresh kernel unless `engine` says."""
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -105,7 +109,7 @@ def execute(params: dict[str, Any], engine: str | None = None) -> Any:
         import gongkai.build.kernels  # noqa: F401 - registers the warm engine with papermill
     try:
         nb = papermill.execute_notebook(
-            str(NOTEBOOK),
+            str(NOTEBOOK) if notebook is None else notebook,
             None,
             parameters=params,
             engine_name=engine,

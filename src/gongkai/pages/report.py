@@ -97,6 +97,7 @@ class Report:
     record: Record
     checks_path: Path | None = None  # checks.json computed by the runner, if any
     checks_text: str | None = None  # ... or its text, already read and verified
+    git: str | None = None  # the data folder's commit as the caller read it; None: read it here
 
     @classmethod
     def open(
@@ -107,6 +108,7 @@ class Report:
         county: str | None = None,
         data_dir: str | Path = "../data",
         checks: str | Path | None = None,
+        git: str | None = None,
     ) -> Report:
         _quiet_errors()
         if not Path(data_dir).is_dir():
@@ -115,7 +117,7 @@ class Report:
                 "或在第一个代码单元中把 data_dir 改为记录所在的目录。"
             )
         entry = catalog.resolve(Path(data_dir), township, int(year), county)
-        return cls(load_record(entry.path), checks_text=_checks_text(checks) if checks else None)
+        return cls(load_record(entry.path), checks_text=_checks_text(checks) if checks else None, git=git)
 
     @cached_property
     def previous(self) -> tuple[Record | None, str]:
@@ -225,9 +227,8 @@ class Report:
         data_dir = r.path.parents[2]
         previous = self.previous[0]
         parameters = {"township": r.township_id, "county": r.county_id, "year": r.year}
-        found = provenance.items(
-            r.path, data_dir, r.source, previous.path if previous else None, EXPECTATIONS, NOTEBOOK, parameters
-        )
+        earlier = previous.path if previous else None
+        found = provenance.items(r.path, data_dir, r.source, earlier, EXPECTATIONS, NOTEBOOK, parameters, self.git)
         return Html(provenance.provenance_html(found))
 
 

@@ -6,7 +6,9 @@ a township can be found by its Chinese name without opening every record.
 
 from __future__ import annotations
 
+import os
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,6 +132,64 @@ def load_county(folder: Path) -> County:
     )
 
 
+# Parsed county files by folder, with the stat they were parsed at: a bulk run
+# keeps them beside its manifest (build.fingerprint), so a no-op rerun over a
+# nation's counties parses none of them.
+REMEMBERED: dict[str, tuple[tuple[int, ...], County]] = {}
+REMEMBERED_DIRTY = False
+# A file changed less than this before it was stat'ed could change again within
+# the same timestamp tick without its stat showing it (git's "racily clean"):
+# it is read again next time rather than trusted.
+RACY_NS = 2_000_000_000
+
+
+def remembered_county(folder: Path) -> County:
+    """`load_county`, unless this file's size, mtime, ctime and inode are those it was last parsed at."""
+    global REMEMBERED_DIRTY
+    st = os.stat(folder / COUNTY_FILE)
+    sig = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    hit = REMEMBERED.get(str(folder))
+    if hit is not None and hit[0] == sig:
+        return hit[1]
+    found = load_county(folder)
+    if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS:
+        REMEMBERED[str(folder)] = (sig, found)
+        REMEMBERED_DIRTY = True
+    return found
+
+
+# Township folders' listings by stat, kept like REMEMBERED: a folder's mtime
+# changes whenever a file in it is created, deleted or renamed.
+LISTINGS: dict[str, tuple[tuple[int, ...], list[str]]] = {}
+
+
+def listing(folder: str) -> list[str]:
+    """`os.listdir`, unless the folder's stat is the one it was last listed at."""
+    global REMEMBERED_DIRTY
+    st = os.stat(folder)
+    sig = (st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    hit = LISTINGS.get(folder)
+    if hit is not None and hit[0] == sig:
+        return hit[1]
+    names = os.listdir(folder)
+    if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS:
+        LISTINGS[folder] = (sig, names)
+        REMEMBERED_DIRTY = True
+    return names
+
+
+def county_to_json(c: County) -> list[object]:
+    return [c.id, c.name, c.province, c.city, [[t.id, t.name, t.level, t.line] for t in c.townships], str(c.folder)]
+
+
+def county_from_json(data: list[object]) -> County:
+    cid, name, province, city, townships, folder = data
+    assert isinstance(townships, list)
+    return County(
+        str(cid), str(name), str(province), str(city), tuple(Township(*t) for t in townships), Path(str(folder))
+    )
+
+
 _COUNTIES: dict[tuple[Path, int, int], County] = {}
 
 
@@ -169,8 +229,8 @@ def counties(data_dir: Path, county: str | None = None) -> list[County]:
     if not data_dir.is_dir():
         raise InputError(f"数据目录不存在：{data_dir}")
     if county is not None and (data_dir / county / COUNTY_FILE).is_file():
-        return [load_county(data_dir / county)]
-    found = [load_county(p.parent) for p in sorted(data_dir.glob(f"*/{COUNTY_FILE}"))]
+        return [remembered_county(data_dir / county)]
+    found = [remembered_county(p.parent) for p in sorted(data_dir.glob(f"*/{COUNTY_FILE}"))]
     if not found:
         _explain_empty(data_dir)
     return found
@@ -211,15 +271,19 @@ def entries(
     for c in found:
         for t in c.townships:
             try:
-                folder = c.folder_of(t)
-            except RecordError as e:
-                if missing is None:
-                    raise
-                missing.append(e)
-                continue
-            for path in sorted(folder.glob("*.yaml")):
-                if YEAR_FILE.fullmatch(path.stem) and (year is None or int(path.stem) == year):
-                    yield Entry(c, t, int(path.stem))
+                names = listing(os.path.join(c.folder, t.id))  # a nation's records: no Path per file
+            except OSError:
+                try:
+                    c.folder_of(t)  # raises, naming the line of county.yaml
+                except RecordError as e:
+                    if missing is None:
+                        raise
+                    missing.append(e)
+                continue  # there but unreadable: as glob did, no records from it
+            for name in sorted(names):
+                stem = name[:-5]
+                if name.endswith(".yaml") and YEAR_FILE.fullmatch(stem) and (year is None or int(stem) == year):
+                    yield Entry(c, t, int(stem))
 
 
 def _only(found: list[County], county: str, data_dir: Path) -> list[County]:

@@ -1,0 +1,103 @@
+"""The no-op rerun trusts a file's stat only as far as it is sound; any edit is still seen.
+
+Planning only (no rendering): the products of a finished run are stood in by
+placeholder files and build records, as benchmarks/national.py does.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from gongkai.build import bulk, fingerprint, manifest
+from gongkai.records import catalog
+from gongkai.synthetic import main as synthetic
+
+SETTLE_NS = 50_000_000  # files older than this are trusted by stat in these tests (2 s in real runs)
+
+
+@pytest.fixture
+def finished(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """Four townships × two years, planned once and "rendered" (placeholders), cache saved."""
+    monkeypatch.setattr(catalog, "RACY_NS", SETTLE_NS)
+    data, out = tmp_path / "data", tmp_path / "out"
+    assert synthetic(["bulk", "--townships", "4", "--years", "2021-2022", "--out", str(data)]) == 0
+    time.sleep(2 * SETTLE_NS / 1e9)
+    opts = bulk.Options(data, out, formats=frozenset({"html"}), progress=False)
+    todo, _ = bulk.plan(list(catalog.entries(data)), opts)
+    assert len(todo) == 8
+    known = {}
+    for entry, inputs in todo:
+        folder = bulk.folder_for(out, entry)
+        folder.mkdir(parents=True)
+        (folder / "report.html").write_text("placeholder")
+        done = bulk._entry(entry, inputs, manifest.RENDERED, passed=True, files=["report.html"])
+        known[done.key] = done
+    manifest.write_manifest(out, known, {})
+    fingerprint.CACHE.save()
+    time.sleep(2 * SETTLE_NS / 1e9)
+    return data, out
+
+
+def _todo(data: Path, out: Path) -> list[str]:
+    opts = bulk.Options(data, out, formats=frozenset({"html"}), progress=False)
+    todo, _ = bulk.plan(list(catalog.entries(data)), opts)
+    fingerprint.CACHE.save()
+    return sorted(bulk.key_of(e) for e, _ in todo)
+
+
+def test_nothing_changed_is_a_no_op_that_reads_no_record(finished: tuple[Path, Path]) -> None:
+    data, out = finished
+    assert _todo(data, out) == []
+    saved = json.loads((out / fingerprint.CACHE_FILE).read_text(encoding="utf-8"))
+    record = str(next(data.glob("*/*/2021.yaml")))
+    assert record in saved["files"] and saved["counties"], "the hashes and counties are kept beside the manifest"
+    # Proof that an unchanged record is not read again: a planted hash is believed while the stat matches...
+    fingerprint.CACHE.files[record][4] = "0" * 64
+    fingerprint.use(out)
+    assert fingerprint.file_hash(record) == "0" * 64
+    # ...and dropped as soon as the stat differs (here only the ctime: utime to the same times).
+    st = os.stat(record)
+    os.utime(record, ns=(st.st_atime_ns, st.st_mtime_ns))
+    fingerprint.use(out)
+    assert fingerprint.file_hash(record) != "0" * 64
+
+
+def test_an_edit_of_the_same_size_with_its_mtime_restored_is_rebuilt(finished: tuple[Path, Path]) -> None:
+    data, out = finished
+    assert _todo(data, out) == []
+    path = next(data.glob("*/t0002/2021.yaml"))
+    st = os.stat(path)
+    path.write_bytes(_same_size(path.read_bytes()))
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert os.stat(path).st_size == st.st_size and os.stat(path).st_mtime_ns == st.st_mtime_ns
+    county = path.parts[-3]
+    # the record and the next year's (cross-year rules) are rebuilt, nothing else
+    assert _todo(data, out) == [f"2021/{county}/t0002", f"2022/{county}/t0002"]
+
+
+def _same_size(raw: bytes) -> bytes:
+    """One digit of the record changed: same length, different content."""
+    at = raw.index(b"total: ") + len(b"total: ")
+    digit = raw[at : at + 1]
+    assert digit.isdigit()
+    return raw[:at] + (b"8" if digit != b"8" else b"7") + raw[at + 1 :]
+
+
+def test_a_deleted_product_a_new_year_or_a_county_edit_is_rebuilt(finished: tuple[Path, Path]) -> None:
+    data, out = finished
+    assert _todo(data, out) == []
+    first = sorted(out.glob("2022/*/t0003/report.html"))[0]
+    first.unlink()
+    assert _todo(data, out) == [f"2022/{first.parts[-3]}/t0003"]
+    added = sorted(data.glob("*/t0004/2022.yaml"))[0]
+    (added.parent / "2023.yaml").write_text(added.read_text(encoding="utf-8").replace("2022", "2023"), encoding="utf-8")
+    # a new year in a folder listed last time is seen (the deleted product is still to build)
+    assert _todo(data, out) == [f"2022/{first.parts[-3]}/t0003", f"2023/{added.parts[-3]}/t0004"]
+    county = next(data.glob("*/county.yaml"))
+    county.write_text(county.read_text(encoding="utf-8") + "# 注释\n", encoding="utf-8")
+    assert len(_todo(data, out)) == 9  # every record of the county
