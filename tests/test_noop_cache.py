@@ -34,8 +34,10 @@ def finished(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Pat
     for entry, inputs in todo:
         folder = bulk.folder_for(out, entry)
         folder.mkdir(parents=True)
-        (folder / "report.html").write_text("placeholder")
-        done = bulk._entry(entry, inputs, manifest.RENDERED, passed=True, files=["report.html"])
+        files = ["checks.json", "report.html", "report.review.html"]
+        for name in files:
+            (folder / name).write_text("placeholder")
+        done = bulk._entry(entry, inputs, manifest.RENDERED, passed=True, files=files)
         known[done.key] = done
     manifest.write_manifest(out, known, {})
     fingerprint.CACHE.save()
@@ -91,9 +93,15 @@ def _same_size(raw: bytes) -> bytes:
 def test_a_deleted_product_a_new_year_or_a_county_edit_is_rebuilt(finished: tuple[Path, Path]) -> None:
     data, out = finished
     assert _todo(data, out) == []
-    first = sorted(out.glob("2022/*/t0003/report.html"))[0]
+    first = sorted(out.glob("2022/*/t0003/report.review.html"))[0]  # made by every run: render again
     first.unlink()
     assert _todo(data, out) == [f"2022/{first.parts[-3]}/t0003"]
+    # an optional product is made again from the saved notebook instead (build/products.py)
+    lost = sorted(out.glob("2021/*/t0002/report.html"))[0]
+    lost.unlink()
+    opts = bulk.Options(data, out, formats=frozenset({"html"}), progress=False)
+    _, kept = bulk.plan(list(catalog.entries(data)), opts)
+    assert bulk._product_jobs(kept, opts, bulk.Summary()) == [(f"2021/{lost.parts[-3]}/t0002", frozenset({"html"}))]
     added = sorted(data.glob("*/t0004/2022.yaml"))[0]
     (added.parent / "2023.yaml").write_text(added.read_text(encoding="utf-8").replace("2022", "2023"), encoding="utf-8")
     # a new year in a folder listed last time is seen (the deleted product is still to build)
