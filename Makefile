@@ -69,7 +69,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 unit: $(STAMP)
-	$(BIN)/pytest -n 2 -q
+	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder -q
 
 bench: setup
 	$(BIN)/python benchmarks/bulk.py

@@ -81,3 +81,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
         if not reason.startswith(OPTIONAL):
             report.outcome = "failed"
             report.longrepr = f"skipped without naming a missing optional component: {reason}"
+
+
+# The modules that take longest (whole bulk runs, kills, the 63 official PDFs) run first, so the
+# run ends on short ones, not with one worker idle while the other finishes a long one. `make test`
+# hands out whole files in this order (`--dist loadfile --no-loadscope-reorder`): a module-scoped
+# fixture, such as the 63 official PDFs, is then built once, not once per worker.
+LONG_FIRST = ("test_published_pdf", "test_review", "test_crash_safety", "test_faults", "test_bulk", "test_cluster")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    rank = {name: i for i, name in enumerate(LONG_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.stem, len(rank)))  # stable: a module's tests stay together

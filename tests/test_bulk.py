@@ -170,12 +170,12 @@ def test_a_second_writer_is_refused(tmp_path):
 
 def test_dask_local_cluster_gives_the_same_files(tmp_path):
     pytest.importorskip("distributed")
-    data = small_county(tmp_path, townships=("hujixiang", "shunhexiang"), years=(2021,))
+    data = small_county(tmp_path, townships=("shunhexiang",), years=(2021,))  # fails R3: exit 1
     local, dask = tmp_path / "local", tmp_path / "dask"
     assert bulk(data, local, "--all", "--jobs", "1", "--formats", "html").returncode == 1  # compared: HTML, checks
     result = bulk(data, dask, "--all", "--jobs", "2", "--executor", "dask")
     assert result.returncode == 1, result.stderr
-    for t in ("hujixiang", "shunhexiang"):
+    for t in ("shunhexiang",):
         for name in ("report.html", "checks.json"):
             a = (local / "2021" / "minquan" / t / name).read_bytes()
             assert a == (dask / "2021" / "minquan" / t / name).read_bytes(), (t, name)

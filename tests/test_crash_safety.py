@@ -21,7 +21,7 @@ from conftest import REPO
 from gongkai.outputs import lock, publish, write_atomic
 from test_bulk import bulk, rendered_count, small_county
 
-TOWNSHIPS = ("hujixiang", "renhezhen", "shunhexiang", "bodangxiang")
+TOWNSHIPS = ("hujixiang", "renhezhen", "shunhexiang")
 YEARS = (2021, 2022)
 PRODUCTS = (
     "report.html",
