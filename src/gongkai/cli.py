@@ -140,7 +140,7 @@ CHECK_ALL_BATCH = 200
 def _checker(quick: bool) -> Callable[[list[tuple[Record, Record | None]]], list[CheckReport]]:
     """The shipped suite files evaluated directly (checks.quick), or by great-expectations.
 
-    `check` answers an analyst in about a second this way; importing great-expectations
+    `check` answers an analyst in under half a second this way; importing great-expectations
     alone costs 5–7 s cold. `render` and `check --gx` run great-expectations itself, and
     a test holds both answers equal on every bundled record.
     """
