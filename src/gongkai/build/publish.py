@@ -9,8 +9,10 @@ from gongkai.build.manifest import Entry
 from gongkai.build.run import Page, alert_for
 from gongkai.outputs import publish, write_atomic
 from gongkai.pages.index import render_index
-from gongkai.pages.summary import build
+from gongkai.pages.summary import County, Saved, Township, gather, page, township_reports
 from gongkai.records import catalog
+
+SUMMARY_BATCH = 50  # county-years checked in one validation, printed and written together
 
 
 def write_summaries(
@@ -20,21 +22,70 @@ def write_summaries(
     built: dict[str, Entry],
     print_pages: Callable[[list[Page]], list[bytes]] | None,
 ) -> list[Path]:
-    """Rebuild the summary of every (year, county id) in `touched`; `print_pages` makes the PDFs."""
+    """Rebuild the summary of every (year, county id) in `touched`; `print_pages` makes the PDFs.
+
+    County totals are checked a batch at a time (great-expectations costs per
+    validation, not per row), and a township's own findings come from the
+    checks.json its report saved: nothing is checked twice. A batch is
+    written before the next is read, so memory does not grow with the country.
+    """
+    written: list[Path] = []
+    ordered = sorted(touched)
+    for start in range(0, len(ordered), SUMMARY_BATCH):
+        written += _write_batch(out_dir, data_dir, ordered[start : start + SUMMARY_BATCH], built, print_pages)
+    return written
+
+
+def _write_batch(
+    out_dir: Path,
+    data_dir: Path,
+    batch: list[tuple[int, str]],
+    built: dict[str, Entry],
+    print_pages: Callable[[list[Page]], list[bytes]] | None,
+) -> list[Path]:
+    from gongkai.checks import check_many
+
+    counties: list[tuple[Path, County]] = []
+    for year, county_id in batch:
+        entries = list(catalog.entries(data_dir, year=year, county=county_id, missing=[]))
+        gathered = gather(entries[0].county.name, year, entries, built) if entries else None
+        if gathered is not None:
+            counties.append((out_dir / str(year) / county_id, gathered))
+    reports = check_many([(c.combined, c.previous) for _, c in counties]) if counties else []
+    saved = _saved_checks(out_dir)
     made: list[tuple[Path, Page]] = []
-    for year, county in sorted(touched):
-        entries = list(catalog.entries(data_dir, year=year, county=county, missing=[]))
-        found = build(entries[0].county.name, year, entries, built) if entries else None
-        if found is not None:
-            alert = alert_for({"passed": found.passed, "errors": found.errors})
-            made.append((out_dir / str(year) / county, Page(found.html, found.title, alert)))
-    pdfs = print_pages([page for _, page in made]) if print_pages and made else []
-    for n, (folder, page) in enumerate(made):
-        files: dict[str, bytes | str] = {"summary.html": page.html}
+    for (folder, county), report in zip(counties, reports, strict=True):
+        found = page(county, report, township_reports(county, saved) if not report.passed else [])
+        alert = alert_for({"passed": found.passed, "errors": found.errors})
+        made.append((folder, Page(found.html, found.title, alert)))
+    pdfs = print_pages([p for _, p in made]) if print_pages and made else []
+    for n, (folder, made_page) in enumerate(made):
+        files: dict[str, bytes | str] = {"summary.html": made_page.html}
         if pdfs:
             files["summary.pdf"] = pdfs[n]
         publish(folder, files)
     return [folder / "summary.html" for folder, _ in made]
+
+
+def _saved_checks(out_dir: Path) -> Saved:
+    """A township's checks as its current report saved them (None: not rendered, or unreadable)."""
+    import json
+
+    from gongkai.build.manifest import RENDERED
+    from gongkai.checks.report import CheckReport
+
+    def saved(township: Township) -> CheckReport | None:
+        built = township.built
+        if built is None or built.status != RENDERED or "checks.json" not in built.files:
+            return None
+        entry = township.entry
+        path = out_dir / str(entry.year) / entry.county.id / entry.township.id / "checks.json"
+        try:
+            return CheckReport.from_dict(json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    return saved
 
 
 def write_index(out_dir: Path, entries: Sequence[Entry]) -> Path:

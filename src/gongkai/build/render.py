@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from functools import cache
+from functools import cache, lru_cache
 from html import escape
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -46,7 +46,6 @@ REVIEW_TAG = "gk-review"  # the appendices: the reviewer's page shows them, the 
 def _exporter_class() -> type[HTMLExporter]:
     from nbconvert import HTMLExporter
     from nbconvert.exporters.templateexporter import TemplateExporter
-    from nbconvert.filters.highlight import Highlight2HTML
     from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
     class Exporter(HTMLExporter):
@@ -60,9 +59,8 @@ def _exporter_class() -> type[HTMLExporter]:
         def from_notebook_node(self, nb: Any, resources: Any = None, **kw: Any) -> Any:
             info = nb.metadata.get("language_info", {})
             lexer = info.get("pygments_lexer", info.get("name"))
-            self.register_filter(
-                "highlight_code", self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
-            )
+            self.register_filter("highlight_code", _highlighter(lexer))
+            self.register_filter("clean_html", _cached_clean)
             resources = self._init_resources(resources)
             types = WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources)
             self.register_filter("filter_data_type", types)
@@ -70,6 +68,34 @@ def _exporter_class() -> type[HTMLExporter]:
             return str(html), resources
 
     return Exporter
+
+
+def _highlighter(lexer: str | None) -> Any:
+    """Pygments on each code cell, remembered by its source: every report shows the same code.
+
+    Only the parameters cell differs between reports; the cell's metadata
+    matters to nbconvert only through `magics_language`, so that is the key.
+    """
+
+    def highlight_code(source: str, language: str | None = None, metadata: Any = None) -> str:
+        return _highlight(lexer, source, language, (metadata or {}).get("magics_language"))
+
+    return highlight_code
+
+
+@lru_cache(maxsize=256)
+def _highlight(lexer: str | None, source: str, language: str | None, magics: str | None) -> str:
+    from nbconvert.filters.highlight import Highlight2HTML
+
+    return str(Highlight2HTML(pygments_lexer=lexer)(source, language, {"magics_language": magics} if magics else None))
+
+
+@lru_cache(maxsize=512)
+def _cached_clean(html: str) -> str:
+    """nbconvert's bleach pass, remembered: the same highlighted code is cleaned once per process."""
+    from nbconvert.filters.strings import clean_html
+
+    return str(clean_html(html))
 
 
 @cache

@@ -7,7 +7,7 @@ rules as any report, so a county total that does not add up is flagged.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from html import escape
@@ -182,22 +182,60 @@ class Summary:
     errors: int
 
 
-def build(county_name: str, year: int, entries: Sequence[Entry], built: dict[str, Built]) -> Summary | None:
-    """The summary page, or None when no record of the county-year loads."""
-    from gongkai.checks import check, check_many
-    from gongkai.pages.report import load_previous
+@dataclass(frozen=True)
+class County:
+    """A county-year's townships of one format and their sum, before checking."""
 
+    name: str
+    year: int
+    townships: list[Township]
+    combined: Record
+    previous: Record | None  # last year's sum, when every township has last year's record
+
+
+def gather(county_name: str, year: int, entries: Sequence[Entry], built: dict[str, Built]) -> County | None:
+    """The county-year's records summed, or None when none of them loads."""
     townships = load_townships(entries, built)
     same = [t for t in townships if t.record.format is (townships[0].record.format if townships else None)]
     if not same:
         return None
-    combined = total([t.record for t in same])
     before = load_townships(_previous_entries(entries), {})
     previous = total([t.record for t in before]) if before and len(before) == len(same) else None
-    report = check(combined, previous)
-    own = check_many([(t.record, load_previous(t.record)[0]) for t in same]) if not report.passed else []
-    html = summary_html(county_name, year, same, combined, report, own)
-    return Summary(html, f"{county_name}{year}年汇总", report.passed, len(report.errors))
+    return County(county_name, year, same, total([t.record for t in same]), previous)
+
+
+Saved = Callable[[Township], CheckReport | None]
+
+
+def township_reports(county: County, saved: Saved) -> list[CheckReport]:
+    """Each township's own checks: as its report saved them, else checked here (in one batch)."""
+    from gongkai.checks import check_many
+    from gongkai.pages.report import load_previous
+
+    reports = [saved(t) for t in county.townships]
+    missing = [n for n, r in enumerate(reports) if r is None]
+    pairs = [(county.townships[n].record, load_previous(county.townships[n].record)[0]) for n in missing]
+    for n, report in zip(missing, check_many(pairs) if pairs else [], strict=True):
+        reports[n] = report
+    return [r for r in reports if r is not None]
+
+
+def page(county: County, report: CheckReport, own: Sequence[CheckReport]) -> Summary:
+    html = summary_html(county.name, county.year, county.townships, county.combined, report, own)
+    return Summary(html, f"{county.name}{county.year}年汇总", report.passed, len(report.errors))
+
+
+def build(
+    county_name: str, year: int, entries: Sequence[Entry], built: dict[str, Built], saved: Saved = lambda _: None
+) -> Summary | None:
+    """The summary page of one county-year, or None when no record of it loads."""
+    from gongkai.checks import check
+
+    county = gather(county_name, year, entries, built)
+    if county is None:
+        return None
+    report = check(county.combined, county.previous)
+    return page(county, report, township_reports(county, saved) if not report.passed else [])
 
 
 def _previous_entries(entries: Sequence[Entry]) -> list[Entry]:
