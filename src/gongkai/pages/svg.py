@@ -151,5 +151,5 @@ def document(title: str, width: float, height: float, body: Iterable[str]) -> st
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {num(width)} {num(height)}" width="100%"'
         f' role="img" aria-label="{label}" font-family="{FONT_FAMILY}" fill="{TEXT}">'
-        f"<title>{label}</title>" + "".join(body) + "</svg>"
+        f"<title>{label}</title>" + "".join(body) + "</svg>\n"
     )
