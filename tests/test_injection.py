@@ -134,7 +134,7 @@ INSPECT = """() => {
     comments: comments,
     foreign: [...document.querySelectorAll('body img, body svg, body iframe, body object, body embed, body style, '
       + 'body form, meta[http-equiv="refresh"], body meta')]
-      .filter(e => !e.closest('figure.gk-chart'))  // our own charts: matplotlib SVG with its <style>
+      .filter(e => !e.closest('figure.gk-chart'))  // our own charts (pages/svg.py: no script, style or link)
       .map(e => e.outerHTML.slice(0, 80)),
     text: document.body.innerText,
     title: document.title,

@@ -15,7 +15,7 @@ from html import escape
 from importlib import metadata
 from pathlib import Path
 
-PACKAGES = ("gongkai", "papermill", "nbconvert", "nbclient", "great-expectations", "pandas", "matplotlib")
+PACKAGES = ("gongkai", "papermill", "nbconvert", "nbclient", "great-expectations", "pandas")  # charts: our own SVG
 
 
 @dataclass(frozen=True)
