@@ -12,7 +12,7 @@ import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
-from itertools import chain
+from itertools import chain, pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -185,7 +185,7 @@ def _jobs(todo: list[tuple[Entry, dict[str, str]]], opts: Options, done: dict[st
     data_dir = str(opts.data_dir.resolve())
     git = git_state(opts.data_dir.resolve())  # read here, not on a worker that may have no repository
     bounds = [0, *range(FIRST_BATCH, len(todo), CHECK_BATCH), len(todo)]
-    for start, end in zip(bounds, bounds[1:], strict=False):
+    for start, end in pairwise(bounds):
         batch, pairs = [], []
         for entry, inputs in todo[start:end]:
             try:
