@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/print.py [--n 8]
 
 Renders the seed report's HTML once (`render --formats html`), then prints it
-n times on each of two warm browsers, alternating: one launched with the
+n times on each of two warm browsers, taking turns: one launched with the
 converted faces (`make fonts`), one without (Noto's CFF outlines, which
 Chromium embeds as Type 3 fonts). The CPU time of each browser's process tree
 per PDF, the parent's, the PDF sizes and the ratio are printed; measured in
@@ -19,7 +19,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 import psutil
 
@@ -61,27 +60,25 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         html = seed_html(Path(tmp))
     me = psutil.Process()
-    printers: dict[str, Any] = {}
-    drivers: dict[str, list[psutil.Process]] = {}
-    for name, with_fonts in (("noto", False), ("gongkai", True)):
-        before = {p.pid for p in me.children()}
-        printers[name] = render.Printer(fonts=with_fonts).__enter__()
-        drivers[name] = [p for p in me.children() if p.pid not in before]
-    try:
-        sizes = {name: len(p.pdf(html, "x")) for name, p in printers.items()}  # warm up
-        browser = dict.fromkeys(printers, 0.0)
-        parent = dict.fromkeys(printers, 0.0)
-        for _ in range(n):
-            for name, printer in printers.items():
-                c0, p0 = browser_seconds(drivers[name]), sum(me.cpu_times()[:2])
-                printer.pdf(html, "x")
-                browser[name] += browser_seconds(drivers[name]) - c0
-                parent[name] += sum(me.cpu_times()[:2]) - p0
-    finally:
-        for printer in printers.values():
-            printer.close()
+    browser = {"noto": 0.0, "gongkai": 0.0}
+    parent = dict.fromkeys(browser, 0.0)
+    sizes = dict.fromkeys(browser, 0)
+    # One sync playwright per thread: the two browsers take turns, in rounds, each warmed up first.
+    rounds = 2
+    for _ in range(rounds):
+        for name in browser:
+            before = {p.pid for p in me.children()}
+            with render.Printer(fonts=name == "gongkai") as printer:
+                drivers = [p for p in me.children() if p.pid not in before]
+                sizes[name] = len(printer.pdf(html, "x"))
+                for _ in range(n // rounds):
+                    c0, p0 = browser_seconds(drivers), sum(me.cpu_times()[:2])
+                    printer.pdf(html, "x")
+                    browser[name] += browser_seconds(drivers) - c0
+                    parent[name] += sum(me.cpu_times()[:2]) - p0
+    n = rounds * (n // rounds)
     print(f"{n} PDFs each, the seed report ({time.strftime('%H:%M')}, load {os.getloadavg()[0]:.1f})")
-    for name in printers:
+    for name in browser:
         print(
             f"  {name:8s} Chromium {browser[name] / n:.3f} core-s/PDF, parent {parent[name] / n:.3f}, "
             f"{sizes[name] / 1024:.0f} KiB"

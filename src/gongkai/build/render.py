@@ -251,7 +251,7 @@ class Printer:
 
 
 SERIF = "Noto Serif CJK SC"
-_warned: list[bool] = []
+WARNED_ENV = "GONGKAI_FONTS_WARNED"  # set once told: worker processes started later stay quiet
 
 
 def _font_env() -> dict[str, str] | None:
@@ -264,11 +264,11 @@ def _font_env() -> dict[str, str] | None:
 
     folder = fonts.installed()
     if folder is None:
-        if not _warned:
-            _warned.append(True)
+        if not os.environ.get(WARNED_ENV):
+            os.environ[WARNED_ENV] = "1"
             print(
                 "提示：未找到打印用 TrueType 字体，PDF 将以 Noto 字体的 Type 3 字形打印（较慢、文件较大）；"
-                "运行 `make fonts`（约一两分钟，只需一次）可生成",
+                "运行 `make fonts` 或 `python -m gongkai.build.fonts`（约一两分钟，只需一次）可生成",
                 file=sys.stderr,
             )
         return None
