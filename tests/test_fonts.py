@@ -83,6 +83,9 @@ def test_printed_pdf_embeds_truetype_and_extracts_text(folder: Path, seed_render
     assert "胡集乡人民政府2021年政府信息公开工作年度报告" in text
     assert "通过民权网公开各类活动、传达会议精神等共计154条" in text
     assert "-1-" in text  # the footer's page number prints too
+    # One character per glyph: Noto's Type 3 glyphs read back as 戶 and as vertical forms ︵︶︑.
+    assert "户籍管理" in text and "第二十条第（一）项" in text
+    assert not set(text) & set("戶︵︶︑")
     # Noto's glyph for 堃 sits 3 pt higher in pdfminer's boxes than ours: the importer still reads one line.
     (tmp_path / "rare.pdf").write_bytes(with_rare)
     lines = [re.sub(r"\s+", "", line.text) for line in parse_pdf(tmp_path / "rare.pdf").lines]

@@ -293,6 +293,9 @@ def main() -> int:
     except FontsMissing as e:
         print(f"错误：{e}", file=sys.stderr)
         return 2
+    except OSError as e:
+        print(f"错误：无法写入字体缓存目录 {cache_root()}：{e.strerror or e}", file=sys.stderr)
+        return 1
     if took:
         faces = "，".join(f"{name} {seconds:.0f} 秒" for name, seconds in took.items())
         print(f"已生成打印用 TrueType 字体（{faces}；共 {time.perf_counter() - start:.0f} 秒）：{folder}")
