@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from functools import cache, lru_cache
 from html import escape
 from types import TracebackType
@@ -178,10 +179,12 @@ def check_chromium() -> str:
 class Printer:
     """One headless Chromium that prints many pages to PDF."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, fonts: bool = True) -> None:
+        self._want_fonts = fonts  # False: Noto's own faces only (benchmarks, comparisons)
         self._playwright: Any = None
         self._browser: Any = None
         self._page: Any = None
+        self._fonts = False  # the Gongkai TrueType faces are in this browser's fontconfig
 
     def __enter__(self) -> Printer:
         from playwright.sync_api import sync_playwright
@@ -199,8 +202,12 @@ class Printer:
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             args.append("--no-sandbox")
         timeout = print_timeout() * 1000
+        env = _font_env() if self._want_fonts else None
+        self._fonts = env is not None
         try:
-            self._browser = self._playwright.chromium.launch(executable_path=executable, args=args, timeout=timeout)
+            self._browser = self._playwright.chromium.launch(
+                executable_path=executable, args=args, timeout=timeout, env=env
+            )
         except Exception as e:
             self._playwright.stop()
             self._playwright = None
@@ -247,8 +254,11 @@ class Printer:
             ) from None
 
     def _print(self, html: str, header: str, alert: str) -> bytes:
-        self._page.set_content(html, wait_until="load")
-        font = "font-family:'Noto Serif CJK SC',serif;color:#000;width:100%;text-align:center;"
+        from gongkai.build import fonts
+
+        self._page.set_content(fonts.print_css(html) if self._fonts else html, wait_until="load")
+        family = f"'{fonts.PRINT_FAMILIES[SERIF]}','{SERIF}'" if self._fonts else f"'{SERIF}'"
+        font = f"font-family:{family},serif;color:#000;width:100%;text-align:center;"
         if alert:
             warn = f'<span style="color:#b00020;font-weight:bold">{escape(alert)}</span>　'
             top = f'<div style="{font}font-size:8pt;padding-top:12mm;">{warn}{escape(header)}</div>'
@@ -264,6 +274,31 @@ class Printer:
             prefer_css_page_size=False,
         )
         return data
+
+
+SERIF = "Noto Serif CJK SC"
+WARNED_ENV = "GONGKAI_FONTS_WARNED"  # set once told: worker processes started later stay quiet
+
+
+def _font_env() -> dict[str, str] | None:
+    """Chromium's environment with the converted TrueType faces added to fontconfig; None without them.
+
+    Without them the PDF still prints, with Noto's CFF outlines (Type 3 fonts:
+    slower, larger); the user is told once how to get them.
+    """
+    from gongkai.build import fonts
+
+    folder = fonts.installed()
+    if folder is None:
+        if not os.environ.get(WARNED_ENV):
+            os.environ[WARNED_ENV] = "1"
+            print(
+                "提示：未找到打印用 TrueType 字体，PDF 将以 Noto 字体的 Type 3 字形打印（较慢、文件较大）；"
+                "运行 `make fonts` 或 `python -m gongkai.build.fonts`（约一两分钟，只需一次）可生成",
+                file=sys.stderr,
+            )
+        return None
+    return {**os.environ, "FONTCONFIG_FILE": str(folder / fonts.CONF_NAME)}
 
 
 def _first_line(e: BaseException) -> str:

@@ -1,0 +1,124 @@
+"""What the TrueType print faces save: Chromium core-seconds per PDF, Noto (CFF) against Gongkai (TrueType).
+
+    .venv/bin/python benchmarks/print.py [--n 8] [--build]
+
+Renders the seed report's HTML once (`render --formats html`), then prints it
+n times each way on one warm browser, in turn: with the converted faces
+(`make fonts`) and with Noto's CFF outlines, which Chromium embeds as Type 3
+fonts. The CPU time of the browser's process tree per PDF, the parent's, the
+PDF sizes and the ratio are printed; measured in one run, so a busy machine
+shifts both alike. Needs `make fonts` first.
+`--build` also times building the four faces from scratch (into a temporary
+cache folder: wall and core-seconds, with the seconds each face took).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+WARM_UP = 4  # prints of each page before measuring
+ENV = {**os.environ, "GX_ANALYTICS_ENABLED": "false", "PYTHONPATH": str(REPO / "src")}
+
+
+def seed_html(out: Path) -> str:
+    args = ["render", "胡集乡", "2021", "--data", str(REPO / "data"), "--out", str(out), "--formats", "html"]
+    done = subprocess.run([sys.executable, "-m", "gongkai.cli", *args], capture_output=True, text=True, env=ENV)
+    if done.returncode != 0:
+        raise SystemExit(done.stderr)
+    return next(out.rglob("report.html")).read_text(encoding="utf-8")
+
+
+def build_once() -> None:
+    """`python -m gongkai.build.fonts` into an empty cache: what a first `make fonts` costs."""
+    with tempfile.TemporaryDirectory() as cache:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        done = subprocess.run(
+            [sys.executable, "-m", "gongkai.build.fonts"],
+            capture_output=True,
+            text=True,
+            env={**ENV, "XDG_CACHE_HOME": cache},
+        )
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise SystemExit(done.stderr)
+    core = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    print(f"build, 4 faces from scratch: {wall:.0f} s wall, {core:.0f} core-s ({os.cpu_count()} cores)")
+    print(f"  {done.stdout.strip()}")
+
+
+def browser_seconds(drivers: list[psutil.Process]) -> float:
+    """CPU time of the Chromium processes under one printer's playwright driver."""
+    total = 0.0
+    for driver in drivers:
+        for child in driver.children(recursive=True):
+            try:
+                if "chrom" in child.name():
+                    times = child.cpu_times()
+                    total += times.user + times.system
+            except psutil.Error:
+                pass
+    return total
+
+
+def main() -> None:
+    from gongkai.build import fonts, render
+
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--n", type=int, default=8)
+    parser.add_argument("--build", action="store_true", help="also time a build of the faces from scratch")
+    args = parser.parse_args()
+    n = args.n
+    if args.build:
+        build_once()
+    if fonts.installed() is None:
+        raise SystemExit("先运行 `make fonts`：没有打印用 TrueType 字体")
+    with tempfile.TemporaryDirectory() as tmp:
+        html = seed_html(Path(tmp))
+    me = psutil.Process()
+    # The Noto variant: the same page with its font families in single quotes, which the print
+    # path does not rewrite, so Chromium uses Noto's CFF faces, as without `make fonts`. One
+    # browser prints both in turn: a fresh Chromium's first prints cost two or three times its
+    # steady state, and a Printer in bulk is long-lived.
+    pages = {"noto": html, "gongkai": html}
+    for family in fonts.PRINT_FAMILIES:
+        pages["noto"] = pages["noto"].replace(f'"{family}"', f"'{family}'")
+    assert pages["noto"] != html
+    browser = dict.fromkeys(pages, 0.0)
+    parent = dict.fromkeys(pages, 0.0)
+    sizes = dict.fromkeys(pages, 0)
+    before = {p.pid for p in me.children()}
+    with render.Printer() as printer:
+        drivers = [p for p in me.children() if p.pid not in before]
+        for _ in range(WARM_UP):
+            for page in pages.values():
+                printer.pdf(page, "x")
+        for _ in range(n):
+            for name, page in pages.items():
+                c0, p0 = browser_seconds(drivers), sum(me.cpu_times()[:2])
+                sizes[name] = len(printer.pdf(page, "x"))
+                browser[name] += browser_seconds(drivers) - c0
+                parent[name] += sum(me.cpu_times()[:2]) - p0
+    print(f"{n} PDFs each, the seed report ({time.strftime('%H:%M')}, load {os.getloadavg()[0]:.1f})")
+    for name in browser:
+        print(
+            f"  {name:8s} Chromium {browser[name] / n:.3f} core-s/PDF, parent {parent[name] / n:.3f}, "
+            f"{sizes[name] / 1024:.0f} KiB"
+        )
+    print(f"  ratio    Chromium gongkai/noto = {browser['gongkai'] / browser['noto']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
