@@ -5,7 +5,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-DEBIAN_PACKAGES := chromium fontconfig fonts-noto-cjk poppler-utils
+DEBIAN_PACKAGES := chromium chromium-headless-shell fontconfig fonts-noto-cjk poppler-utils
 export GX_ANALYTICS_ENABLED := false
 
 .PHONY: report test setup system system-test apt-missing fonts lint typecheck unit bench clean
@@ -28,22 +28,24 @@ setup: system $(STAMP) fonts
 fonts: $(STAMP)
 	@$(BIN)/python -m gongkai.build.fonts
 
-# Debian packages: Chromium prints the PDFs, Noto CJK gives Chinese glyphs,
+# Debian packages: Chromium's headless shell prints the PDFs (the full chromium is
+# there for people and the naive-loop benchmark), Noto CJK gives Chinese glyphs,
 # poppler-utils lets the tests read PDFs; LibreOffice (Writer and Calc, no GUI,
 # ~50 MB) is for the tests only: it opens the Word and Excel files we write and
 # prints them, as an office would.
 # Installed only when missing.
 system:
-	@$(MAKE) -s --no-print-directory apt-missing NEED="chromium fontconfig fonts-noto-cjk poppler-utils python3-venv"
+	@$(MAKE) -s --no-print-directory apt-missing NEED="chromium chromium-headless-shell fontconfig fonts-noto-cjk poppler-utils python3-venv"
 
 system-test:
-	@$(MAKE) -s --no-print-directory apt-missing NEED="chromium fontconfig fonts-noto-cjk poppler-utils python3-venv libreoffice-writer-nogui libreoffice-calc-nogui"
+	@$(MAKE) -s --no-print-directory apt-missing NEED="chromium chromium-headless-shell fontconfig fonts-noto-cjk poppler-utils python3-venv libreoffice-writer-nogui libreoffice-calc-nogui"
 
 apt-missing:
 	@missing=""; \
 	for pkg in $(NEED); do \
 	  case $$pkg in \
 	    chromium) [ -x /usr/lib/chromium/chromium ] || missing="$$missing chromium";; \
+	    chromium-headless-shell) [ -x /usr/lib/chromium/chromium-headless-shell ] || missing="$$missing chromium-headless-shell";; \
 	    fontconfig) command -v fc-match >/dev/null || missing="$$missing fontconfig";; \
 	    fonts-noto-cjk) fc-list 2>/dev/null | grep -q "Noto Sans CJK SC" || missing="$$missing fonts-noto-cjk";; \
 	    poppler-utils) command -v pdftoppm >/dev/null || missing="$$missing poppler-utils";; \
