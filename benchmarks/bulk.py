@@ -41,6 +41,7 @@ DATA = REPO / "data"
 NOTEBOOK = REPO / "src" / "gongkai" / "notebooks" / "report.ipynb"
 CHROMIUM = "/usr/lib/chromium/chromium"
 ENV = {**os.environ, "GX_ANALYTICS_ENABLED": "false"}
+SMALL = 8  # records of the small run that separates a run's fixed cost from each report's
 
 
 def pick(n: int) -> list[tuple[str, str, int]]:
@@ -49,9 +50,9 @@ def pick(n: int) -> list[tuple[str, str, int]]:
     return [(county, township, year) for year, county, township in found[:n]]
 
 
-def private_data(root: Path, chosen: list[tuple[str, str, int]]) -> Path:
+def private_data(root: Path, chosen: list[tuple[str, str, int]], name: str = "data") -> Path:
     """A data folder holding exactly the chosen records (and the years before, for R6)."""
-    data = root / "data"
+    data = root / name
     for county, township, year in chosen:
         folder = data / county / township
         folder.mkdir(parents=True, exist_ok=True)
@@ -270,6 +271,22 @@ def main() -> None:
         print(f"core-s per report: {sum(stages.values()) / n:.2f} (target ≤ 0.6): {split}")
         if not args.skip_baseline:
             print(f"ratio per report: {base / (fast / n):.1f}x (target ≥ 30x)")
+        if n > SMALL:
+            # What a run costs once (great-expectations' import, workers, kernels and browsers starting, their
+            # first slow prints) against what each further report adds: the same command on the first few.
+            few: dict[str, float] = {}
+            small = private_data(root, chosen[:SMALL], "data-few")
+            gongkai("render", "--all", "--force", *same, "--data", str(small), "--out", str(root / "few"), stages=few)
+            each = (sum(stages.values()) - sum(few.values())) / (n - SMALL)
+            fixed = sum(few.values()) - SMALL * each
+            split = ", ".join(
+                f"{k} {(stages.get(k, 0) - few.get(k, 0)) / (n - SMALL):.2f}"
+                for k in sorted(stages, key=lambda k: -stages[k])
+            )
+            print(
+                f"each further report: {each:.2f} core-s ({split}); once a run: {fixed:.1f} core-s "
+                f"(from the same command on the first {SMALL})"
+            )
 
         # --formats changed since the last run (html,pdf): before, every report was rendered again (≈ the run
         # above); now the products no longer asked for are removed and the missing ones made from saved notebooks.
