@@ -90,3 +90,13 @@ def test_a_failed_run_removes_nothing(seed_render, tmp_path):
     assert kept.status == CRASHED and summary.removed == [] and summary.completed == []
     assert sorted(p.name for p in folder.iterdir()) == before  # the earlier pdf and docx are still there
     assert products.unwanted(folder, opts.formats) == ["report.docx", "report.pdf"]
+
+
+def test_a_single_render_names_the_products_it_removed(seed_render, tmp_path):
+    out, folder, _ = _earlier_run(seed_render, tmp_path)
+    done = gongkai("render", "胡集乡", "2021", "--data", str(DATA), "--out", str(out), "--formats", "html")
+    assert done.returncode == 0, done.stdout + done.stderr
+    line = next(line for line in done.stdout.splitlines() if line.startswith("已移除不再要求的成品："))
+    assert sorted(line.split("：", 1)[1].split("、")) == ["report.docx", "report.pdf"]
+    assert not (folder / "report.pdf").exists() and not (folder / "report.docx").exists()
+    assert (folder / "report.html").exists()

@@ -46,7 +46,8 @@ def _render(args: argparse.Namespace) -> int:
             raise GongkaiError("请给出 乡镇 和 年度，或用 --all / --params")
         entry = catalog.resolve(data_dir, args.township, args.year, args.county)
         start = time.perf_counter()
-        done = render_one(entry, opts)
+        removed: list[str] = []
+        done = render_one(entry, opts, removed)
         verdict = "校验通过" if done.passed else "未通过校验"
         print(
             f"已生成 {done.title}（{time.perf_counter() - start:.1f} 秒）："
@@ -55,6 +56,8 @@ def _render(args: argparse.Namespace) -> int:
         for line in done.findings:
             print(f"  {line}")
         print(f"文件（{out_dir / done.key}/）：{'、'.join(done.files)}")
+        if removed:
+            print(f"已移除不再要求的成品：{'、'.join(Path(name).name for name in removed)}")
         return 0
     entries: list[catalog.Entry] = []
     missing: list[RecordError] = []  # township folders county.yaml names but that are absent

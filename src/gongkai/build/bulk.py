@@ -403,8 +403,12 @@ def _progress(total: int, show: bool) -> _NoBar:
     return bar
 
 
-def render_one(entry: Entry, opts: Options) -> manifest.Entry:
-    """One report on a fresh kernel, as `papermill` alone would run it; errors raise."""
+def render_one(entry: Entry, opts: Options, removed: list[str] | None = None) -> manifest.Entry:
+    """One report on a fresh kernel, as `papermill` alone would run it; errors raise.
+
+    Products of its folder no longer asked for (`--formats`) are removed once it
+    succeeded, and named in `removed`.
+    """
     from gongkai.build import render
     from gongkai.build.executors import Result
     from gongkai.build.run import RenderError, produce
@@ -427,7 +431,7 @@ def render_one(entry: Entry, opts: Options) -> manifest.Entry:
                 products = produce(job, printer=printer)
         else:
             products = produce(job)
-        done = _publish(entry, inputs, Result(job, products), opts, removed=[])
+        done = _publish(entry, inputs, Result(job, products), opts, removed=[] if removed is None else removed)
         known = manifest.read_manifest(opts.out_dir)
         known[done.key] = done
         manifest.write_manifest(opts.out_dir, known, {"seconds": products.seconds})
