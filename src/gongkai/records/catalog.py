@@ -159,21 +159,23 @@ def remembered_county(folder: Path) -> County:
 
 
 # Township folders' listings by stat, kept like REMEMBERED: a folder's mtime
-# changes whenever a file in it is created, deleted or renamed.
-LISTINGS: dict[str, tuple[tuple[int, ...], list[str]]] = {}
+# changes whenever a file in it is created, deleted or renamed. One text a
+# folder, "mtime:ctime:inode/name/name" ("/" is in no file name): a nation's
+# folders are held at once.
+LISTINGS: dict[str, str] = {}
 
 
 def listing(folder: str) -> list[str]:
     """`os.listdir`, unless the folder's stat is the one it was last listed at."""
     global REMEMBERED_DIRTY
     st = os.stat(folder)
-    sig = (st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    sig = f"{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
     hit = LISTINGS.get(folder)
-    if hit is not None and hit[0] == sig:
-        return hit[1]
+    if hit is not None and hit.partition("/")[0] == sig:
+        return hit.split("/")[1:]
     names = os.listdir(folder)
     if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS:
-        LISTINGS[folder] = (sig, names)
+        LISTINGS[folder] = "".join([sig, *(f"/{n}" for n in names)])
         REMEMBERED_DIRTY = True
     return names
 
