@@ -125,3 +125,26 @@ def test_memory_per_report_is_bounded_by_its_line(tmp_path: Path) -> None:
     per_report = held / count
     assert per_report < 2.5 * size / count, f"{per_report:.0f} B a report held, {size / count:.0f} B a line on disk"
     assert peak - held < size / 10, f"reading held {peak - held} B beyond the reports: the whole text?"
+
+
+def test_the_fingerprint_cache_keeps_outcomes_a_line_each_and_drops_an_old_layout(tmp_path: Path) -> None:
+    from gongkai.build import fingerprint
+
+    entries = _write(tmp_path, 20)
+    cache = fingerprint.Cache(tmp_path / fingerprint.CACHE_FILE)
+    cache.remember(tmp_path, entries)
+    cache.save()
+    lines = (tmp_path / fingerprint.CACHE_FILE).read_text(encoding="utf-8").splitlines()
+    assert sum(line.startswith('["m",') for line in lines) == 20
+    again = fingerprint.Cache.open(tmp_path).outcomes(tmp_path)
+    assert again is not None and again.keys() == entries.keys()
+    for key, e in again.items():
+        was = entries[key]
+        assert (e.status, e.fingerprint, e.passed, e.files, e.county, e.year) == (
+            was.status, was.fingerprint, was.passed, was.files, was.county, was.year
+        )  # fmt: skip
+    _write(tmp_path, 21)  # manifest.json changed since: its outcomes are not trusted
+    assert fingerprint.Cache.open(tmp_path).outcomes(tmp_path) is None
+    (tmp_path / fingerprint.CACHE_FILE).write_text('{"code": "x", "files": {}}', encoding="utf-8")  # earlier layout
+    old = fingerprint.Cache.open(tmp_path)
+    assert old.files == {} and old.outcomes(tmp_path) is None and old.dirty
