@@ -31,7 +31,7 @@ def _entry(n: int) -> Entry:
         errors=n % 3,
         findings=[f"R{n % 5:02d} 第{n}行数字不一致"] if n % 3 == 0 else [],
         files=["checks.json", "report.html", "report.review.html"],
-        message="" if n % 7 else "RuntimeError: 内核退出",
+        message="" if n % 7 else "RuntimeError: 内核退出\n\t第 3 格",
         seconds=1.25,
     )
 
@@ -135,13 +135,14 @@ def test_the_fingerprint_cache_keeps_outcomes_a_line_each_and_drops_an_old_layou
     cache.remember(tmp_path, entries)
     cache.save()
     lines = (tmp_path / fingerprint.CACHE_FILE).read_text(encoding="utf-8").splitlines()
-    assert sum(line.startswith('["m",') for line in lines) == 20
+    tabbed, as_json = sum(line.startswith("m\t") for line in lines), sum(line.startswith('["m",') for line in lines)
+    assert (tabbed, as_json) == (17, 3), "tab-separated, JSON where a text holds a tab or a line break"
     again = fingerprint.Cache.open(tmp_path).outcomes(tmp_path)
     assert again is not None and again.keys() == entries.keys()
     for key, e in again.items():
         was = entries[key]
-        assert (e.status, e.fingerprint, e.passed, e.files, e.county, e.year) == (
-            was.status, was.fingerprint, was.passed, was.files, was.county, was.year
+        assert (e.status, e.fingerprint, e.passed, e.errors, e.files, e.message, e.county, e.year) == (
+            was.status, was.fingerprint, was.passed, was.errors, was.files, was.message, was.county, was.year
         )  # fmt: skip
     _write(tmp_path, 21)  # manifest.json changed since: its outcomes are not trusted
     assert fingerprint.Cache.open(tmp_path).outcomes(tmp_path) is None

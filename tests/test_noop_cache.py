@@ -56,7 +56,7 @@ def test_nothing_changed_is_a_no_op_that_reads_no_record(finished: tuple[Path, P
     data, out = finished
     assert _todo(data, out) == []
     saved = (out / fingerprint.CACHE_FILE).read_text(encoding="utf-8").splitlines()[1:]
-    kept = {(kind, key) for kind, key, *_ in map(json.loads, saved)}
+    kept = {(kind, key) for kind, key, *_ in (json.loads(t) if t[0] == "[" else t.split("\t") for t in saved)}
     record = str(next(data.glob("*/*/2021.yaml")))
     assert ("f", record) in kept and any(kind == "c" for kind, _ in kept), "the hashes and counties are kept"
     # Proof that an unchanged record is not read again: a planted hash is believed while the stat matches...

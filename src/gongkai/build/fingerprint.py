@@ -19,7 +19,7 @@ import time
 from collections.abc import Iterable, Iterator
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import gongkai
 from gongkai.records import catalog
@@ -49,12 +49,13 @@ class Cache:
     """Hashes of files and checks of output folders, by stat signature, kept between runs.
 
     `files`: path → "size:mtime_ns:ctime_ns:inode sha256".
-    `folders`: output folder → "mtime_ns:ctime_ns:inode" and its files, one a line:
+    `folders`: output folder → "mtime_ns:ctime_ns:inode" and its files, "/" between:
     a folder's mtime changes whenever a file in it is created, deleted or renamed.
     `counties`: county.yaml → signature and the parsed county (catalog.REMEMBERED).
     One text a value, not lists of ints: a nation's records hold four of them each.
-    On disk one JSON array a line (`save`), read a line at a time: never a whole
-    nation's text in memory. Everything is dropped when the package's code changes.
+    On disk one entry a line, tab-separated (JSON where a text holds a tab or a
+    line break), read a line at a time: never a whole nation's text in memory.
+    Everything is dropped when the package's code changes.
     """
 
     def __init__(self, path: Path | None = None) -> None:
@@ -85,12 +86,20 @@ class Cache:
         shared = _Shared()
         counties: dict[str, Any] = {}
         listings: dict[str, Any] = {}
-        with open(path, encoding="utf-8") as f:
+        with open(path, encoding="utf-8", newline="\n") as f:
             head = json.loads(f.readline())
             if head.get("format") != 2 or head.get("code") != code_hash():
                 raise ValueError("another version of the package or of this file")
             for line in f:
-                kind, key, *rest = json.loads(line)
+                parts: list[Any]
+                if line[0] == "[":  # a line with a tab or line break in a text: JSON
+                    parts = json.loads(line)
+                else:  # tab-separated, several times quicker to split than JSON to parse
+                    parts = cast(list[Any], line.removesuffix("\n").split("\t"))
+                    if parts[0] == "m":
+                        parts[4], parts[5] = PASSED[parts[4]], int(parts[5])
+                        parts[6], parts[10] = parts[6].split("/") if parts[6] else [], int(parts[10])
+                kind, key, *rest = parts
                 if kind == "f":
                     self.files[key] = rest[0]
                 elif kind == "d":
@@ -138,7 +147,7 @@ class Cache:
             st = os.stat(folder)
         except OSError:
             return False
-        seen = "\n".join([f"{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}", *names])
+        seen = "/".join([f"{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}", *names])  # no name holds a "/"
         if self.folders.get(folder) == seen:
             return True
         if not all(os.path.isfile(os.path.join(folder, name)) for name in names):
@@ -176,22 +185,19 @@ class Cache:
         self.dirty = True
 
     def _lines(self) -> Iterator[str]:
-        def line(*parts: object) -> str:
-            return json.dumps(parts, ensure_ascii=False, separators=(",", ":")) + "\n"
-
         head = {"format": 2, "code": code_hash(), "manifest": self.manifest}
         yield json.dumps(head, separators=(",", ":")) + "\n"
         for path, (sig, county) in catalog.REMEMBERED.items():
-            yield line("c", path, list(sig), catalog.county_to_json(county))
+            yield _json_line("c", path, list(sig), catalog.county_to_json(county))
         for path, listed in catalog.LISTINGS.items():
-            yield line("l", path, listed)
+            yield _line("l", path, listed)
         for path, value in self.files.items():
-            yield line("f", path, value)
+            yield _line("f", path, value)
         for folder, value in self.folders.items():
-            yield line("d", folder, value)
+            yield _line("d", folder, value)
         for k, e in self.reports.items():
-            yield line("m", k, e.status, e.fingerprint, e.passed, e.errors, e.files, e.message, e.county, e.township,
-                       e.year)  # fmt: skip
+            yield _line("m", k, e.status, e.fingerprint, e.passed, e.errors, e.files, e.message, e.county, e.township,
+                        e.year)  # fmt: skip
 
     def save(self) -> None:
         """Written atomically, a line at a time; the counties parsed this run go with it."""
@@ -201,6 +207,28 @@ class Cache:
 
         write_atomic_lines(self.path, self._lines())
         self.dirty = catalog.REMEMBERED_DIRTY = False
+
+
+PASSED = {"1": True, "0": False, "": None}
+
+
+def _json_line(*parts: object) -> str:
+    return json.dumps(parts, ensure_ascii=False, separators=(",", ":")) + "\n"
+
+
+def _line(kind: str, *parts: object) -> str:
+    """Tab-separated texts ("/" between file names, which no name holds); JSON if a text holds a tab or break."""
+    texts = [kind]
+    for part in parts:
+        if isinstance(part, list):
+            texts.append("/".join(part))
+        elif part is None or isinstance(part, bool):
+            texts.append({True: "1", False: "0", None: ""}[part])
+        else:
+            texts.append(str(part))
+    if any("\t" in t or "\n" in t or "\r" in t for t in texts):
+        return _json_line(kind, *parts)
+    return "\t".join(texts) + "\n"
 
 
 CACHE = Cache()  # without an output folder: hashes this run only
