@@ -84,6 +84,7 @@ class Cache:
         from gongkai.build.manifest import _Shared
 
         shared = _Shared()
+        years = cache(int)  # one int object a year, not one a report
         counties: dict[str, Any] = {}
         listings: dict[str, Any] = {}
         with open(path, encoding="utf-8", newline="\n") as f:
@@ -98,7 +99,7 @@ class Cache:
                     parts = cast(list[Any], line.removesuffix("\n").split("\t"))
                     if parts[0] == "m":
                         parts[4], parts[5] = PASSED[parts[4]], int(parts[5])
-                        parts[6], parts[10] = parts[6].split("/") if parts[6] else [], int(parts[10])
+                        parts[6], parts[10] = parts[6].split("/") if parts[6] else [], years(parts[10])
                 kind, key, *rest = parts
                 if kind == "f":
                     self.files[key] = rest[0]
@@ -119,7 +120,11 @@ class Cache:
         catalog.LISTINGS.update(listings)
 
     def hash(self, path: str) -> str:
-        """SHA-256 of a file, or "absent" / "unreadable:<errno>"; read only if its stat changed."""
+        """SHA-256 of a file, or "absent" / "unreadable:<errno>"; read only if its stat changed.
+
+        A file read this run is not read again (`seen`); one whose stat matches the cache is
+        only stat'ed again when asked again, so a no-op keeps nothing a path for this run.
+        """
         if path in self.seen:
             return self.seen[path]
         try:
@@ -127,13 +132,12 @@ class Cache:
             sig = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino} "
             hit = self.files.get(path)
             if hit is not None and hit.startswith(sig):
-                digest = hit[len(sig) :]
-            else:
-                with open(path, "rb") as f:
-                    digest = _sha(f.read())
-                if _settled(st):
-                    self.files[path] = sig + digest
-                    self.dirty = True
+                return hit[len(sig) :]
+            with open(path, "rb") as f:
+                digest = _sha(f.read())
+            if _settled(st):
+                self.files[path] = sig + digest
+                self.dirty = True
         except FileNotFoundError:
             digest = "absent"
         except OSError as e:  # unreadable: the loader says so for this record; the others still render

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -188,7 +189,12 @@ def county_from_json(data: list[object]) -> County:
     cid, name, province, city, townships, folder = data
     assert isinstance(townships, list)
     return County(
-        str(cid), str(name), str(province), str(city), tuple(Township(*t) for t in townships), Path(str(folder))
+        str(cid),
+        str(name),
+        str(province),
+        str(city),
+        tuple(Township(t[0], t[1], sys.intern(t[2]), t[3]) for t in townships),  # 乡/镇/街道: one copy each
+        Path(str(folder)),
     )
 
 
