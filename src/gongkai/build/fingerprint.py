@@ -91,7 +91,13 @@ class Cache:
             head = json.loads(f.readline())
             if head.get("format") != 2 or head.get("code") != code_hash():
                 raise ValueError("another version of the package or of this file")
+            simple = {"f": self.files, "d": self.folders, "l": listings}  # kind → key and one text
             for line in f:
+                into = simple.get(line[0])
+                if into is not None and line[1] == "\t":  # most lines: split and store, nothing more
+                    _, key, value = line.removesuffix("\n").split("\t")
+                    into[key] = value
+                    continue
                 parts: list[Any]
                 if line[0] == "[":  # a line with a tab or line break in a text: JSON
                     parts = json.loads(line)
@@ -119,7 +125,7 @@ class Cache:
         catalog.REMEMBERED.update(counties)
         catalog.LISTINGS.update(listings)
 
-    def hash(self, path: str) -> str:
+    def hash(self, path: str, keep: bool = False) -> str:
         """SHA-256 of a file, or "absent" / "unreadable:<errno>"; read only if its stat changed.
 
         A file read this run is not read again (`seen`); one whose stat matches the cache is
@@ -132,7 +138,10 @@ class Cache:
             sig = f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino} "
             hit = self.files.get(path)
             if hit is not None and hit.startswith(sig):
-                return hit[len(sig) :]
+                digest = hit[len(sig) :]
+                if keep:  # a file many reports share (county.yaml): one stat a run
+                    self.seen[path] = digest
+                return digest
             with open(path, "rb") as f:
                 digest = _sha(f.read())
             if _settled(st):
@@ -247,9 +256,9 @@ def use(out_dir: Path) -> Cache:
     return CACHE
 
 
-def file_hash(path: Path | str) -> str:
-    """SHA-256 of a file, or "absent"; a run hashes each file at most once."""
-    return CACHE.hash(str(path))
+def file_hash(path: Path | str, keep: bool = False) -> str:
+    """SHA-256 of a file, or "absent"; a run hashes each file at most once (`Cache.hash`)."""
+    return CACHE.hash(str(path), keep)
 
 
 def tree_hash(paths: Iterable[Path], root: Path) -> str:
@@ -312,7 +321,7 @@ def inputs(entry: Entry, options: dict[str, object] | str, shared: dict[str, str
         "review": hashed(f"{entry.year}.review.yaml"),  # a reviewer's decisions change the checks
         "previous": hashed(f"{entry.year - 1}.yaml"),
         "history": history(entry, names),
-        "county": file_hash(f"{entry.county.folder}/{COUNTY_FILE}"),
+        "county": file_hash(f"{entry.county.folder}/{COUNTY_FILE}", keep=True),
         "options": options if isinstance(options, str) else options_text(options),
         **shared,
     }
