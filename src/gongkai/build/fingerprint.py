@@ -296,11 +296,16 @@ def _listed(folder: str) -> list[str]:
         return []
 
 
-def history(entry: Entry, names: list[str] | None = None) -> str:
+NO_HISTORY = hashlib.sha256(b"").hexdigest()
+
+
+def history(entry: Entry, names: list[str] | None = None, folder: str | None = None) -> str:
     """Earlier years of the township: the trend chart draws them."""
-    folder = f"{entry.county.folder}/{entry.township.id}"
+    folder = f"{entry.county.folder}/{entry.township.id}" if folder is None else folder
     names = _listed(folder) if names is None else names
     years = sorted(n for n in names if n.endswith(".yaml") and n[:-5].isdigit() and int(n[:-5]) < entry.year)
+    if not years:
+        return NO_HISTORY  # a first year: no hashing a national run's worth of empty texts
     return _sha("".join(f"{n}:{file_hash(f'{folder}/{n}')}" for n in years).encode())
 
 
@@ -310,17 +315,16 @@ def inputs(entry: Entry, options: dict[str, object] | str, shared: dict[str, str
     A file the township folder's listing lacks is absent without a stat of its own.
     """
     folder = f"{entry.county.folder}/{entry.township.id}"
-    names = _listed(folder)
-    listed = set(names)
+    names = _listed(folder)  # a few names: a list is searched as quickly as a set is made
 
     def hashed(name: str) -> str:
-        return file_hash(f"{folder}/{name}") if name in listed else "absent"
+        return file_hash(f"{folder}/{name}") if name in names else "absent"
 
     return {
         "record": hashed(f"{entry.year}.yaml"),
         "review": hashed(f"{entry.year}.review.yaml"),  # a reviewer's decisions change the checks
         "previous": hashed(f"{entry.year - 1}.yaml"),
-        "history": history(entry, names),
+        "history": history(entry, names, folder),
         "county": file_hash(f"{entry.county.folder}/{COUNTY_FILE}", keep=True),
         "options": options if isinstance(options, str) else options_text(options),
         **shared,
