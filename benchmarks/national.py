@@ -3,15 +3,17 @@
     .venv/bin/python benchmarks/national.py [--townships 38000] [--counties 2900] [--slice 100] [--work DIR]
 
 Generates the records (`python -m gongkai.synthetic bulk --counties`), then, at
-a tenth of N and at N (memory must be flat in N):
+a hundredth, a fiftieth, a tenth of N and at N (memory must be flat in N):
 - planning and fingerprinting every record (in-process, timed);
 - the no-op rerun of `gongkai render --all` (target ≤ 5 s), with the products of
   a finished run stood in by placeholder files and a manifest marking them
   current — so it measures planning, the manifest and the index, not rendering;
 - the manifest and the index written alone;
 - `gongkai check --all` (in batches), directly and with --gx (great-expectations);
-each with the parent's peak memory. Then renders a slice of --slice records
-(HTML and PDF) and projects the full run on one machine and on K machines.
+each with the parent's peak memory (RSS sampled; the no-op also under
+tracemalloc, in-process), and the bytes a record the no-op's peak grows by
+from N/10 to N. Then renders a slice of --slice records (HTML and PDF) and
+projects the full run on one machine and on K machines.
 Run on a contended 2-core machine the absolute figures are noisy; the ratios
 between sizes are what to read.
 """
@@ -71,6 +73,17 @@ if mode == "seed":  # what a finished run leaves: products, build.json-free mani
     result["index_bytes"] = (out / "index.html").stat().st_size
     result["manifest_bytes"] = (out / "manifest.json").stat().st_size
 print(json.dumps(result))
+"""
+
+# The no-op in-process under tracemalloc: the parent's own Python allocations, exact (RSS is sampled).
+TRACED = r"""
+import json, sys, tracemalloc
+tracemalloc.start()
+from gongkai import cli
+base = tracemalloc.get_traced_memory()[0]
+tracemalloc.reset_peak()
+cli.main(["render", "--all", "--formats", "html", "--no-progress", "--data", sys.argv[1], "--out", sys.argv[2]])
+print(json.dumps({"base_mib": base / 2**20, "peak_mib": tracemalloc.get_traced_memory()[1] / 2**20}))
 """
 
 
@@ -137,6 +150,8 @@ def scale(work: Path, townships: int, counties: int, check_all: bool = True) -> 
         assert "没有任何变化" in str(noop["out"]), noop["out"]
         row |= {f"{name}.wall": noop["wall"], f"{name}.parent_cpu": noop["parent_cpu"]}
         row |= {f"{name}.peak_mib": noop["peak_mib"]}
+    traced = measure([PY, "-c", TRACED, str(data), str(out)])
+    row |= {f"traced.{k}": v for k, v in json.loads(str(traced["out"]).strip().splitlines()[-1]).items()}
     if not check_all:
         return row
     # the default (the suite files evaluated directly) and --gx (great-expectations itself, as render does)
@@ -195,11 +210,24 @@ def main() -> None:
     # (memory must not grow past a batch), projected to N; the rest at N itself.
     sizes = (args.townships // 100, args.townships // 50)
     checked = [scale(work, n, max(1, n * args.counties // args.townships)) for n in sizes]
+    tenth = scale(work, args.townships // 10, max(1, args.counties // 10), check_all=False)
     full = scale(work, args.townships, args.counties, check_all=False)
-    print(f"{'':<20} {'N=' + str(sizes[0]):<24} {'N=' + str(sizes[1]):<24} {'N=' + str(args.townships):<24}")
+    columns = (*sizes, args.townships // 10, args.townships)
+    print(f"{'':<20} " + " ".join(f"{'N=' + str(n):<24}" for n in columns))
     for name in checked[0]:
-        cells = [f"{row.get(name, '-')!s:<24.24}" for row in (*checked, full)]
+        cells = [f"{row.get(name, '-')!s:<24.24}" for row in (*checked, tenth, full)]
         print(f"{name:<20} {' '.join(cells)}")
+    # What the parent holds a record: the peak's growth from N/10 to N, over the records added.
+    added = args.townships - args.townships // 10
+    for what, key in (("RSS, sampled", "noop.peak_mib"), ("tracemalloc", "traced.peak_mib")):
+        small, large = tenth[key], full[key]
+        per = (large - small) * 2**20 / added  # type: ignore[operator]
+        print(
+            f"no-op parent peak ({what}): {small:.1f} MiB at N={args.townships // 10}, {large:.1f} MiB at "
+            f"N={args.townships}: {per:.0f} bytes a record"
+        )
+    for row, n in ((tenth, args.townships // 10), (full, args.townships)):
+        print(f"no-op rerun at N={n}: {row['noop.wall']:.2f} s wall, {row['noop.parent_cpu']:.2f} s CPU (target ≤ 5 s)")
     ratio = full["noop.peak_mib"] / checked[1]["noop.peak_mib"]  # type: ignore[operator]
     grow = checked[1]["check.peak_mib"] / checked[0]["check.peak_mib"]  # type: ignore[operator]
     print(

@@ -55,11 +55,12 @@ def _todo(data: Path, out: Path) -> list[str]:
 def test_nothing_changed_is_a_no_op_that_reads_no_record(finished: tuple[Path, Path]) -> None:
     data, out = finished
     assert _todo(data, out) == []
-    saved = json.loads((out / fingerprint.CACHE_FILE).read_text(encoding="utf-8"))
+    saved = (out / fingerprint.CACHE_FILE).read_text(encoding="utf-8").splitlines()[1:]
+    kept = {(kind, key) for kind, key, *_ in (json.loads(t) if t[0] == "[" else t.split("\t") for t in saved)}
     record = str(next(data.glob("*/*/2021.yaml")))
-    assert record in saved["files"] and saved["counties"], "the hashes and counties are kept beside the manifest"
+    assert ("f", record) in kept and any(kind == "c" for kind, _ in kept), "the hashes and counties are kept"
     # Proof that an unchanged record is not read again: a planted hash is believed while the stat matches...
-    fingerprint.CACHE.files[record][4] = "0" * 64
+    fingerprint.CACHE.files[record] = fingerprint.CACHE.files[record].split(" ")[0] + " " + "0" * 64
     fingerprint.use(out)
     assert fingerprint.file_hash(record) == "0" * 64
     # ...and dropped as soon as the stat differs (here only the ctime: utime to the same times).

@@ -318,13 +318,14 @@ def _product_jobs(kept: dict[str, manifest.Entry], opts: Options, summary: Summa
     """
     jobs = []
     asked = {products_of.OPTIONAL[f] for f in opts.formats}
+    optional, out = set(products_of.OPTIONAL.values()), str(opts.out_dir)
     for key, last in kept.items():
-        folder = opts.out_dir / key
         if last.status != RENDERED:
             continue
-        made = {name for name in last.files if name in products_of.OPTIONAL.values()}
-        if made == asked and fingerprint.CACHE.has_files(str(folder), last.files):
+        made = {name for name in last.files if name in optional}
+        if made == asked and fingerprint.CACHE.has_files(os.path.join(out, key), last.files):
             continue  # as the last run left it (no stat per product: a no-op over a nation's records)
+        folder = opts.out_dir / key
         missing = products_of.missing(folder, opts.formats)
         if not missing:
             if products_of.unwanted(folder, opts.formats):

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from gongkai.build.manifest import Entry
 from gongkai.build.run import Page, alert_for
-from gongkai.outputs import publish, write_atomic
-from gongkai.pages.index import render_index
+from gongkai.outputs import publish, write_atomic_lines
+from gongkai.pages.index import iter_index
 from gongkai.pages.summary import County, Saved, Township, gather, page, township_reports
 from gongkai.records import catalog
 
@@ -90,5 +90,5 @@ def _saved_checks(out_dir: Path) -> Saved:
 
 def write_index(out_dir: Path, entries: Sequence[Entry]) -> Path:
     path = out_dir / "index.html"
-    write_atomic(path, render_index(entries, out_dir))
+    write_atomic_lines(path, iter_index(entries, out_dir))  # a piece at a time: a nation's rows
     return path

@@ -14,7 +14,7 @@ import base64
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from html import escape
 from pathlib import Path
 
@@ -152,10 +152,24 @@ def _groups(entries: Sequence[Entry], out_dir: Path | None) -> str:
     return "\n".join(parts)
 
 
+def _rows(name: str, entries: Sequence[Entry]) -> Iterator[str]:
+    """`_data(name, rows)` a row at a time: a nation's rows are never one list or one text."""
+    yield f'<script type="application/json" id="{name}">['
+    for n, e in enumerate(entries):
+        text = json.dumps(_row(e), ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+        yield f",{text}" if n else text
+    yield "]</script>"
+
+
 def render_index(entries: Sequence[Entry], out_dir: Path | None = None) -> str:
+    return "".join(iter_index(entries, out_dir))
+
+
+def iter_index(entries: Sequence[Entry], out_dir: Path | None = None) -> Iterator[str]:
+    """The page in pieces, for a writer that never holds it whole (build/publish.py)."""
     ordered = sorted(entries, key=lambda e: (-e.year, e.county, e.key))
     counts = Counter(outcome(e) for e in ordered)
-    return f"""<!DOCTYPE html>
+    yield f"""<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
@@ -185,7 +199,9 @@ def render_index(entries: Sequence[Entry], out_dir: Path | None = None) -> str:
 </div>
 <button id="more" type="button" hidden>显示更多</button>
 <noscript><p>列表要用本页自带的脚本显示；各报告也可直接在 output/年/县/乡镇/ 中打开。</p></noscript>
-{_data("gk-rows", [_row(e) for e in ordered])}
+"""
+    yield from _rows("gk-rows", ordered)
+    yield f"""
 {_data("gk-config", {"files": [list(f) for f in FILES], "page": PAGE, "fine": WARNED})}
 <script>{SCRIPT}</script>
 </body>

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -159,21 +160,23 @@ def remembered_county(folder: Path) -> County:
 
 
 # Township folders' listings by stat, kept like REMEMBERED: a folder's mtime
-# changes whenever a file in it is created, deleted or renamed.
-LISTINGS: dict[str, tuple[tuple[int, ...], list[str]]] = {}
+# changes whenever a file in it is created, deleted or renamed. One text a
+# folder, "mtime:ctime:inode/name/name" ("/" is in no file name): a nation's
+# folders are held at once.
+LISTINGS: dict[str, str] = {}
 
 
 def listing(folder: str) -> list[str]:
     """`os.listdir`, unless the folder's stat is the one it was last listed at."""
     global REMEMBERED_DIRTY
     st = os.stat(folder)
-    sig = (st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    sig = f"{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
     hit = LISTINGS.get(folder)
-    if hit is not None and hit[0] == sig:
-        return hit[1]
+    if hit is not None and hit.partition("/")[0] == sig:
+        return hit.split("/")[1:]
     names = os.listdir(folder)
     if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS:
-        LISTINGS[folder] = (sig, names)
+        LISTINGS[folder] = "".join([sig, *(f"/{n}" for n in names)])
         REMEMBERED_DIRTY = True
     return names
 
@@ -186,7 +189,12 @@ def county_from_json(data: list[object]) -> County:
     cid, name, province, city, townships, folder = data
     assert isinstance(townships, list)
     return County(
-        str(cid), str(name), str(province), str(city), tuple(Township(*t) for t in townships), Path(str(folder))
+        str(cid),
+        str(name),
+        str(province),
+        str(city),
+        tuple(Township(t[0], t[1], sys.intern(t[2]), t[3]) for t in townships),  # 乡/镇/街道: one copy each
+        Path(str(folder)),
     )
 
 
