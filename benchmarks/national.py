@@ -3,13 +3,14 @@
     .venv/bin/python benchmarks/national.py [--townships 38000] [--counties 2900] [--slice 100] [--work DIR]
 
 Generates the records (`python -m gongkai.synthetic bulk --counties`), then, at
-a hundredth, a fiftieth, a tenth of N and at N (memory must be flat in N):
+a hundredth and a tenth of N and at N (memory must be flat in N):
 - planning and fingerprinting every record (in-process, timed);
 - the no-op rerun of `gongkai render --all` (target ≤ 5 s), with the products of
   a finished run stood in by placeholder files and a manifest marking them
   current — so it measures planning, the manifest and the index, not rendering;
 - the manifest and the index written alone;
-- `gongkai check --all` (in batches), directly and with --gx (great-expectations);
+- `gongkai check --all` (in batches), directly and with --gx (great-expectations),
+  at N/100 and N/10, projected to N from the two;
 each with the parent's peak memory (RSS sampled; the no-op also under
 tracemalloc, in-process), and the bytes a record the no-op's peak grows by
 from N/10 to N. Then renders a slice of --slice records (HTML and PDF) and
@@ -206,16 +207,16 @@ def main() -> None:
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="gongkai-national-"))
     work.mkdir(parents=True, exist_ok=True)
-    # `check --all` costs tens of ms a record here: measured on two small sizes
-    # (memory must not grow past a batch), projected to N; the rest at N itself.
-    sizes = (args.townships // 100, args.townships // 50)
+    # `check --all` costs tens of ms a record: measured at N/100 and N/10 (its memory must not grow past a
+    # batch), projected to N from the two (a fixed start plus a cost a record); the rest at N itself.
+    sizes = (args.townships // 100, args.townships // 10)
     checked = [scale(work, n, max(1, n * args.counties // args.townships)) for n in sizes]
-    tenth = scale(work, args.townships // 10, max(1, args.counties // 10), check_all=False)
+    tenth = checked[1]
     full = scale(work, args.townships, args.counties, check_all=False)
-    columns = (*sizes, args.townships // 10, args.townships)
+    columns = (*sizes, args.townships)
     print(f"{'':<20} " + " ".join(f"{'N=' + str(n):<24}" for n in columns))
     for name in checked[0]:
-        cells = [f"{row.get(name, '-')!s:<24.24}" for row in (*checked, tenth, full)]
+        cells = [f"{row.get(name, '-')!s:<24.24}" for row in (*checked, full)]
         print(f"{name:<20} {' '.join(cells)}")
     # What the parent holds a record: the peak's growth from N/10 to N, over the records added.
     added = args.townships - args.townships // 10
@@ -228,17 +229,18 @@ def main() -> None:
         )
     for row, n in ((tenth, args.townships // 10), (full, args.townships)):
         print(f"no-op rerun at N={n}: {row['noop.wall']:.2f} s wall, {row['noop.parent_cpu']:.2f} s CPU (target ≤ 5 s)")
-    ratio = full["noop.peak_mib"] / checked[1]["noop.peak_mib"]  # type: ignore[operator]
     grow = checked[1]["check.peak_mib"] / checked[0]["check.peak_mib"]  # type: ignore[operator]
-    print(
-        f"peak memory: no-op at N vs N={sizes[1]} ×{ratio:.2f}; check --all at N={sizes[1]} vs N={sizes[0]} ×{grow:.2f}"
-    )
+    print(f"check --all peak memory at N={sizes[1]} vs N={sizes[0]}: ×{grow:.2f}")
     for name in ("check", "check-gx"):
-        per_check = checked[1][f"{name}.wall"] / checked[1]["plan.records"]  # type: ignore[operator]
-        minutes = per_check * args.townships / 60
+        (n1, w1), (n2, w2) = ((row["plan.records"], row[f"{name}.wall"]) for row in checked)
+        each = (w2 - w1) / (n2 - n1)  # type: ignore[operator]
+        start = w1 - each * n1  # type: ignore[operator]
+        minutes = (start + each * args.townships) / 60
         how = "great-expectations" if name == "check-gx" else "suite files evaluated directly"
-        each = f"{per_check * 1000:.0f} ms a record, {how}"
-        print(f"{name} --all projected to N={args.townships}: {minutes:.0f} min ({each})")
+        print(
+            f"{name} --all: {w1:.1f} s for {n1}, {w2:.1f} s for {n2}; projected to N={args.townships}: "
+            f"{minutes:.0f} min ({each * 1000:.1f} ms a record after {start:.1f} s to start, {how})"
+        )
     if args.slice:
         s = render_slice(work, args.townships, args.slice)
         per = s["wall"] / s["records"]
