@@ -21,7 +21,19 @@ def inside(root: Path, path: Path) -> Path:
 
 def write_atomic(path: Path, data: bytes | str) -> None:
     """Write beside the target, flush to disk, then rename over it."""
-    tmp = _stage(path, data)
+    _replace(_stage(path, [_bytes(data)]), path)
+
+
+def write_atomic_lines(path: Path, lines: Iterable[str]) -> None:
+    """`write_atomic` for a text made a line at a time: never held whole (a nation's manifest)."""
+    _replace(_stage(path, (line.encode("utf-8") for line in lines)), path)
+
+
+def _bytes(data: bytes | str) -> bytes:
+    return data.encode("utf-8") if isinstance(data, str) else data
+
+
+def _replace(tmp: Path, path: Path) -> None:
     try:
         os.replace(tmp, path)
     except BaseException:
@@ -29,32 +41,9 @@ def write_atomic(path: Path, data: bytes | str) -> None:
         raise
 
 
-def write_atomic_lines(path: Path, lines: Iterable[str]) -> None:
-    """`write_atomic` for a text made a line at a time: never held whole (a nation's manifest)."""
+def _stage(path: Path, chunks: Iterable[bytes]) -> Path:
+    """The chunks in a hidden temporary file beside `path`, on disk; removed again if anything fails."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as e:
-        raise OSError(e.errno, e.strerror, str(path)) from None
-    try:
-        os.fchmod(fd, 0o666 & ~_umask())
-        with open(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.writelines(lines)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except OSError as e:
-        Path(tmp).unlink(missing_ok=True)
-        raise OSError(e.errno, e.strerror, str(path)) from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _stage(path: Path, data: bytes | str) -> Path:
-    """`data` in a hidden temporary file beside `path`, on disk; removed again if anything fails."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    raw = data.encode("utf-8") if isinstance(data, str) else data
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as e:
@@ -62,7 +51,7 @@ def _stage(path: Path, data: bytes | str) -> Path:
     try:
         os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as f:
-            f.write(raw)
+            f.writelines(chunks)
             f.flush()
             os.fsync(f.fileno())
     except OSError as e:
@@ -93,7 +82,7 @@ def publish(folder: Path, files: Mapping[str, bytes | str]) -> None:
     staged: list[tuple[Path, Path]] = []
     try:
         for name, data in files.items():
-            staged.append((_stage(folder / name, data), folder / name))
+            staged.append((_stage(folder / name, [_bytes(data)]), folder / name))
     except BaseException:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
