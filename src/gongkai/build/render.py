@@ -111,6 +111,9 @@ def _exporter(review: bool = False) -> HTMLExporter:
     from traitlets.config import Config
 
     config = Config()
+    # Validate the notebook once, after all preprocessors, not after each of the dozen (most of them
+    # disabled): that was a fifth of a worker's CPU per report (benchmarks/convert.py).
+    config.Exporter.optimistic_validation = True
     config.TagRemovePreprocessor.enabled = True
     config.TagRemovePreprocessor.remove_cell_tags = {HIDE_TAG} if review else {HIDE_TAG, REVIEW_TAG}
     return _exporter_class()(
