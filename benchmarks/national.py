@@ -66,7 +66,7 @@ if mode == "seed":  # what a finished run leaves: products, build.json-free mani
     t = time.perf_counter()
     manifest.write_manifest(out, known, {"seconds": 0})
     result["manifest_s"] = time.perf_counter() - t
-    fingerprint.CACHE.remember(out, known)  # as render_many does after writing the manifest
+    fingerprint.CACHE.remember(out / "manifest.json", known)  # as render_many does after writing the manifest
     fingerprint.CACHE.save()
     t = time.perf_counter()
     write_index(out, list(known.values()))

@@ -131,21 +131,22 @@ def test_the_fingerprint_cache_keeps_outcomes_a_line_each_and_drops_an_old_layou
     from gongkai.build import fingerprint
 
     entries = _write(tmp_path, 20)
-    cache = fingerprint.Cache(tmp_path / fingerprint.CACHE_FILE)
-    cache.remember(tmp_path, entries)
+    cache = fingerprint.Cache(tmp_path / fingerprint.CACHE_FILE, "v1")
+    cache.remember(tmp_path / manifest.MANIFEST, entries)
     cache.save()
     lines = (tmp_path / fingerprint.CACHE_FILE).read_text(encoding="utf-8").splitlines()
     tabbed, as_json = sum(line.startswith("m\t") for line in lines), sum(line.startswith('["m",') for line in lines)
     assert (tabbed, as_json) == (17, 3), "tab-separated, JSON where a text holds a tab or a line break"
-    again = fingerprint.Cache.open(tmp_path).outcomes(tmp_path)
-    assert again is not None and again.keys() == entries.keys()
-    for key, e in again.items():
-        was = entries[key]
+    again = fingerprint.Cache.open(tmp_path, "v1")
+    assert again.trust(tmp_path / manifest.MANIFEST)
+    for key, was in entries.items():
+        e = again.outcome(key)
         assert (e.status, e.fingerprint, e.passed, e.errors, e.files, e.message, e.county, e.year) == (
             was.status, was.fingerprint, was.passed, was.errors, was.files, was.message, was.county, was.year
         )  # fmt: skip
+    assert not fingerprint.Cache.open(tmp_path, "v2").trust(tmp_path / manifest.MANIFEST), "another code: dropped"
     _write(tmp_path, 21)  # manifest.json changed since: its outcomes are not trusted
-    assert fingerprint.Cache.open(tmp_path).outcomes(tmp_path) is None
+    assert not fingerprint.Cache.open(tmp_path, "v1").trust(tmp_path / manifest.MANIFEST)
     (tmp_path / fingerprint.CACHE_FILE).write_text('{"code": "x", "files": {}}', encoding="utf-8")  # earlier layout
-    old = fingerprint.Cache.open(tmp_path)
-    assert old.files == {} and old.outcomes(tmp_path) is None and old.dirty
+    old = fingerprint.Cache.open(tmp_path, "v1")
+    assert old.files == {} and not old.trust(tmp_path / manifest.MANIFEST) and old.stale

@@ -9,7 +9,7 @@ import re
 import sys
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -59,19 +59,19 @@ def _render(args: argparse.Namespace) -> int:
         if removed:
             print(f"已移除不再要求的成品：{'、'.join(Path(name).name for name in removed)}")
         return 0
-    entries: list[catalog.Entry] = []
-    missing: list[RecordError] = []  # township folders county.yaml names but that are absent
     from gongkai.build import fingerprint
 
     fingerprint.use(out_dir)  # the county files and folders the last run read: not parsed again if unchanged
-    if args.all:
-        entries += catalog.entries(data_dir, year=args.only_year or args.year, county=args.county, missing=missing)
-    for params in args.params or []:
+    selection = catalog.Selection(data_dir, args.only_year or args.year, args.county)
+    missing = selection.missing  # township folders county.yaml names but that are absent
+    entries: Iterable[catalog.Entry] = selection if args.all else []
+    if args.params:  # a few named reports, with or without --all: held, duplicates dropped
         from gongkai.records.params import load_params
 
-        entries += load_params(Path(params), data_dir)
-    entries = list({(e.year, e.county.id, e.township.id): e for e in entries}.values())
-    if not entries:
+        listed = [*entries, *(e for params in args.params for e in load_params(Path(params), data_dir))]
+        missing = list(missing)  # the pass just made: the selection starts afresh if iterated again
+        entries = list({(e.year, e.county.id, e.township.id): e for e in listed}.values())
+    if next(iter(entries), None) is None:  # --all: its first county only
         raise missing[0] if missing else GongkaiError(f"{data_dir} 下没有符合条件的记录")
     summary = render_many(entries, opts)
     print(format_summary(summary))
@@ -111,24 +111,24 @@ def _formats(text: str, no_pdf: bool) -> frozenset[str]:
 def format_summary(summary: object) -> str:
     """The end-of-run table: what was rendered, skipped, failing, crashed, and where the index is."""
     from gongkai.build.bulk import REFUSED, Summary
-    from gongkai.build.manifest import CRASHED, INVALID, RENDERED
+    from gongkai.build.manifest import CRASHED, INVALID
 
     assert isinstance(summary, Summary)
     rows = [
         ("本次生成", len(summary.rendered)),
         ("未变化，跳过", summary.skipped),
         ("未通过校验", len(summary.failing)),
-        ("执行出错", len(summary.with_status(CRASHED))),
-        ("记录无效", len(summary.with_status(INVALID))),
-        ("未生成（--strict）", len(summary.with_status(REFUSED))),
+        ("执行出错", summary.with_status(CRASHED)),
+        ("记录无效", summary.with_status(INVALID)),
+        ("未生成（--strict）", summary.with_status(REFUSED)),
     ]
     if summary.completed or summary.removed:  # --formats changed: build/products.py
         rows += [("补生成成品", len(summary.completed)), ("移除不再要求的成品", len(summary.removed))]
-    lines = [f"共 {len(summary.reports)} 份报告，用时 {summary.seconds:.1f} 秒"]
+    lines = [f"共 {summary.total} 份报告，用时 {summary.seconds:.1f} 秒"]
     if not summary.attempted and not summary.completed and not summary.removed:
         lines.append("没有任何变化，未重新生成。")
     lines += [f"  {label:<12}{count:>6}" for label, count in rows]
-    problems = summary.failing + [r for r in summary.reports if r.status != RENDERED]
+    problems = summary.failing + summary.unrendered
     for r in problems:
         reason = r.message or f"{r.errors} 个错误"
         lines.append(f"  ✗ {r.key} {r.county}{r.township}：{reason}")

@@ -55,32 +55,41 @@ class Options:
 
 @dataclass
 class Summary:
-    reports: list[manifest.Entry] = field(default_factory=list)  # every matched report, in order
+    # Every matched report, in order: a run that renders reads them all; a no-op only counts them (build/noop.py).
+    reports: list[manifest.Entry] = field(default_factory=list)
     rendered: list[str] = field(default_factory=list)  # keys rendered by this run
     attempted: list[str] = field(default_factory=list)  # keys this run tried, whatever came of it
     seconds: float = 0.0
     index: Path | None = None
     completed: list[str] = field(default_factory=list)  # current reports given the products newly asked for
     removed: list[str] = field(default_factory=list)  # product files no longer asked for, removed
+    total: int = 0  # matched reports
+    statuses: dict[str, int] = field(default_factory=dict)  # matched reports by status
+    failing: list[manifest.Entry] = field(default_factory=list)  # rendered, but failed their checks
+    unrendered: list[manifest.Entry] = field(default_factory=list)  # crashed, invalid, refused
 
-    def with_status(self, status: str) -> list[manifest.Entry]:
-        return [r for r in self.reports if r.status == status]
+    def count(self, report: manifest.Entry) -> None:
+        """Tally one matched report; the ones with problems are kept to be named."""
+        self.total += 1
+        self.statuses[report.status] = self.statuses.get(report.status, 0) + 1
+        if report.status != RENDERED:
+            self.unrendered.append(report)
+        elif report.passed is False:
+            self.failing.append(report)
 
-    @property
-    def failing(self) -> list[manifest.Entry]:
-        return [r for r in self.reports if r.status == RENDERED and r.passed is False]
+    def with_status(self, status: str) -> int:
+        return self.statuses.get(status, 0)
 
     @property
     def skipped(self) -> int:
-        return len(self.reports) - len(self.attempted)
+        return self.total - len(self.attempted)
 
     @property
     def exit_code(self) -> int:
         """2 when a record is unusable (as for any bad input), 1 when a report failed or crashed."""
         if self.with_status(INVALID):
             return 2
-        bad = self.failing or [r for r in self.reports if r.status != RENDERED]
-        return 1 if bad else 0
+        return 1 if self.failing or self.unrendered else 0
 
 
 def folder_for(out_dir: Path, entry: Entry) -> Path:
@@ -88,7 +97,7 @@ def folder_for(out_dir: Path, entry: Entry) -> Path:
     return out_dir / str(entry.year) / check_id("county", entry.county.id) / check_id("township", entry.township.id)
 
 
-def _summary_of(out_dir: Path, entry: Entry) -> Path:
+def summary_of(out_dir: Path, entry: Entry) -> Path:
     return out_dir / str(entry.year) / entry.county.id / "summary.html"
 
 
@@ -126,10 +135,8 @@ def _plan(
     entries: Sequence[Entry], opts: Options
 ) -> tuple[list[tuple[Entry, dict[str, str]]], dict[str, manifest.Entry], dict[str, manifest.Entry]]:
     cache = fingerprint.use(opts.out_dir)  # hashes of unchanged files, from the last run
-    known = cache.outcomes(opts.out_dir)  # what a no-op needs of manifest.json, if it is unchanged
-    if known is None:
-        known = manifest.read_manifest(opts.out_dir)
-        cache.remember(opts.out_dir, known)
+    known = manifest.read_manifest(opts.out_dir)
+    cache.remember(opts.out_dir / manifest.MANIFEST, known)  # the outcomes the next no-op reads (build/noop.py)
     out = str(opts.out_dir)
     todo, kept = [], {}
     for entry in entries:
@@ -144,7 +151,8 @@ def _plan(
             # every file of its last run, from the cache while the folder is unchanged; else the ones
             # every report has (a lost optional product is made again from them: _product_jobs)
             folder = os.path.join(out, key)
-            current = fingerprint.CACHE.has_files(folder, last.files) or _outputs_present(Path(folder), last)
+            current = fingerprint.CACHE.has_files(folder, last.files, entry.county.id)
+            current = current or _outputs_present(Path(folder), last)
         # --only-failed: exactly what failed last time; otherwise what changed (or all, --force)
         stale = (last is not None and not last.ok) if opts.only_failed else (opts.force or not current)
         if stale:
@@ -154,7 +162,7 @@ def _plan(
     return todo, kept, known
 
 
-def _index_current(out_dir: Path) -> bool:
+def index_current(out_dir: Path) -> bool:
     """index.html written after manifest.json (a run killed between the two left an old index)."""
     try:
         return (out_dir / "index.html").stat().st_mtime_ns >= (out_dir / manifest.MANIFEST).stat().st_mtime_ns
@@ -206,13 +214,21 @@ def _jobs(todo: list[tuple[Entry, dict[str, str]]], opts: Options, done: dict[st
             yield Job(entry.county.id, entry.township.id, entry.year, data_dir, report.to_json(), opts.formats, git=git)
 
 
-def render_many(entries: Sequence[Entry], opts: Options) -> Summary:
+def render_many(entries: Iterable[Entry], opts: Options) -> Summary:
+    """`entries` may be a `catalog.Selection`: a run with nothing to do then passes over them once, holding none."""
     from gongkai.build.executors import EXECUTORS
+    from gongkai.build.noop import nothing_to_do
 
     start = time.perf_counter()
     opts.out_dir.mkdir(parents=True, exist_ok=True)
-    summary = Summary()
     with lock(opts.out_dir):
+        quiet = nothing_to_do(entries, opts)
+        if quiet is not None:
+            fingerprint.CACHE.save()  # what this pass learnt: output folders checked once more
+            quiet.seconds = time.perf_counter() - start
+            return quiet
+        entries = list(entries)
+        summary = Summary()
         todo, kept, planned = _plan(entries, opts)
         done: dict[str, manifest.Entry] = {}
         by_key = {key_of(e): (e, i) for e, i in todo}
@@ -240,18 +256,18 @@ def render_many(entries: Sequence[Entry], opts: Options) -> Summary:
                     bar.close()
             # A no-op whose every report the manifest already holds rewrites nothing.
             unchanged = not todo and not extra and all(planned.get(k) is v for k, v in kept.items())
-            unchanged = unchanged and _index_current(opts.out_dir)
-            known = planned if unchanged else manifest.read_manifest(opts.out_dir)
-            if not unchanged:  # the whole entries, where planning had only their outcomes
-                kept = {k: known.get(k, v) if v is planned.get(k) else v for k, v in kept.items()}
+            unchanged = unchanged and index_current(opts.out_dir)
+            known = planned  # manifest.json as read, with this run's outcomes over it
             known.update(kept)
             known.update(done)
             summary.reports = [known[key_of(e)] for e in entries if key_of(e) in known]
+            for report in summary.reports:
+                summary.count(report)
             summary.rendered = [k for k, v in done.items() if v.status == RENDERED and k not in kept]
             summary.attempted = [k for k, v in done.items() if k not in kept or v.status != RENDERED]
             touched = {(v.year, k.split("/")[1]) for k, v in done.items() if k not in kept}
             counties = {(e.year, e.county.id): e for e in entries}.values()
-            touched |= {(e.year, e.county.id) for e in counties if not _summary_of(opts.out_dir, e).exists()}
+            touched |= {(e.year, e.county.id) for e in counties if not summary_of(opts.out_dir, e).exists()}
             from gongkai.build.publish import write_summaries
             from gongkai.build.render import print_pages
 
@@ -264,7 +280,7 @@ def render_many(entries: Sequence[Entry], opts: Options) -> Summary:
             summary.index = opts.out_dir / "index.html"
         else:
             manifest.write_manifest(opts.out_dir, known, {"seconds": round(time.perf_counter() - start, 3)})
-            fingerprint.CACHE.remember(opts.out_dir, known)
+            fingerprint.CACHE.remember(opts.out_dir / manifest.MANIFEST, known)
             from gongkai.build.publish import write_index
 
             summary.index = write_index(opts.out_dir, list(known.values()))
@@ -323,7 +339,7 @@ def _product_jobs(kept: dict[str, manifest.Entry], opts: Options, summary: Summa
         if last.status != RENDERED:
             continue
         made = {name for name in last.files if name in optional}
-        if made == asked and fingerprint.CACHE.has_files(os.path.join(out, key), last.files):
+        if made == asked and fingerprint.CACHE.has_files(os.path.join(out, key), last.files, key.split("/")[1]):
             continue  # as the last run left it (no stat per product: a no-op over a nation's records)
         folder = opts.out_dir / key
         missing = products_of.missing(folder, opts.formats)

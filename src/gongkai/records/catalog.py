@@ -10,7 +10,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -144,9 +144,19 @@ REMEMBERED_DIRTY = False
 RACY_NS = 2_000_000_000
 
 
+def _nothing(county: str) -> None:
+    pass
+
+
+# Set by build.fingerprint to the run's cache: it brings in what it remembers of a county
+# (by folder name) before REMEMBERED and LISTINGS are read for it, and drops the county before.
+ENTER: Callable[[str], None] = _nothing
+
+
 def remembered_county(folder: Path) -> County:
     """`load_county`, unless this file's size, mtime, ctime and inode are those it was last parsed at."""
     global REMEMBERED_DIRTY
+    ENTER(folder.name)
     st = os.stat(folder / COUNTY_FILE)
     sig = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
     hit = REMEMBERED.get(str(folder))
@@ -169,6 +179,7 @@ LISTINGS: dict[str, str] = {}
 def listing(folder: str) -> list[str]:
     """`os.listdir`, unless the folder's stat is the one it was last listed at."""
     global REMEMBERED_DIRTY
+    ENTER(os.path.basename(os.path.dirname(folder)))  # <county>/<township>
     st = os.stat(folder)
     sig = f"{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
     hit = LISTINGS.get(folder)
@@ -238,10 +249,18 @@ def counties(data_dir: Path, county: str | None = None) -> list[County]:
         raise InputError(f"数据目录不存在：{data_dir}")
     if county is not None and (data_dir / county / COUNTY_FILE).is_file():
         return [remembered_county(data_dir / county)]
-    found = [remembered_county(p.parent) for p in sorted(data_dir.glob(f"*/{COUNTY_FILE}"))]
-    if not found:
+    return list(each_county(data_dir))
+
+
+def each_county(data_dir: Path) -> Iterator[County]:
+    """The counties under `data_dir` one at a time, in sorted order: a nation's are never all held at once."""
+    if not data_dir.is_dir():
+        raise InputError(f"数据目录不存在：{data_dir}")
+    files = sorted(data_dir.glob(f"*/{COUNTY_FILE}"))
+    if not files:
         _explain_empty(data_dir)
-    return found
+    for path in files:
+        yield remembered_county(path.parent)
 
 
 def _explain_empty(data_dir: Path) -> None:
@@ -273,9 +292,9 @@ def entries(
         check_year(year)
     if county is not None:
         check_key("county", county)
-    found = counties(data_dir, county)
-    if county is not None:
-        found = _only(found, county, data_dir)
+    found: Iterable[County] = (
+        each_county(data_dir) if county is None else _only(counties(data_dir, county), county, data_dir)
+    )
     for c in found:
         for t in c.townships:
             try:
@@ -292,6 +311,23 @@ def entries(
                 stem = name[:-5]
                 if name.endswith(".yaml") and YEAR_FILE.fullmatch(stem) and (year is None or int(stem) == year):
                     yield Entry(c, t, int(stem))
+
+
+@dataclass(frozen=True)
+class Selection:
+    """`entries(...)` afresh each time it is iterated: a run can pass over a nation's records without holding them.
+
+    `missing` holds the township folders the last pass found absent.
+    """
+
+    data_dir: Path
+    year: int | None = None
+    county: str | None = None
+    missing: list[RecordError] = field(default_factory=list, compare=False)
+
+    def __iter__(self) -> Iterator[Entry]:
+        self.missing.clear()
+        return entries(self.data_dir, self.year, self.county, missing=self.missing)
 
 
 def _only(found: list[County], county: str, data_dir: Path) -> list[County]:
