@@ -246,6 +246,8 @@ class Printer:
 
         A running header only when there is something to warn of (failed checks,
         invented figures): then every page carries the warning and the title.
+        Both are CSS margin boxes added to the printed copy only (build/pagebox.py):
+        Chromium lays out no header and footer document per page.
         """
         if self._page is None:
             raise RuntimeError("Printer used outside `with`")
