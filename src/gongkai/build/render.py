@@ -10,7 +10,6 @@ import os
 import shutil
 import sys
 from functools import cache, lru_cache
-from html import escape
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +21,6 @@ if TYPE_CHECKING:
 
 # Top, bottom, left, right as printed government documents set A4 (GB/T 9704 is 37/35/28/26 mm).
 MARGINS = {"top": "37mm", "bottom": "35mm", "left": "28mm", "right": "26mm"}
-FOOTER = "font-size:11pt;padding-bottom:14mm;"  # the page number sits well inside the 35 mm bottom margin
 # Debian's headless shell first: the same Blink without the browser's own UI, it prints a page for about
 # two thirds of the CPU and starts for two thirds (benchmarks/print.py); the full browser otherwise.
 CHROMIUM_CANDIDATES = (
@@ -251,6 +249,8 @@ class Printer:
 
         A running header only when there is something to warn of (failed checks,
         invented figures): then every page carries the warning and the title.
+        Both are CSS margin boxes added to the printed copy only (build/pagebox.py):
+        Chromium lays out no header and footer document per page.
         """
         if self._page is None:
             raise RuntimeError("Printer used outside `with`")
@@ -263,25 +263,17 @@ class Printer:
             ) from None
 
     def _print(self, html: str, header: str, alert: str) -> bytes:
-        from gongkai.build import fonts
+        from gongkai.build import fonts, pagebox
 
-        self._page.set_content(fonts.print_css(html) if self._fonts else html, wait_until="load")
-        family = f"'{fonts.PRINT_FAMILIES[SERIF]}','{SERIF}'" if self._fonts else f"'{SERIF}'"
-        font = f"font-family:{family},serif;color:#000;width:100%;text-align:center;"
+        family = f"'{fonts.PRINT_FAMILIES[SERIF]}','{SERIF}',serif" if self._fonts else f"'{SERIF}',serif"
+        rules = pagebox.footer_css(family, MARGINS)
         if alert:
-            warn = f'<span style="color:#b00020;font-weight:bold">{escape(alert)}</span>　'
-            top = f'<div style="{font}font-size:8pt;padding-top:12mm;">{warn}{escape(header)}</div>'
-        else:
-            top = "<span></span>"
-        data: bytes = self._page.pdf(
-            format="A4",
-            print_background=True,
-            display_header_footer=True,
-            header_template=top,
-            footer_template=f'<div style="{font}{FOOTER}">- <span class="pageNumber"></span> -</div>',
-            margin=MARGINS,
-            prefer_css_page_size=False,
-        )
+            texts = pagebox.measured(alert, header)
+            left, right = self._page.evaluate(pagebox.MEASURE_JS, [texts, family])
+            rules += pagebox.header_css(alert, header, family, MARGINS, (left, right))
+        page = pagebox.inject(fonts.print_css(html) if self._fonts else html, rules)
+        self._page.set_content(page, wait_until="load")
+        data: bytes = self._page.pdf(format="A4", print_background=True, margin=MARGINS, prefer_css_page_size=False)
         return data
 
 
