@@ -34,9 +34,11 @@ def nothing_to_do(entries: Iterable[Entry], opts: Options) -> Summary | None:
     asked = {products_of.OPTIONAL[f] for f in opts.formats}
     optional = set(products_of.OPTIONAL.values())
     out = str(opts.out_dir)
-    summaries: set[tuple[int, str]] = set()  # a county-year's page: one stat each
+    summaries: set[tuple[int, str]] = set()  # the county's pages, a stat each: a county's records come together
     summary = Summary()
     for entry in entries:
+        if summaries and next(iter(summaries))[1] != entry.county.id:
+            summaries.clear()
         key = key_of(entry)
         last = cache.outcome(key)
         if last is None or last.fingerprint != fingerprint.digest(inputs_of(entry, opts)):

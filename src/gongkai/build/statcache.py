@@ -160,6 +160,7 @@ class Cache:
         if self.group is not None and (self.dirty or catalog.REMEMBERED_DIRTY):
             self.pending[self.group] = list(self._window())
         self.files, self.folders, self.reports = {}, {}, {}
+        self.seen.clear()  # no file of a county is asked for after the run has left it
         catalog.REMEMBERED.clear()
         catalog.LISTINGS.clear()
         self.dirty = catalog.REMEMBERED_DIRTY = False

@@ -179,7 +179,7 @@ LISTINGS: dict[str, str] = {}
 def listing(folder: str) -> list[str]:
     """`os.listdir`, unless the folder's stat is the one it was last listed at."""
     global REMEMBERED_DIRTY
-    ENTER(os.path.basename(os.path.dirname(folder)))  # <county>/<township>
+    ENTER(folder.rsplit("/", 2)[-2])  # <county>/<township>, joined with "/" by every caller
     st = os.stat(folder)
     sig = f"{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
     hit = LISTINGS.get(folder)
@@ -256,11 +256,11 @@ def each_county(data_dir: Path) -> Iterator[County]:
     """The counties under `data_dir` one at a time, in sorted order: a nation's are never all held at once."""
     if not data_dir.is_dir():
         raise InputError(f"数据目录不存在：{data_dir}")
-    files = sorted(data_dir.glob(f"*/{COUNTY_FILE}"))
-    if not files:
+    names = sorted(p.parent.name for p in data_dir.glob(f"*/{COUNTY_FILE}"))  # texts: a nation's are held
+    if not names:
         _explain_empty(data_dir)
-    for path in files:
-        yield remembered_county(path.parent)
+    for name in names:
+        yield remembered_county(data_dir / name)
 
 
 def _explain_empty(data_dir: Path) -> None:
