@@ -6,6 +6,7 @@ placeholders, as in test_noop_cache and benchmarks/national.py.
 
 from __future__ import annotations
 
+import threading
 import time
 import tracemalloc
 from dataclasses import replace
@@ -135,3 +136,27 @@ def test_counties_asked_for_out_of_order_are_found_and_unchanged_ones_saved_as_t
     for county in ("c1", "c3"):
         line = f"f\t/data/{county}/t/2021.yaml\t1:2:3:4 {county * 20}\n"
         assert line in text and line in after
+
+
+def test_a_cache_file_out_of_order_is_read_and_saved_without_hanging(tmp_path: Path) -> None:
+    """Groups in the wrong order (someone edited the file): at worst a miss, never a wrong value; a save ends."""
+    cache = fingerprint.Cache(tmp_path / fingerprint.CACHE_FILE, "v1")
+    cache.save()  # nothing to save: no file
+    assert not (tmp_path / fingerprint.CACHE_FILE).exists()
+    cache.stale = True
+    cache.save()
+    head = (tmp_path / fingerprint.CACHE_FILE).read_text(encoding="utf-8")
+    body = "".join(f"g\t{c}\nf\t/data/{c}/t/2021.yaml\t1:2:3:4 {c * 20}\n" for c in ("c2", "c1", "c3"))
+    (tmp_path / fingerprint.CACHE_FILE).write_text(head + body, encoding="utf-8")
+    again = fingerprint.Cache.open(tmp_path, "v1")
+    for county in ("c1", "c2", "c3"):
+        again.enter(county)
+        assert list(again.files) in ([], [f"/data/{county}/t/2021.yaml"])
+    assert list(again.files) == ["/data/c3/t/2021.yaml"]
+    again.dirty = True
+    saving = threading.Thread(target=again.save, daemon=True)
+    saving.start()
+    saving.join(30)
+    assert not saving.is_alive(), "the save hangs on a file whose groups are out of order"
+    saved = (tmp_path / fingerprint.CACHE_FILE).read_text(encoding="utf-8")
+    assert all(f"/data/{c}/t/2021.yaml" in saved for c in ("c1", "c2", "c3"))

@@ -85,11 +85,17 @@ class _Groups:
         return lines
 
     def each(self) -> Iterator[tuple[str, list[str]]]:
-        """Every group in order, once, from the start."""
+        """Every group as the file has it, once, from the start (in order, unless someone edited the file)."""
         self._open()
-        while self.at is not None:
-            group = self.at
-            yield group, self.take(group)
+        while self.file is not None and self.at is not None:
+            group, lines, self.at = self.at, [], None
+            for line in self.file:
+                if line.startswith(GROUP + "\t"):
+                    self.at = line[2:].removesuffix("\n")
+                    break
+                lines.append(line)
+            self.last = group
+            yield group, lines
 
     def close(self) -> None:
         if self.file is not None:
