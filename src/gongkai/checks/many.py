@@ -13,11 +13,14 @@ than a hang; Ctrl-C and any early exit take the workers down.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import multiprocessing
 import os
+import signal
+import threading
 from collections import deque
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -124,8 +127,9 @@ def batches(
     pending: deque[Future[Batch]] = deque()
     done = 0
     try:
-        for chunk in islice(chunks, 2 * workers):
-            pending.append(pool.submit(_in_worker, chunk, gx, as_json))
+        with _deaf():  # the workers start here, and ignore Ctrl-C from their first instruction
+            for chunk in islice(chunks, 2 * workers):
+                pending.append(pool.submit(_in_worker, chunk, gx, as_json))
         while pending:
             try:
                 batch = pending.popleft().result()
@@ -148,10 +152,24 @@ def batches(
     pool.shutdown(wait=True)
 
 
+@contextlib.contextmanager
+def _deaf() -> Iterator[None]:
+    """SIGINT ignored while workers are started: they inherit it, so Ctrl-C reaches only the parent.
+
+    The parent then stops them; a worker interrupted mid-import would print a traceback instead.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
 def _start(parent: int) -> None:
     """A worker ends with the parent however it ends, and leaves Ctrl-C to the parent."""
-    import signal
-
     from gongkai.build.family import die_with_parent
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
