@@ -60,7 +60,8 @@ class Batch:
 
 def default_jobs() -> int:
     """Two processes, or one on a machine (or a CPU set) with one core: the parent itself mostly waits."""
-    return min(2, len(os.sched_getaffinity(0)))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return min(2, cores)
 
 
 def checker(gx: bool) -> Checker:
@@ -131,14 +132,8 @@ def batches(
             for chunk in islice(chunks, 2 * workers):
                 pending.append(pool.submit(_in_worker, chunk, gx, as_json))
         while pending:
-            try:
-                batch = pending.popleft().result()
-            except BrokenProcessPool:
-                raise WorkerDied(
-                    f"校验进程意外退出（被终止或内存不足）：前 {done} 份记录的结果已输出，"
-                    f"其余 {len(paths) - done} 份未校验；请重新运行，或用 --jobs 1 在本进程中校验"
-                ) from None
-            for chunk in islice(chunks, 1):
+            batch = pending.popleft().result()
+            for chunk in islice(chunks, 1):  # keep the workers busy while this batch is printed
                 pending.append(pool.submit(_in_worker, chunk, gx, as_json))
             if batch.error:
                 error = GongkaiError(batch.error)
@@ -146,7 +141,13 @@ def batches(
                 raise error
             done += batch.size
             yield batch
-    except BaseException:  # Ctrl-C, a dead worker, an error, or the caller stopped reading
+    except BrokenProcessPool:  # from a result or a submit: a worker is gone, and the pool with it
+        _stop(pool)
+        raise WorkerDied(
+            f"校验进程意外退出（被终止或内存不足）：前 {done} 份记录的结果已输出，"
+            f"其余 {len(paths) - done} 份未校验；请重新运行，或用 --jobs 1 在本进程中校验"
+        ) from None
+    except BaseException:  # Ctrl-C, an error, or the caller stopped reading
         _stop(pool)
         raise
     pool.shutdown(wait=True)
