@@ -114,7 +114,7 @@ def batches(
     Close the iterator (contextlib.closing) so that an early exit stops the workers at once.
     """
     chunks = (list(paths[i : i + size]) for i in range(0, len(paths), size))
-    if jobs <= 1 or len(paths) <= size:
+    if jobs <= 1 or strict or len(paths) <= size:  # strict: one record, whose error is raised here
         for chunk in chunks:
             yield check_batch(chunk, gx=gx, as_json=as_json, strict=strict)
         return
