@@ -10,7 +10,8 @@ a hundredth and a tenth of N and at N (memory must be flat in N):
   current — so it measures planning, the manifest and the index, not rendering;
 - the manifest and the index written alone;
 - `gongkai check --all` (in batches), directly and with --gx (great-expectations),
-  at N/100 and N/10, projected to N from the two;
+  in one process and in two (--jobs 2, which must print the same bytes), at N/100
+  and N/10, projected to N from the two (--check-only: this alone);
 each with the parent's peak memory (RSS sampled; the no-op also under
 tracemalloc, in-process), and the bytes a record the no-op's peak grows by
 from N/10 to N. Then renders a slice of --slice records (HTML and PDF) and
@@ -22,6 +23,7 @@ between sizes are what to read.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import resource
@@ -90,23 +92,32 @@ print(json.dumps({"base_mib": base / 2**20, "peak_mib": tracemalloc.get_traced_m
 
 
 def measure(cmd: list[str], **kw: object) -> dict[str, float | str]:
-    """Wall time, the parent's own CPU and peak RSS (sampled), and the whole tree's CPU."""
+    """Wall time, the parent's own CPU and peak RSS (sampled), the whole tree's peak RSS and CPU (workers included)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     with tempfile.TemporaryFile("w+", encoding="utf-8") as sink:  # not a pipe: `check --all` prints a line a record
         proc = subprocess.Popen(cmd, env=ENV, stdout=sink, stderr=subprocess.DEVNULL, text=True, **kw)  # type: ignore[call-overload]
         ps = psutil.Process(proc.pid)
-        peak, own = 0, 0.0
+        peak, tree, own = 0, 0, 0.0
         while proc.poll() is None:
             try:
-                peak = max(peak, ps.memory_info().rss)
+                rss = ps.memory_info().rss
                 times = ps.cpu_times()
                 own = times.user + times.system
+                children = 0
+                for child in ps.children(recursive=True):
+                    with contextlib.suppress(psutil.Error):
+                        children += child.memory_info().rss
             except psutil.NoSuchProcess:
                 break
+            peak, tree = max(peak, rss), max(tree, rss + children)
             time.sleep(0.05)
         sink.seek(0)
         out = sink.read()
-    return {"wall": time.perf_counter() - start, "parent_cpu": own, "peak_mib": peak / 2**20, "out": out}
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the command and every process it waited for
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return {"wall": wall, "cpu": cpu, "parent_cpu": own, "peak_mib": peak / 2**20, "tree_mib": tree / 2**20, "out": out}
 
 
 def generate(data: Path, townships: int, counties: int) -> float:
@@ -135,11 +146,15 @@ def generate(data: Path, townships: int, counties: int) -> float:
     return time.perf_counter() - start
 
 
-def scale(work: Path, townships: int, counties: int, check_all: bool = True) -> dict[str, object]:
+def scale(
+    work: Path, townships: int, counties: int, check_all: bool = True, only_check: bool = False
+) -> dict[str, object]:
     data = work / f"data-{townships}"
     out = work / f"out-{townships}"
-    shutil.rmtree(out, ignore_errors=True)
     row: dict[str, object] = {"generate_s": generate(data, townships, counties)}
+    if only_check:
+        return row | check_all_rows(data)
+    shutil.rmtree(out, ignore_errors=True)
     plan = measure([PY, "-c", DRIVER, str(data), str(out), "plan"])
     row |= {f"plan.{k}": v for k, v in json.loads(str(plan["out"])).items()} | {"plan.peak_mib": plan["peak_mib"]}
     seed = measure([PY, "-c", DRIVER, str(data), str(out), "seed"])
@@ -156,14 +171,28 @@ def scale(work: Path, townships: int, counties: int, check_all: bool = True) -> 
     row |= {f"traced.{k}": v for k, v in json.loads(str(traced["out"]).strip().splitlines()[-1]).items()}
     if not check_all:
         return row
-    # the default (the suite files evaluated directly) and --gx (great-expectations itself, as render does)
+    return row | check_all_rows(data)
+
+
+def check_all_rows(data: Path) -> dict[str, object]:
+    """`check --all`: the default (the suite files evaluated directly) and --gx (great-expectations itself, as
+    render does), each in one process (--jobs 1) and in two (--jobs 2), which must print the same bytes."""
+    row: dict[str, object] = {"check.records": sum(p.stem.isdigit() for p in data.glob("*/*/*.yaml"))}
     for name, extra in (("check", []), ("check-gx", ["--gx"])):
-        check = measure([PY, "-m", "gongkai.cli", "check", "--all", "--data", str(data), *extra])
-        row |= {
-            f"{name}.wall": check["wall"],
-            f"{name}.peak_mib": check["peak_mib"],
-            f"{name}.summary": str(check["out"]).strip().splitlines()[-1],
-        }
+        printed = {}
+        for jobs in ("1", "2"):
+            check = measure([PY, "-m", "gongkai.cli", "check", "--all", "--data", str(data), "--jobs", jobs, *extra])
+            key = name if jobs == "1" else f"{name}-j2"
+            printed[jobs] = check["out"]
+            row |= {
+                f"{key}.wall": check["wall"],
+                f"{key}.cpu": check["cpu"],
+                f"{key}.peak_mib": check["peak_mib"],
+                f"{key}.tree_mib": check["tree_mib"],
+                f"{key}.summary": str(check["out"]).strip().splitlines()[-1],
+            }
+        assert printed["1"] == printed["2"], f"{name}: --jobs 2 printed other bytes than --jobs 1"
+        row[f"{name}-j2.same_bytes"] = True
     return row
 
 
@@ -213,6 +242,37 @@ def render_slice(work: Path, townships: int, n: int) -> dict[str, float]:
     }
 
 
+def report_check(checked: list[dict[str, object]], townships: int) -> None:
+    """check --all at two sizes: memory, time projected to N, and two processes against one."""
+    (n1, n2) = (row["check.records"] for row in checked)
+    grow = checked[1]["check.peak_mib"] / checked[0]["check.peak_mib"]  # type: ignore[operator]
+    print(f"check --all peak memory at N={n2} vs N={n1}: ×{grow:.2f}")
+    for name in ("check", "check-j2", "check-gx", "check-gx-j2"):
+        w1, w2 = (row[f"{name}.wall"] for row in checked)
+        each = (w2 - w1) / (n2 - n1)  # type: ignore[operator]
+        start = w1 - each * n1  # type: ignore[operator]
+        minutes = (start + each * townships) / 60
+        how = "great-expectations" if "gx" in name else "suite files evaluated directly"
+        jobs = "2 processes" if name.endswith("j2") else "1 process"
+        print(
+            f"{name} --all: {w1:.1f} s for {n1}, {w2:.1f} s for {n2}; projected to N={townships}: "
+            f"{minutes:.0f} min ({each * 1000:.1f} ms a record after {start:.1f} s to start, {how}, {jobs})"
+        )
+    for name in ("check", "check-gx"):
+        for row in checked:
+            one, two = row[f"{name}.wall"], row[f"{name}-j2.wall"]
+            cpu1, cpu2 = row[f"{name}.cpu"], row[f"{name}-j2.cpu"]
+            assert isinstance(one, float) and isinstance(two, float)
+            assert isinstance(cpu1, float) and isinstance(cpu2, float)
+            print(
+                f"{name} --all at N={row['check.records']}: --jobs 1 {one:.1f} s, --jobs 2 {two:.1f} s: "
+                f"×{one / two:.2f} faster (same bytes printed); CPU of all processes {cpu1:.0f} s and {cpu2:.0f} s "
+                f"(×{cpu2 / cpu1:.2f}); peak memory: parent "
+                f"{row[f'{name}-j2.peak_mib']:.0f} MiB, all processes {row[f'{name}-j2.tree_mib']:.0f} MiB "
+                f"(one process: {row[f'{name}.peak_mib']:.0f} MiB)"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--townships", type=int, default=38000)
@@ -220,13 +280,20 @@ def main() -> None:
     parser.add_argument("--slice", type=int, default=100)
     parser.add_argument("--work", type=Path, default=None, help="keep generated data here between runs")
     parser.add_argument("--machines", type=int, default=10, help="K for the cluster projection")
+    parser.add_argument("--check-only", action="store_true", help="only `check --all` (--jobs 1 and 2) at N/100, N/10")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="gongkai-national-"))
     work.mkdir(parents=True, exist_ok=True)
     # `check --all` costs tens of ms a record: measured at N/100 and N/10 (its memory must not grow past a
     # batch), projected to N from the two (a fixed start plus a cost a record); the rest at N itself.
     sizes = (args.townships // 100, args.townships // 10)
-    checked = [scale(work, n, max(1, n * args.counties // args.townships)) for n in sizes]
+    checked = [scale(work, n, max(1, n * args.counties // args.townships), only_check=args.check_only) for n in sizes]
+    if args.check_only:
+        print(f"{'':<24} " + " ".join(f"{'N=' + str(n):<24}" for n in sizes))
+        for name in checked[0]:
+            print(f"{name:<24} {' '.join(f'{row.get(name, chr(45))!s:<24.24}' for row in checked)}")
+        report_check(checked, args.townships)
+        return
     tenth = checked[1]
     full = scale(work, args.townships, args.counties, check_all=False)
     columns = (*sizes, args.townships)
@@ -245,18 +312,7 @@ def main() -> None:
         )
     for row, n in ((tenth, args.townships // 10), (full, args.townships)):
         print(f"no-op rerun at N={n}: {row['noop.wall']:.2f} s wall, {row['noop.parent_cpu']:.2f} s CPU (target ≤ 5 s)")
-    grow = checked[1]["check.peak_mib"] / checked[0]["check.peak_mib"]  # type: ignore[operator]
-    print(f"check --all peak memory at N={sizes[1]} vs N={sizes[0]}: ×{grow:.2f}")
-    for name in ("check", "check-gx"):
-        (n1, w1), (n2, w2) = ((row["plan.records"], row[f"{name}.wall"]) for row in checked)
-        each = (w2 - w1) / (n2 - n1)  # type: ignore[operator]
-        start = w1 - each * n1  # type: ignore[operator]
-        minutes = (start + each * args.townships) / 60
-        how = "great-expectations" if name == "check-gx" else "suite files evaluated directly"
-        print(
-            f"{name} --all: {w1:.1f} s for {n1}, {w2:.1f} s for {n2}; projected to N={args.townships}: "
-            f"{minutes:.0f} min ({each * 1000:.1f} ms a record after {start:.1f} s to start, {how})"
-        )
+    report_check(checked, args.townships)
     if args.slice:
         s = render_slice(work, args.townships, args.slice)
         per = s["wall"] / s["records"]

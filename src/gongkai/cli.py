@@ -137,35 +137,17 @@ def format_summary(summary: object) -> str:
     return "\n".join(lines)
 
 
-CHECK_ALL_BATCH = 200
-
-
 def _checker(quick: bool) -> Callable[[list[tuple[Record, Record | None]]], list[CheckReport]]:
-    """The shipped suite files evaluated directly (checks.quick), or by great-expectations.
+    from gongkai.checks.many import checker
 
-    `check` answers an analyst in under half a second this way; importing great-expectations
-    alone costs 5–7 s cold. `render` and `check --gx` run great-expectations itself, and
-    a test holds both answers equal on every bundled record.
-    """
-    from gongkai.checks import check_many
-
-    if not quick:
-        return check_many
-
-    def direct(pairs: list[tuple[Record, Record | None]]) -> list[CheckReport]:
-        from gongkai.checks.quick import check_quick
-
-        return check_quick(pairs) or check_many(pairs)  # a suite it cannot evaluate: great-expectations
-
-    return direct
+    return checker(gx=not quick)
 
 
 def _check(args: argparse.Namespace) -> int:
-    import json
+    import contextlib
 
-    from gongkai.pages.report import load_previous
+    from gongkai.checks import many
     from gongkai.records import catalog
-    from gongkai.records.record import load_record
 
     data_dir = Path(args.data)
     missing: list[RecordError] = []
@@ -178,31 +160,26 @@ def _check(args: argparse.Namespace) -> int:
         if args.township is None or year is None:
             raise GongkaiError("请给出 乡镇 和 年度（或用 --all）")
         entries = [catalog.resolve(data_dir, args.township, year, args.county)]
-    # Batches: great-expectations costs per validation, not per row, but holding
-    # every record (a national run has ~38,000) would grow memory with N.
+    # Batches of 200 (memory flat in N), in `--jobs` processes, printed in the records' order.
     bad_input = [f"缺少乡镇文件夹：{e}" for e in missing]
     passing = failing = 0
     first = True
-    for start in range(0, len(entries), CHECK_ALL_BATCH):
-        pairs = []
-        for entry in entries[start : start + CHECK_ALL_BATCH]:
-            try:
-                record = load_record(entry.path)
-            except GongkaiError as e:
-                if not args.all:
-                    raise
-                bad_input.append(str(e))
-                continue
-            pairs.append((record, load_previous(record)[0]))
-        for r in _checker(quick=not args.gx)(pairs) if pairs else []:
-            passing, failing = passing + r.passed, failing + (not r.passed)
-            if args.json and args.all:
-                print("[" if first else ",", json.dumps(r.to_dict(), ensure_ascii=False, indent=2))
-            elif args.json:
-                print(json.dumps(r.to_dict(), ensure_ascii=False, indent=2))
-            else:
-                print(r.to_text(), end="")
-            first = False
+    jobs = (args.jobs or many.default_jobs()) if args.all else 1
+    paths = [entry.path for entry in entries]
+    size = args.batch or many.BATCH
+    stream = many.batches(paths, gx=args.gx, as_json=args.json, jobs=jobs, strict=not args.all, size=size)
+    with contextlib.closing(stream):  # an early exit ends the workers now
+        for batch in stream:
+            bad_input += batch.invalid
+            for passed, text in zip(batch.passed, batch.texts, strict=True):
+                passing, failing = passing + passed, failing + (not passed)
+                if args.json and args.all:
+                    print("[" if first else ",", text)
+                elif args.json:
+                    print(text)
+                else:
+                    print(text, end="")
+                first = False
     if args.json and args.all:
         print("[]" if first else "]")
     elif not args.json:
@@ -447,6 +424,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="用 great-expectations 校验（与 render 相同；启动约需 6 秒）。默认直接按同一校验套件求值，结果相同",
     )
+    c.add_argument(
+        "--jobs",
+        type=_whole(1, 256, "进程数"),
+        help="与 --all 一起：并行校验的进程数（默认 2，单核时 1；不超过 200 份记录时只用本进程）",
+    )
+    c.add_argument("--batch", type=_whole(1, 100000, "每批记录数"), help=argparse.SUPPRESS)  # tests: many batches
     c.add_argument("--quick", action="store_true", help=argparse.SUPPRESS)  # the default since --gx; kept for scripts
     c.set_defaults(func=_check)
 
