@@ -105,7 +105,7 @@ def inputs(entry: Entry, options: dict[str, object] | str, shared: dict[str, str
     """
     CACHE.enter(entry.county.id)  # its county's lines of the cache (the county id is its folder's name)
     folder = f"{entry.county.folder}/{entry.township.id}"
-    names = _listed(folder)  # a few names: a list is searched as quickly as a set is made
+    names = _listed(folder) if entry.names is None else entry.names  # a list is searched as quickly as a set made
 
     def hashed(name: str) -> str:
         return file_hash(f"{folder}/{name}") if name in names else "absent"

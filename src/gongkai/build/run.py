@@ -22,7 +22,6 @@ from typing import Any
 from gongkai.build import render
 from gongkai.errors import GongkaiError
 from gongkai.outputs import write_atomic
-from gongkai.pages.report import meta_of
 from gongkai.resources import NOTEBOOK
 
 INJECTED_ID = "injected-parameters"
@@ -141,6 +140,8 @@ def produce(job: Job, *, engine: str | None = None, printer: render.Printer | No
     A job carrying the saved executed notebook (`job.notebook`) only makes its
     formats from it: the notebook is not run again and the files always made are not returned.
     """
+
+    from gongkai.pages.report import meta_of  # the report's pages: not for a run that plans and renders nothing
 
     start = time.perf_counter()
     nb: Any

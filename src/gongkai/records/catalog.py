@@ -68,6 +68,9 @@ class Entry:
     county: County
     township: Township
     year: int
+    # The township folder's file names as `entries` listed them: the fingerprint needs
+    # them next (build.fingerprint.inputs), and a nation's folders are not listed twice.
+    names: list[str] | None = field(default=None, compare=False, repr=False)
 
     @property
     def path(self) -> Path:
@@ -310,7 +313,7 @@ def entries(
             for name in sorted(names):
                 stem = name[:-5]
                 if name.endswith(".yaml") and YEAR_FILE.fullmatch(stem) and (year is None or int(stem) == year):
-                    yield Entry(c, t, int(stem))
+                    yield Entry(c, t, int(stem), names)
 
 
 @dataclass(frozen=True)
