@@ -99,6 +99,7 @@ def measure(cmd: list[str], **kw: object) -> dict[str, float | str]:
         proc = subprocess.Popen(cmd, env=ENV, stdout=sink, stderr=subprocess.DEVNULL, text=True, **kw)  # type: ignore[call-overload]
         ps = psutil.Process(proc.pid)
         peak, tree, own = 0, 0, 0.0
+        seen: dict[int, float] = {}  # each process's CPU when last sampled: those no one waits for too
         while proc.poll() is None:
             try:
                 rss = ps.memory_info().rss
@@ -108,6 +109,8 @@ def measure(cmd: list[str], **kw: object) -> dict[str, float | str]:
                 for child in ps.children(recursive=True):
                     with contextlib.suppress(psutil.Error):
                         children += child.memory_info().rss
+                        t = child.cpu_times()
+                        seen[child.pid] = t.user + t.system
             except psutil.NoSuchProcess:
                 break
             peak, tree = max(peak, rss), max(tree, rss + children)
@@ -117,7 +120,16 @@ def measure(cmd: list[str], **kw: object) -> dict[str, float | str]:
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the command and every process it waited for
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
-    return {"wall": wall, "cpu": cpu, "parent_cpu": own, "peak_mib": peak / 2**20, "tree_mib": tree / 2**20, "out": out}
+    sampled = own + sum(seen.values())
+    return {
+        "wall": wall,
+        "cpu": cpu,
+        "sampled_cpu": sampled,
+        "parent_cpu": own,
+        "peak_mib": peak / 2**20,
+        "tree_mib": tree / 2**20,
+        "out": out,
+    }
 
 
 def generate(data: Path, townships: int, counties: int) -> float:
@@ -199,8 +211,9 @@ def check_all_rows(data: Path) -> dict[str, object]:
 def render_slice(work: Path, townships: int, n: int) -> dict[str, float]:
     """The first counties of the national data, about n records, rendered HTML + PDF.
 
-    Also the CPU of the whole process tree (parent, workers, kernels, browsers:
-    each is waited for by its parent, so the children's rusage holds them all).
+    Also the CPU of the whole process tree (parent, workers, kernels, browsers),
+    sampled per process: a browser's processes are not all waited for by the
+    run, so the children's rusage alone would miss some of them.
     """
     data, sliced, out = work / f"data-{townships}", work / "slice", work / "out-slice"
     shutil.rmtree(sliced, ignore_errors=True)
@@ -212,7 +225,6 @@ def render_slice(work: Path, townships: int, n: int) -> dict[str, float]:
             break
         (sliced / county.name).symlink_to(county)
         count += len(list(county.glob("*/*.yaml")))
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     run = measure(
         [
             PY,
@@ -231,14 +243,12 @@ def render_slice(work: Path, townships: int, n: int) -> dict[str, float]:
             str(out),
         ]
     )
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    tree = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     return {
         "records": count,
         "wall": run["wall"],
         "parent_cpu": run["parent_cpu"],
         "peak_mib": run["peak_mib"],
-        "tree_cpu": tree,
+        "tree_cpu": max(run["cpu"], run["sampled_cpu"]),  # type: ignore[type-var]
     }
 
 
@@ -281,9 +291,14 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=None, help="keep generated data here between runs")
     parser.add_argument("--machines", type=int, default=10, help="K for the cluster projection")
     parser.add_argument("--check-only", action="store_true", help="only `check --all` (--jobs 1 and 2) at N/100, N/10")
+    parser.add_argument("--slice-only", action="store_true", help="only the slice and its projection")
     args = parser.parse_args()
     work = args.work or Path(tempfile.mkdtemp(prefix="gongkai-national-"))
     work.mkdir(parents=True, exist_ok=True)
+    if args.slice_only:
+        generate(work / f"data-{args.townships}", args.townships, args.counties)
+        report_slice(work, args.townships, args.slice, args.machines)
+        return
     # `check --all` costs tens of ms a record: measured at N/100 and N/10 (its memory must not grow past a
     # batch), projected to N from the two (a fixed start plus a cost a record); the rest at N itself.
     sizes = (args.townships // 100, args.townships // 10)
@@ -314,17 +329,23 @@ def main() -> None:
         print(f"no-op rerun at N={n}: {row['noop.wall']:.2f} s wall, {row['noop.parent_cpu']:.2f} s CPU (target ≤ 5 s)")
     report_check(checked, args.townships)
     if args.slice:
-        s = render_slice(work, args.townships, args.slice)
+        report_slice(work, args.townships, args.slice, args.machines)
+
+
+def report_slice(work: Path, townships: int, records: int, machines: int) -> None:
+    """A slice rendered, and what it projects for the whole country on one machine and on several."""
+    if records:
+        s = render_slice(work, townships, records)
         per = s["wall"] / s["records"]
         parent = s["parent_cpu"] / s["records"]
-        n = args.townships
+        n = townships
         print(
             f"slice: {s['records']} records HTML+PDF in {s['wall']:.0f} s ({per:.2f} s each, 2 workers), "
             f"parent CPU {parent:.3f} s/record, peak {s['peak_mib']:.0f} MiB; all processes "
             f"{s['tree_cpu'] / s['records']:.2f} core-s a record, the run's start-up included"
         )
         print(f"projection, one such machine: {n * per / 3600:.1f} h for {n} records")
-        print(f"projection, {args.machines} machines: {n * per / 3600 / args.machines:.1f} h if the parent keeps up; "
+        print(f"projection, {machines} machines: {n * per / 3600 / machines:.1f} h if the parent keeps up; "
               f"the parent alone needs {n * parent / 3600:.2f} h of CPU (checks, publishing), "
               f"so it saturates at about {per / parent:.0f} machines")  # fmt: skip
 
