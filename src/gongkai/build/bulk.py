@@ -220,6 +220,8 @@ def render_many(entries: Iterable[Entry], opts: Options) -> Summary:
     from gongkai.build.noop import nothing_to_do
 
     start = time.perf_counter()
+    if iter(entries) is entries:  # a one-time iterator: the quiet pass would use up what the full run needs
+        entries = list(entries)
     opts.out_dir.mkdir(parents=True, exist_ok=True)
     with lock(opts.out_dir):
         quiet = nothing_to_do(entries, opts)

@@ -152,7 +152,7 @@ def _nothing(county: str) -> None:
 
 
 # Set by build.fingerprint to the run's cache: it brings in what it remembers of a county
-# (by folder name) before REMEMBERED and LISTINGS are read for it, and drops the county before.
+# (by folder name) before REMEMBERED and LISTINGS are read for it, and drops the county it held.
 ENTER: Callable[[str], None] = _nothing
 
 
