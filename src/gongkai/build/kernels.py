@@ -55,11 +55,11 @@ class WarmKernel:
     def __init__(self, cwd: str, kernel_name: str = "python3") -> None:
         from jupyter_client.manager import KernelManager
 
-        from gongkai.build.run import handoff_dir
+        from gongkai.build.run import KERNEL_STDERR, handoff_dir
 
         handoff_dir()  # in the environment the kernel inherits
         self.km = KernelManager(kernel_name=kernel_name)
-        self.km.start_kernel(cwd=cwd, extra_arguments=KERNEL_ARGS)
+        self.km.start_kernel(cwd=cwd, extra_arguments=KERNEL_ARGS, stderr=KERNEL_STDERR)
         self.kc = self.km.client()
         self.kc.start_channels()
         self.kc.wait_for_ready(timeout=60)

@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import shutil
+import subprocess
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -98,14 +99,36 @@ class Products:
     seconds: float = 0.0
 
 
+# The kernel process's own stderr does not reach the user's terminal: libzmq can abort with an
+# English assertion line while a kernel is shut down, and a kernel that fails reaches the user as
+# the notebook's error anyway (RenderError).
+KERNEL_STDERR = subprocess.DEVNULL
+
+
+@cache
+def quiet_kernels() -> type:
+    """nbclient's kernel manager, launching the kernel with KERNEL_STDERR (its documented override)."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class QuietKernelManager(AsyncKernelManager):
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+            kw.setdefault("stderr", KERNEL_STDERR)
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    return QuietKernelManager
+
+
 def execute(params: dict[str, Any], engine: str | None = None, notebook: Any = None) -> Any:
     """Run the notebook (or `notebook`, a trimmed copy of it) with papermill; a fresh kernel unless `engine` says."""
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    fresh: dict[str, Any] = {"kernel_manager_class": quiet_kernels()}
     if engine is not None:
         import gongkai.build.kernels  # noqa: F401 - registers the warm engine with papermill
+
+        fresh = {}  # the warm engine's own kernel (build/kernels.py)
     try:
         nb = papermill.execute_notebook(
             str(NOTEBOOK) if notebook is None else notebook,
@@ -116,6 +139,7 @@ def execute(params: dict[str, Any], engine: str | None = None, notebook: Any = N
             progress_bar=False,
             log_output=False,
             extra_arguments=QUIET_KERNEL,
+            **fresh,
         )
     except PapermillExecutionError as e:
         raise RenderError(f"报告笔记本执行出错（第 {e.exec_count} 个单元）：{e.ename}: {e.evalue}") from e
