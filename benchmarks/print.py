@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -105,6 +106,30 @@ def templates_pdf(printer: Any, html: str, header: str, alert: str) -> bytes:
     return data
 
 
+def measure(
+    ways: dict[str, Callable[[], bytes]], drivers: list[psutil.Process], n: int
+) -> tuple[dict[str, float], dict[str, float], dict[str, float], dict[str, int]]:
+    """Chromium and parent core-s, wall seconds and PDF bytes of each way, summed over n prints after a warm-up.
+
+    Each way goes first in turn: what one print leaves to the next is shared alike.
+    """
+    me = psutil.Process()
+    browser, parent, wall = dict.fromkeys(ways, 0.0), dict.fromkeys(ways, 0.0), dict.fromkeys(ways, 0.0)
+    sizes = dict.fromkeys(ways, 0)
+    for _ in range(WARM_UP):
+        for way in ways.values():
+            way()
+    names = list(ways)
+    for i in range(n):
+        for name in names[i % len(names) :] + names[: i % len(names)]:
+            c0, p0, w0 = browser_seconds(drivers), sum(me.cpu_times()[:2]), time.perf_counter()
+            sizes[name] = len(ways[name]())
+            wall[name] += time.perf_counter() - w0
+            browser[name] += browser_seconds(drivers) - c0
+            parent[name] += sum(me.cpu_times()[:2]) - p0
+    return browser, parent, wall, sizes
+
+
 def compare_boxes(html: str, n: int) -> None:
     """Chromium core-s per PDF: templates against margin boxes, without and with a running header."""
     from gongkai.build import render
@@ -120,18 +145,7 @@ def compare_boxes(html: str, n: int) -> None:
             "templates+header": lambda: templates_pdf(printer, html, title, alert),
             "boxes+header": lambda: printer.pdf(html, title, alert),
         }
-        browser, parent, wall = dict.fromkeys(ways, 0.0), dict.fromkeys(ways, 0.0), dict.fromkeys(ways, 0.0)
-        for _ in range(WARM_UP):
-            for way in ways.values():
-                way()
-        names = list(ways)
-        for i in range(n):  # each way in turn first: what one print leaves to the next is shared alike
-            for name in names[i % len(names) :] + names[: i % len(names)]:
-                c0, p0, w0 = browser_seconds(drivers), sum(me.cpu_times()[:2]), time.perf_counter()
-                ways[name]()
-                wall[name] += time.perf_counter() - w0
-                browser[name] += browser_seconds(drivers) - c0
-                parent[name] += sum(me.cpu_times()[:2]) - p0
+        browser, parent, wall, _ = measure(ways, drivers, n)
     print(f"{n} PDFs each way, the seed report ({time.strftime('%H:%M')}, load {os.getloadavg()[0]:.1f})")
     for name in ways:
         print(
@@ -170,21 +184,11 @@ def main() -> None:
     for family in fonts.PRINT_FAMILIES:
         pages["noto"] = pages["noto"].replace(f'"{family}"', f"'{family}'")
     assert pages["noto"] != html
-    browser = dict.fromkeys(pages, 0.0)
-    parent = dict.fromkeys(pages, 0.0)
-    sizes = dict.fromkeys(pages, 0)
     before = {p.pid for p in me.children()}
     with render.Printer() as printer:
         drivers = [p for p in me.children() if p.pid not in before]
-        for _ in range(WARM_UP):
-            for page in pages.values():
-                printer.pdf(page, "x")
-        for _ in range(n):
-            for name, page in pages.items():
-                c0, p0 = browser_seconds(drivers), sum(me.cpu_times()[:2])
-                sizes[name] = len(printer.pdf(page, "x"))
-                browser[name] += browser_seconds(drivers) - c0
-                parent[name] += sum(me.cpu_times()[:2]) - p0
+        ways: dict[str, Callable[[], bytes]] = {name: partial(printer.pdf, page, "x") for name, page in pages.items()}
+        browser, parent, _, sizes = measure(ways, drivers, n)
     print(f"{n} PDFs each, the seed report ({time.strftime('%H:%M')}, load {os.getloadavg()[0]:.1f})")
     for name in browser:
         print(
