@@ -34,11 +34,11 @@ def nothing_to_do(entries: Iterable[Entry], opts: Options) -> Summary | None:
     asked = {products_of.OPTIONAL[f] for f in opts.formats}
     optional = set(products_of.OPTIONAL.values())
     out = str(opts.out_dir)
-    summaries: set[tuple[int, str]] = set()  # the county's pages, a stat each: a county's records come together
+    county, years = "", set[int]()  # the county at hand and its pages seen: a county's records come together
     summary = Summary()
     for entry in entries:
-        if summaries and next(iter(summaries))[1] != entry.county.id:
-            summaries.clear()
+        if entry.county.id != county:
+            county, years = entry.county.id, set()
         key = key_of(entry)
         last = cache.outcome(key)
         if last is None or last.fingerprint != fingerprint.digest(inputs_of(entry, opts)):
@@ -50,11 +50,10 @@ def nothing_to_do(entries: Iterable[Entry], opts: Options) -> Summary | None:
                 return None  # other products asked for than last time
             if not cache.has_files(os.path.join(out, key), last.files, entry.county.id):
                 return None
-        county_year = (entry.year, entry.county.id)
-        if county_year not in summaries:
+        if entry.year not in years:  # the county's summary page of that year: a stat each
             if not summary_of(opts.out_dir, entry).exists():
                 return None
-            summaries.add(county_year)
+            years.add(entry.year)
         summary.count(last)
     summary.index = Path(opts.out_dir / "index.html")
     summary.seconds = time.perf_counter() - start
