@@ -26,37 +26,36 @@ sys.path[:0] = [str(REPO / "src")]
 
 from gongkai.build import render  # noqa: E402
 from gongkai.build.kernels import WarmKernel  # noqa: E402
-from gongkai.build.run import Job, produce  # noqa: E402
+from gongkai.build.run import job_for, produce  # noqa: E402
 from gongkai.checks import check_many  # noqa: E402
-from gongkai.pages.report import load_previous, meta_of  # noqa: E402
+from gongkai.pages.inputs import Reader, make  # noqa: E402
+from gongkai.pages.provenance import git_state  # noqa: E402
 from gongkai.records import catalog  # noqa: E402
-from gongkai.records.record import load_record  # noqa: E402
 
 
-def executed(n: int) -> list[Any]:
-    """The first n bundled records' executed notebooks, as a worker's warm kernel leaves them."""
+def executed(n: int) -> list[tuple[Any, str]]:
+    """The first n bundled records' executed notebooks (and titles), as a worker's warm kernel leaves them."""
     import nbformat
 
     data = (REPO / "data").resolve()
-    entries = list(catalog.entries(data))[:n]
-    pairs = [(r, load_previous(r)[0]) for r in (load_record(e.path) for e in entries)]
+    reader = Reader()
+    reads = [reader.read(e.path) for e in list(catalog.entries(data))[:n]]
     notebooks = []
-    for entry, report in zip(entries, check_many(pairs), strict=True):
-        job = Job(entry.county.id, entry.township.id, entry.year, str(data), report.to_json(), frozenset({"html"}))
+    for read, report in zip(reads, check_many([(r.record, r.previous) for r in reads]), strict=True):
+        job = job_for(make(read, report, git_state(data)), frozenset({"html"}))
         files = produce(job, engine="gongkai-warm").files
-        notebooks.append(nbformat.reads(files["report.ipynb"].decode("utf-8"), as_version=4))
+        notebooks.append((nbformat.reads(files["report.ipynb"].decode("utf-8"), as_version=4), read.record.title))
     WarmKernel.close_current()
     return notebooks
 
 
-def pages(notebooks: list[Any], optimistic: bool) -> tuple[float, list[str]]:
+def pages(notebooks: list[tuple[Any, str]], optimistic: bool) -> tuple[float, list[str]]:
     """CPU seconds a report for both pages, and the pages."""
     for review in (False, True):
         render._exporter(review).optimistic_validation = optimistic
     out = []
     start = time.process_time()
-    for nb in notebooks:
-        title = meta_of(nb)["title"]
+    for nb, title in notebooks:
         out.append(render.to_html(nb, title=title, review_link=True))
         out.append(render.to_html(nb, title=title, review=True))
     return (time.process_time() - start) / len(notebooks), out

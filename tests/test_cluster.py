@@ -17,7 +17,7 @@ import pytest
 
 from conftest import GONGKAI, REPO, copy_data
 from gongkai.build import bulk
-from gongkai.build.executors import DaskExecutor, pack
+from gongkai.build.executors import DaskExecutor
 from gongkai.records import catalog
 
 TOWNSHIPS = {"hujixiang", "renhezhen"}
@@ -101,8 +101,7 @@ def test_workers_without_the_data_folder_make_the_same_products(tmp_path, cluste
         data, tmp_path / "dask", formats=frozenset({"html"}), executor="dask", scheduler=cluster.address
     )
     todo, _ = bulk.plan(entries, opts)
-    jobs = [pack(job) for job in bulk._jobs(todo, opts, {})]
-    assert all(dict(job.files) for job in jobs)
+    jobs = list(bulk._jobs(todo, opts, {}))  # each carries its report's input: the record and its earlier years
     moved = data.rename(tmp_path / "elsewhere")  # planned; now no worker can reach the records by path
     executor = DaskExecutor(jobs=2, pdf=False, scheduler=cluster.address)
     try:
@@ -114,10 +113,10 @@ def test_workers_without_the_data_folder_make_the_same_products(tmp_path, cluste
     for result in results:
         assert result.products is not None, result.detail
         folder = local.out_dir / result.job.key
-        for name in ("report.html", "report.review.html", "checks.json"):
+        for name in ("report.html", "report.review.html", "checks.json", "input.json"):
             assert result.products.files[name] == (folder / name).read_bytes(), f"{result.job.key} {name}"
         assert str(moved) not in result.products.files["report.review.html"].decode()
-        assert b"gongkai-job-" not in result.products.files["report.review.html"]
+        assert b"gongkai-kernel-" not in result.products.files["report.review.html"]
 
 
 def test_a_worker_killed_mid_run_costs_only_its_jobs(tmp_path, cluster):

@@ -1,9 +1,9 @@
 """The provenance appendix names the commit the planning process read, whatever the worker has.
 
 A Dask worker may have no repository (or another checkout of it): the commit
-travels with the job. Here the job is built in this process from a data folder
+travels in the report's input. Here the input is built in this process from a data folder
 in its own git repository, then its appendix is made by another process whose working
-directory is an empty folder, from the job's packed files alone.
+directory is an empty folder, from the job's input alone.
 """
 
 from __future__ import annotations
@@ -14,31 +14,29 @@ import subprocess
 import sys
 from pathlib import Path
 
-from gongkai.build.executors import pack
-from gongkai.build.run import Job
+from gongkai.build.run import job_for
 from gongkai.checks.quick import check_quick
+from gongkai.pages.inputs import Reader, make
 from gongkai.pages.provenance import git_state
-from gongkai.pages.report import load_previous
-from gongkai.records.record import load_record
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
-# What a worker does with a job, minus the kernel: the notebook's own cells, run in
-# order with the job's parameters injected after the defaults (as papermill does).
+# What a worker's kernel does with a job: the notebook's own cells, run in order
+# with the job's parameters injected after the defaults (as papermill does), in a
+# folder holding only the job's input.
 WORKER = """
 import json, pickle, sys
 from pathlib import Path
-from gongkai.build.executors import unpacked
+from gongkai.pages.inputs import INPUT_NAME
 from gongkai.resources import NOTEBOOK
 job = pickle.loads(sys.stdin.buffer.read())
 cells = [c for c in json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]
-with unpacked(job) as local:
-    Path("checks.json").write_text(local.checks_json, encoding="utf-8")
-    names = {}
-    exec("".join(cells[0]["source"]), names)
-    names.update(local.parameters("checks.json"))
-    exec("".join(cells[1]["source"]), names)
-    sys.stdout.buffer.write(names["report"].provenance().encode("utf-8"))
+Path(INPUT_NAME).write_text(job.input_json, encoding="utf-8")
+names = {}
+exec("".join(cells[0]["source"]), names)
+names.update(job.parameters())
+exec("".join(cells[1]["source"]), names)
+sys.stdout.buffer.write(names["report"].provenance().encode("utf-8"))
 """
 
 
@@ -66,14 +64,12 @@ def test_a_worker_without_the_repository_prints_the_planning_process_commit(tmp_
     _git(data, "commit", "-q", "-m", "记录")
     commit = _git(data, "rev-parse", "HEAD")
 
-    record = load_record(data / "minquan" / "hujixiang" / "2021.yaml")
-    reports = check_quick([(record, load_previous(record)[0])])
+    read = Reader().read(data / "minquan" / "hujixiang" / "2021.yaml")
+    reports = check_quick([(read.record, read.previous)])
     assert reports is not None
     state = git_state(data.resolve())
     assert state.startswith(commit), state
-    job = pack(
-        Job("minquan", "hujixiang", 2021, str(data.resolve()), reports[0].to_json(), frozenset({"html"}), git=state)
-    )
+    job = job_for(make(read, reports[0], state), frozenset({"html"}))
     shutil.rmtree(data)  # the worker cannot read the data folder, let alone its repository
 
     empty = tmp_path / "worker"

@@ -6,16 +6,12 @@ import pytest
 
 from conftest import DATA
 from gongkai.build.kernels import ENGINE, WarmKernel
-from gongkai.build.run import Job, produce
-from gongkai.checks import check
-from gongkai.pages.report import load_previous
-from gongkai.records.record import load_record
+from gongkai.build.run import Job, job_for, produce
+from gongkai.pages.inputs import build
 
 
 def job(township: str, year: int) -> Job:
-    record = load_record(DATA / "minquan" / township / f"{year}.yaml")
-    report = check(record, load_previous(record)[0])
-    return Job("minquan", township, year, str(DATA), report.to_json(), formats=frozenset({"html"}))
+    return job_for(build(DATA / "minquan" / township / f"{year}.yaml", DATA), frozenset({"html"}))
 
 
 @pytest.fixture

@@ -19,7 +19,8 @@ TITLE = "胡集乡人民政府2021年政府信息公开工作年度报告"
 
 
 def test_outputs_exist_where_the_data_is_mirrored(seed_render: Path):
-    expected = {"report.ipynb", "report.html", "report.pdf", "report.docx", "report.review.html", "checks.json"}
+    expected = {"report.ipynb", "input.json", "report.html", "report.pdf", "report.docx", "report.review.html"}
+    expected.add("checks.json")
     assert {p.name for p in seed_render.iterdir()} >= expected
     assert not (seed_render / "report.review.pdf").exists()  # a second print only when asked for
     assert seed_render.parts[-3:] == ("2021", "minquan", "hujixiang")
@@ -63,7 +64,7 @@ def test_official_html_is_the_report_alone_and_links_the_review(seed_render: Pat
     titles = [h.get_text() for h in review.select(".gk-appendix h2")]
     assert [t[:3] for t in titles] == ["附录一", "附录二", "附录三", "附录四"]
     plain = review.get_text()
-    assert "gongkai-checks" not in plain and 'checks = "checks.json"' in plain  # no temporary path
+    assert "gongkai-kernel" not in plain and 'report_input = "input.json"' in plain  # no temporary path
     assert 'data_dir = "../data"' not in plain  # nor the notebook's defaults
     numbered = soup.select(".gk-part-5 ul.gk-numbered > li")  # 「1、…」 items: no bullet besides
     assert numbered and numbered[0].get_text().startswith("1、")

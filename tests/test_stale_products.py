@@ -18,7 +18,7 @@ from gongkai.build.manifest import CRASHED, read_build
 from gongkai.build.run import Job
 from gongkai.records import catalog
 
-UNTOUCHED = ("report.html", "report.ipynb", "report.review.html", "checks.json")
+UNTOUCHED = ("checks.json", "input.json", "report.html", "report.ipynb", "report.review.html")
 
 
 def _count(stdout: str, label: str) -> int:
@@ -78,14 +78,14 @@ def test_a_failed_run_removes_nothing(seed_render, tmp_path):
     before = sorted(p.name for p in folder.iterdir())
     entry = catalog.resolve(DATA, "hujixiang", 2021, None)
     opts = Options(data_dir=DATA, out_dir=out, formats=frozenset({"html"}))
-    job = Job("minquan", "hujixiang", 2021, str(DATA), "{}", opts.formats)
+    job = Job("minquan", "hujixiang", 2021, "{}", opts.formats)
     removed: list[str] = []
     crashed = _publish(entry, inputs_of(entry, opts), Result(job, None, "RenderError: 假设内核崩溃"), opts, removed)
     assert crashed.status == CRASHED and removed == []
     last = read_build(folder)
     assert last is not None
     summary = Summary()
-    partial = Job("minquan", "hujixiang", 2021, str(DATA), "{}", frozenset({"docx"}), notebook=b"{}")
+    partial = Job("minquan", "hujixiang", 2021, "{}", frozenset({"docx"}), notebook=b"{}")
     kept = _publish_added(last, Result(partial, None, "BrowserError: 假设浏览器崩溃"), opts, summary)
     assert kept.status == CRASHED and summary.removed == [] and summary.completed == []
     assert sorted(p.name for p in folder.iterdir()) == before  # the earlier pdf and docx are still there

@@ -184,34 +184,36 @@ def _entry(entry: Entry, inputs: dict[str, str], status: str, **fields: object) 
 
 
 def _jobs(todo: list[tuple[Entry, dict[str, str]]], opts: Options, done: dict[str, manifest.Entry]) -> Iterator[Job]:
-    """Load and check records a batch at a time; a bad record is a result, not a job."""
+    """Read and check records a batch at a time, each into its report's input; a bad record is a result, not a job."""
+    from gongkai.build.run import job_for
     from gongkai.checks import check_many
+    from gongkai.pages.inputs import Reader, make
     from gongkai.pages.provenance import git_state
-    from gongkai.pages.report import load_previous
-    from gongkai.records.record import load_record
 
-    data_dir = str(opts.data_dir.resolve())
     git = git_state(opts.data_dir.resolve())  # read here, not on a worker that may have no repository
+    reader = Reader()  # each record file read once: a township's years come one after another
     bounds = [0, *range(FIRST_BATCH, len(todo), CHECK_BATCH), len(todo)]
     for start, end in pairwise(bounds):
-        batch, pairs = [], []
+        batch, reads = [], []
         for entry, inputs in todo[start:end]:
             try:
-                record = load_record(entry.path)
+                read = reader.read(entry.path)
             except GongkaiError as e:
                 done[key_of(entry)] = _entry(entry, inputs, INVALID, message=str(e))
                 continue
             batch.append((entry, inputs))
-            pairs.append((record, load_previous(record)[0]))
-        if not pairs:
+            reads.append(read)
+        if not reads:
             continue
-        for (entry, inputs), (record, _), report in zip(batch, pairs, check_many(pairs), strict=True):
+        checked = check_many([(read.record, read.previous) for read in reads])
+        for (entry, inputs), read, report in zip(batch, reads, checked, strict=True):
+            record = read.record
             facts = {"title": record.title, "passed": report.passed, "synthetic": record.synthetic}
             facts |= {"errors": len(report.errors), "warnings": len(report.warnings)}
             if opts.strict and not report.passed:
                 done[key_of(entry)] = _entry(entry, inputs, REFUSED, message=report.summary(), **facts)
                 continue
-            yield Job(entry.county.id, entry.township.id, entry.year, data_dir, report.to_json(), opts.formats, git=git)
+            yield job_for(make(read, report, git), opts.formats)
 
 
 def render_many(entries: Iterable[Entry], opts: Options) -> Summary:
@@ -358,9 +360,9 @@ def _product_job(key: str, missing: frozenset[str], opts: Options) -> Job:
     """The job making a current report's missing products from its saved notebook and checks."""
     folder = opts.out_dir / key
     year, county, township = key.split("/")
-    checks = (folder / "checks.json").read_text(encoding="utf-8")
+    given = (folder / products_of.INPUT).read_text(encoding="utf-8")  # the input it was made from: Word's record
     notebook = (folder / products_of.NOTEBOOK).read_bytes()
-    return Job(county, township, int(year), str(opts.data_dir.resolve()), checks, missing, notebook=notebook)
+    return Job(county, township, int(year), given, missing, notebook=notebook)
 
 
 def _produce_here(jobs: Iterable[Job], pdf: bool) -> Iterator[Result]:
@@ -430,21 +432,15 @@ def render_one(entry: Entry, opts: Options, removed: list[str] | None = None) ->
     """
     from gongkai.build import render
     from gongkai.build.executors import Result
-    from gongkai.build.run import RenderError, produce
-    from gongkai.checks import check
-    from gongkai.pages.provenance import git_state
-    from gongkai.pages.report import load_previous
-    from gongkai.records.record import load_record
+    from gongkai.build.run import RenderError, job_for, produce
+    from gongkai.pages.inputs import build
 
-    record = load_record(entry.path)  # bad input fails here, before anything is written
-    report = check(record, load_previous(record)[0])
-    if opts.strict and not report.passed:
-        raise RenderError(f"{record.title} 未通过校验（--strict 不生成）：{report.summary()}")
+    given = build(entry.path, opts.data_dir)  # bad input fails here, before anything is written
+    if opts.strict and not given.meta["passed"]:
+        raise RenderError(f"{given.meta['title']} 未通过校验（--strict 不生成）：{given.report().summary()}")
     with lock(opts.out_dir):
         inputs = inputs_of(entry, opts)
-        data_dir = opts.data_dir.resolve()
-        job = Job(entry.county.id, entry.township.id, entry.year, str(data_dir), report.to_json(), opts.formats)
-        job = replace(job, git=git_state(data_dir))
+        job = job_for(given, opts.formats)
         if opts.pdf:
             with render.Printer() as printer:
                 products = produce(job, printer=printer)

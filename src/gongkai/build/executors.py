@@ -9,18 +9,14 @@ depend on the executor.
 from __future__ import annotations
 
 import contextlib
-import html
-import json
 import multiprocessing
 import multiprocessing.util
 import os
-import tempfile
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
-from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 
 from gongkai.build.family import start_worker
@@ -65,69 +61,17 @@ class _Worker:
         WarmKernel.close_current()
 
 
-def pack(job: Job) -> Job:
-    """The job with every file its report reads, as bytes: the county file, the record, earlier years."""
-    from gongkai.records.catalog import COUNTY_FILE
-
-    root = Path(job.data_dir)
-    names = [f"{job.county}/{COUNTY_FILE}"]
-    for path in sorted((root / job.county / job.township).glob("*.yaml")):
-        if path.stem.isdigit() and int(path.stem) <= job.year:
-            names.append(f"{job.county}/{job.township}/{path.name}")
-    return replace(job, files=tuple((name, (root / name).read_bytes()) for name in names))
-
-
-def _safe(name: str) -> PurePosixPath:
-    path = PurePosixPath(name)
-    if path.is_absolute() or ".." in path.parts or len(path.parts) > 3:
-        raise ValueError(f"a packed file outside its data folder: {name!r}")
-    return path
-
-
-# Paths with these characters are escaped differently in a notebook's JSON and a page's HTML.
-_ESCAPED = frozenset("&<>\"'\\")
-
-
-def _relocate(products: Products, private: str, shown: str) -> Products:
-    """Name the caller's data folder, not the worker's private copy, in the parameters the pages show."""
-    if _ESCAPED & set(private + shown):
-        return products
-    for name, data in products.files.items():
-        if name.endswith((".html", ".ipynb")):
-            new = (
-                json.dumps(shown, ensure_ascii=False)[1:-1] if name.endswith(".ipynb") else html.escape(shown)
-            ).encode()
-            products.files[name] = data.replace(private.encode(), new)
-    return products
-
-
-@contextlib.contextmanager
-def unpacked(job: Job) -> Iterator[Job]:
-    """A job that reads a private temporary copy of its packed files; the job itself if it has none."""
-    if not job.files:
-        yield job
-        return
-    with tempfile.TemporaryDirectory(prefix="gongkai-job-") as tmp:
-        root = Path(tmp) / "data"
-        for name, data in job.files:
-            target = root / _safe(name)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(data)
-        yield replace(job, data_dir=str(root), files=())
-
-
 def produce_in_worker(job: Job) -> Result:
     """The task every executor runs: never raises, so one report cannot stop the others."""
     from gongkai.build.kernels import ENGINE
 
     worker = _Worker.get()
-    shown = replace(job, files=())  # what travels back: the key, not the bytes
+    shown = replace(job, input_json="")  # what travels back: the key, not the input
     try:
         printer = worker.ensure_printer() if job.pdf else None
-        with unpacked(job) as local:
-            products = produce(local, engine=ENGINE, printer=printer)
-            products.job = shown
-            return Result(shown, _relocate(products, local.data_dir, job.data_dir))
+        products = produce(job, engine=ENGINE, printer=printer)
+        products.job = shown
+        return Result(shown, products)
     except Exception as e:  # a crash is a result, reported by name
         from gongkai.build.render import BrowserError
 
@@ -145,10 +89,10 @@ def print_in_worker(page: Page) -> bytes:
 def warm_up(pdf: bool) -> None:
     """Start the kernel (and browser) before the first job arrives."""
     from gongkai.build.kernels import WarmKernel
-    from gongkai.resources import NOTEBOOK
+    from gongkai.build.run import workdir
 
     multiprocessing.util.Finalize(None, _Worker.get().close, exitpriority=10)
-    WarmKernel.current(str(NOTEBOOK.parent))
+    WarmKernel.current(str(workdir()))
     if pdf:
         from gongkai.build.render import BrowserError
 
@@ -279,10 +223,8 @@ class DaskExecutor:
         submitted: dict[Any, Job] = {}
 
         def submit(job: Job) -> Any:
-            # Workers need no shared filesystem: the job carries its files.
-            future = self.client.submit(
-                produce_in_worker, job if job.files else pack(job), pure=False, key=f"gongkai-{job.key}"
-            )
+            # Workers need no shared filesystem: the job carries its input.
+            future = self.client.submit(produce_in_worker, job, pure=False, key=f"gongkai-{job.key}")
             submitted[future.key] = job
             return future
 
@@ -291,7 +233,7 @@ class DaskExecutor:
             try:
                 yield future.result()
             except Exception as e:  # e.g. KilledWorker: its workers died on it too often
-                yield Result(replace(job, files=()), None, f"{type(e).__name__}: {e}")
+                yield Result(replace(job, input_json=""), None, f"{type(e).__name__}: {e}")
 
     def print_pages(self, pages: list[Page]) -> list[bytes]:
         return list(self.client.gather(self.client.map(print_in_worker, pages, pure=False)))

@@ -55,9 +55,9 @@ class WarmKernel:
     def __init__(self, cwd: str, kernel_name: str = "python3") -> None:
         from jupyter_client.manager import KernelManager
 
-        from gongkai.build.run import KERNEL_STDERR, handoff_dir
+        from gongkai.build.run import KERNEL_STDERR
 
-        handoff_dir()  # in the environment the kernel inherits
+        self.cwd = cwd  # where the caller writes each report's input (run.workdir)
         self.km = KernelManager(kernel_name=kernel_name)
         self.km.start_kernel(cwd=cwd, extra_arguments=KERNEL_ARGS, stderr=KERNEL_STDERR)
         self.kc = self.km.client()
@@ -68,8 +68,9 @@ class WarmKernel:
 
     @classmethod
     def current(cls, cwd: str) -> WarmKernel:
-        if cls._current is not None and (cls._current.runs >= cls.MAX_RUNS or not cls._current.km.is_alive()):
-            cls._current.close()
+        old = cls._current
+        if old is not None and (old.runs >= cls.MAX_RUNS or old.cwd != cwd or not old.km.is_alive()):
+            old.close()
         if cls._current is None:
             cls._current = cls(cwd)
         return cls._current

@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import json
 import queue
-import shutil
 import signal
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -25,12 +23,15 @@ from functools import cache
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlparse
 
 from gongkai.errors import GongkaiError
 from gongkai.records import catalog
 from gongkai.resources import TEMPLATES
+
+if TYPE_CHECKING:
+    from gongkai.pages.inputs import ReportInput
 
 SCRIPT = TEMPLATES / "preview.js"
 PUBLISHED_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -97,7 +98,6 @@ class Preview:
         self.tasks: queue.Queue[tuple[str, Any]] = queue.Queue()
         self.stop = threading.Event()
         self.printer: Any = None
-        self.handoff = Path(tempfile.mkdtemp(prefix="gongkai-preview-")) / "checks.json"
 
     def watched(self) -> set[Path]:
         """The record, last year's record and the county file: what the page is made of."""
@@ -113,22 +113,23 @@ class Preview:
         """
         from gongkai.checks import check
         from gongkai.checks.quick import check_quick
-        from gongkai.pages.report import load_previous
-        from gongkai.records.record import load_record
+        from gongkai.pages.inputs import Reader, make
+        from gongkai.pages.provenance import git_state
 
         start = time.perf_counter()
         try:
             self.entry = entry = catalog.resolve(self.data_dir, self.township, self.year, self.county)
-            record = load_record(entry.path)
-            previous = load_previous(record)[0]
+            read = Reader().read(entry.path)  # a new reader: every save is read afresh
+            record, previous = read.record, read.previous
+            git = git_state(self.data_dir.resolve())
             quick = check_quick([(record, previous)])
             report = quick[0] if quick else check(record, previous)
-            self._show(report.to_json(), start, confirmed=not quick)
+            self._show(make(read, report, git), start, confirmed=not quick)
             if quick and self.tasks.empty():
-                verdict = check(record, previous).to_json()
-                if verdict != report.to_json():
+                verdict = check(record, previous)
+                if verdict.to_json() != report.to_json():
                     self._show(
-                        verdict,
+                        make(read, verdict, git),
                         start,
                         confirmed=True,
                         note="great-expectations 的结果与快速求值不同，已按其结果重新生成",
@@ -138,23 +139,14 @@ class Preview:
         except GongkaiError as e:
             self.state.publish(error=" ".join(str(e).splitlines()), seconds=time.perf_counter() - start)
 
-    def _show(self, checks_json: str, start: float, *, confirmed: bool, note: str = "") -> None:
+    def _show(self, given: ReportInput, start: float, *, confirmed: bool, note: str = "") -> None:
         """Run the notebook as `produce` does, but export only the reader's page (no review page, no .ipynb)."""
         from gongkai.build import render
         from gongkai.build.kernels import ENGINE
-        from gongkai.build.run import Job, execute
-        from gongkai.outputs import write_atomic
-        from gongkai.pages.provenance import git_state
-        from gongkai.pages.report import meta_of
+        from gongkai.build.run import job_for, run_notebook
 
-        e = self.entry
-        folder = self.data_dir.resolve()
-        job = Job(
-            e.county.id, e.township.id, e.year, str(folder), checks_json, frozenset({"html"}), git=git_state(folder)
-        )
-        write_atomic(self.handoff, checks_json)
-        nb = execute(job.parameters(str(self.handoff)), ENGINE, reader_notebook())
-        meta = meta_of(nb)
+        nb = run_notebook(job_for(given, frozenset({"html"})), ENGINE, reader_notebook())
+        meta = given.meta
         self.state.publish(
             html=render.to_html(nb, title=meta["title"]),
             meta=meta,
@@ -223,7 +215,6 @@ class Preview:
             if self.printer is not None:
                 self.printer.close()
             WarmKernel.close_current()
-            shutil.rmtree(self.handoff.parent, ignore_errors=True)
             for s, handler in old.items():
                 signal.signal(s, handler)
 

@@ -14,10 +14,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-# --formats name → file; the notebook, the review page and checks.json are always made.
+from gongkai.pages.inputs import INPUT_NAME
+
+# --formats name → file; the notebook, its input, the review page and checks.json are always made.
 OPTIONAL = {"html": "report.html", "pdf": "report.pdf", "docx": "report.docx", "review-pdf": "report.review.pdf"}
-ALWAYS = ("report.ipynb", "report.review.html", "checks.json")
 NOTEBOOK = "report.ipynb"
+INPUT = INPUT_NAME  # what the notebook ran on: it opens again beside it
+ALWAYS = (NOTEBOOK, INPUT, "report.review.html", "checks.json")
 
 
 def missing(folder: Path, formats: Iterable[str]) -> frozenset[str]:

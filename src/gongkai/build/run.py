@@ -8,9 +8,6 @@ and bulk runs share this path, which is why their HTML is byte-identical.
 from __future__ import annotations
 
 import atexit
-import hashlib
-import json
-import os
 import shutil
 import subprocess
 import tempfile
@@ -23,6 +20,7 @@ from typing import Any
 from gongkai.build import render
 from gongkai.errors import GongkaiError
 from gongkai.outputs import write_atomic
+from gongkai.pages.inputs import INPUT_NAME, ReportInput, digest
 from gongkai.resources import NOTEBOOK
 
 INJECTED_ID = "injected-parameters"
@@ -44,42 +42,43 @@ class RenderError(GongkaiError):
 
 @dataclass(frozen=True)
 class Job:
-    """What a worker needs for one report; no open files, nothing heavy."""
+    """What a worker needs for one report: its input, built once by the caller (pages/inputs.py).
+
+    The input travels with the job, so a worker needs no data folder (a Dask
+    node has none), and what the pages show is what the caller read and checked.
+    """
 
     county: str
     township: str
     year: int
-    data_dir: str  # absolute, as the workers see it
-    checks_json: str  # the CheckReport, computed once by the caller
+    input_json: str  # ReportInput.to_json(): record, earlier years, checks, provenance
     formats: frozenset[str] = DEFAULT_FORMATS
+    # The report's saved executed notebook: make only `formats` from it (build/products.py).
+    notebook: bytes = b""
 
     @property
     def pdf(self) -> bool:
         """Whether the job prints (the official PDF or the reviewer's): the worker needs a browser."""
         return bool(self.formats & {"pdf", "review-pdf"})
 
-    # The record files as bytes, by path under data_dir, for workers that cannot
-    # read data_dir (executors.unpacked); empty when they share the filesystem.
-    files: tuple[tuple[str, bytes], ...] = ()
-    # The report's saved executed notebook: make only `formats` from it (build/products.py).
-    notebook: bytes = b""
-    # The data folder's git commit, read by the caller: a worker may have no
-    # repository (or another checkout), and the provenance appendix names this one.
-    git: str | None = None
-
     @property
     def key(self) -> str:
         return f"{self.year}/{self.county}/{self.township}"
 
-    def parameters(self, checks_path: str) -> dict[str, Any]:
+    def parameters(self) -> dict[str, Any]:
+        """What the notebook is given: which report, and the one file (and its hash) it is made from."""
         return {
             "township": self.township,
             "county": self.county,
             "year": self.year,
-            "data_dir": self.data_dir,
-            "checks": checks_path,
-            **({"git": self.git} if self.git is not None else {}),
+            "report_input": INPUT_NAME,
+            "input_sha256": digest(self.input_json),
         }
+
+
+def job_for(given: ReportInput, formats: frozenset[str] = DEFAULT_FORMATS) -> Job:
+    p = given.origin["parameters"]
+    return Job(p["county"], p["township"], p["year"], given.to_json(), formats)
 
 
 @dataclass(frozen=True)
@@ -119,7 +118,10 @@ def quiet_kernels() -> type:
 
 
 def execute(params: dict[str, Any], engine: str | None = None, notebook: Any = None) -> Any:
-    """Run the notebook (or `notebook`, a trimmed copy of it) with papermill; a fresh kernel unless `engine` says."""
+    """Run the notebook (or `notebook`, a trimmed copy of it) with papermill; a fresh kernel unless `engine` says.
+
+    The kernel runs in this process's working folder (`workdir`), where the caller put the report's input.
+    """
     import nbformat
     import papermill
     from papermill.exceptions import PapermillExecutionError
@@ -135,7 +137,7 @@ def execute(params: dict[str, Any], engine: str | None = None, notebook: Any = N
             None,
             parameters=params,
             engine_name=engine,
-            cwd=str(NOTEBOOK.parent),
+            cwd=str(workdir()),
             progress_bar=False,
             log_output=False,
             extra_arguments=QUIET_KERNEL,
@@ -158,36 +160,33 @@ def execute(params: dict[str, Any], engine: str | None = None, notebook: Any = N
     return nb
 
 
+def run_notebook(job: Job, engine: str | None = None, notebook: Any = None) -> Any:
+    """Put the job's input where the kernel reads it, and run the notebook on it."""
+    write_atomic(workdir() / INPUT_NAME, job.input_json)
+    return execute(job.parameters(), engine, notebook)
+
+
 def produce(job: Job, *, engine: str | None = None, printer: render.Printer | None = None) -> Products:
     """Execute, convert, print: the report's files as bytes, nothing written yet.
 
     A job carrying the saved executed notebook (`job.notebook`) only makes its
     formats from it: the notebook is not run again and the files always made are not returned.
     """
-
-    from gongkai.pages.report import meta_of  # the report's pages: not for a run that plans and renders nothing
-
     start = time.perf_counter()
-    nb: Any
-    if job.notebook:
-        nb = json.loads(job.notebook)  # nbformat (and its schema validator) only if a page is converted
-        files: dict[str, bytes] = {}
-    else:
+    given = ReportInput.from_json(job.input_json)
+    meta = given.meta  # the cover's facts: known from the input, not read back from the notebook
+    nb: Any = None
+    files: dict[str, bytes] = {}
+    if not job.notebook:
         import nbformat
 
-        # The kernel finds the file in this process's private folder (HANDOFF_ENV) by
-        # its content hash, and refuses it unless the bytes hash to that name. Only the
-        # name is a parameter: the review page shows the parameters, and must not vary.
-        name = handoff_name(job.checks_json)
-        write_atomic(handoff_dir() / name, job.checks_json)
-        nb = execute(job.parameters(name), engine)
-        _show_checks_as_saved(nb)
+        nb = run_notebook(job, engine)
         files = {
             "report.ipynb": nbformat.writes(nb).encode("utf-8"),  # type: ignore[no-untyped-call]
-            "checks.json": job.checks_json.encode("utf-8"),
+            "checks.json": given.checks.encode("utf-8"),
+            INPUT_NAME: job.input_json.encode("utf-8"),
         }
-    meta = meta_of(nb)
-    if job.notebook and job.formats & {"html", "pdf", "review-pdf"}:
+    elif job.formats & {"html", "pdf", "review-pdf"}:
         import nbformat
 
         nb = nbformat.reads(job.notebook.decode("utf-8"), as_version=4)  # type: ignore[no-untyped-call]
@@ -209,46 +208,21 @@ def produce(job: Job, *, engine: str | None = None, printer: render.Printer | No
         files["report.review.pdf"] = printer.pdf(review, header=f"{meta['title']}（审阅版）", alert=alert_for(meta))
     if "docx" in job.formats:
         from gongkai.build.word import report_docx
-        from gongkai.records.catalog import resolve
-        from gongkai.records.record import load_record
 
-        entry = resolve(Path(job.data_dir), job.township, job.year, job.county)
-        files["report.docx"] = report_docx(load_record(entry.path), alert_for(meta))
+        files["report.docx"] = report_docx(given.record.record(), alert_for(meta))  # the record the input holds
     return Products(job, files, meta, time.perf_counter() - start)
 
 
-HANDOFF_ENV = "GONGKAI_CHECKS_DIR"
-
-
-def handoff_name(checks_json: str) -> str:
-    """The checks' file name: their SHA-256, which the kernel verifies after reading."""
-    return f"{hashlib.sha256(checks_json.encode('utf-8')).hexdigest()}.json"
-
-
-def _show_checks_as_saved(nb: Any) -> None:
-    """The reviewer reads `checks.json` (saved beside the report), not the temporary file the kernel read."""
-    for cell in nb.cells:
-        if INJECTED_ID in cell.metadata.get("tags", []):
-            lines = cell.source.splitlines()
-            lines = [
-                'checks = "checks.json"  # 运行前算好的校验结果（与本报告同目录）'
-                if line.startswith("checks = ")
-                else line
-                for line in lines
-            ]
-            cell.source = "\n".join(lines)
-
-
 @cache
-def handoff_dir() -> Path:
-    """Where checks reach the kernel: a folder of this process alone (0700, random name).
+def workdir() -> Path:
+    """The kernel's working folder: this process's alone (0700, random name), removed when it exits.
 
-    Not a shared name under $TMPDIR: another user could create it first and
-    swap the file. Set in the environment before any kernel starts, so the
-    kernels (our children) find it; removed when this process exits.
+    The report's input is written here as `input.json` before each run, and the
+    notebook is given that name and the file's hash: the saved notebook names
+    the file saved beside it, so renders stay byte-identical. Not a shared name
+    under $TMPDIR: another user could create it first and swap the file.
     """
-    folder = Path(tempfile.mkdtemp(prefix="gongkai-checks-"))
-    os.environ[HANDOFF_ENV] = str(folder)
+    folder = Path(tempfile.mkdtemp(prefix="gongkai-kernel-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     return folder
 

@@ -58,6 +58,16 @@ def git_state(folder: Path) -> str:
     return f"{head.stdout.strip()}{note}"
 
 
+@cache
+def environment(suites: Path, notebook: Path) -> dict[str, str]:
+    """The suites, the notebook and the packages pages are made with, hashed once per process."""
+    return {
+        "suites": "；".join(f"{p.name} {sha256(p)[:16]}" for p in sorted(suites.glob("*.json"))),
+        "notebook": f"{notebook.name} {sha256(notebook)[:16]}",
+        "versions": versions(),
+    }
+
+
 def items(
     record_path: Path,
     data_dir: Path,
@@ -68,21 +78,39 @@ def items(
     parameters: dict[str, object],
     git: str | None = None,
 ) -> list[Item]:
-    suite_lines = "；".join(f"{p.name} {sha256(p)[:16]}" for p in sorted(suites.glob("*.json")))
+    return listed(
+        (str(record_path.relative_to(data_dir)), sha256(record_path)),
+        source,
+        (str(previous.relative_to(data_dir)), sha256(previous)) if previous else None,
+        environment(suites, notebook),
+        parameters,
+        git if git is not None else git_state(data_dir.resolve()),
+    )
+
+
+def listed(
+    record: tuple[str, str],
+    source: str,
+    previous: tuple[str, str] | None,
+    environment: dict[str, str],
+    parameters: dict[str, object],
+    git: str,
+) -> list[Item]:
+    """The appendix's rows from what was read: (path under the data folder, SHA-256) of each record."""
     shown = "，".join(f"{k}={v}" for k, v in parameters.items())
     return [
-        Item("记录文件", str(record_path.relative_to(data_dir)), code=True),
-        Item("记录 SHA-256", sha256(record_path), code=True),
+        Item("记录文件", record[0], code=True),
+        Item("记录 SHA-256", record[1], code=True),
         Item("来源", source or "未注明（手工编辑的记录）"),
         Item(
             "上年记录",
-            f"{previous.relative_to(data_dir)}（SHA-256 {sha256(previous)[:16]}…）" if previous else "无",
+            f"{previous[0]}（SHA-256 {previous[1][:16]}…）" if previous else "无",
             code=bool(previous),
         ),
-        Item("校验套件", suite_lines, code=True),
-        Item("报告笔记本", f"{notebook.name} {sha256(notebook)[:16]}", code=True),
-        Item("软件版本", versions()),
-        Item("git", git if git is not None else git_state(data_dir.resolve())),
+        Item("校验套件", environment["suites"], code=True),
+        Item("报告笔记本", environment["notebook"], code=True),
+        Item("软件版本", environment["versions"]),
+        Item("git", git),
         Item("参数", shown, code=True),
     ]
 

@@ -6,10 +6,6 @@ the tests reach without a kernel.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import re
 from dataclasses import dataclass
 from functools import cache, cached_property
 from html import escape
@@ -19,12 +15,12 @@ from typing import Any
 from gongkai.checks.report import CheckReport
 from gongkai.errors import GongkaiError
 from gongkai.format import Part
-from gongkai.pages import markdown
+from gongkai.pages import inputs, markdown
+from gongkai.pages.inputs import ReportInput
 from gongkai.pages.tables import table_html
 from gongkai.records import catalog
 from gongkai.records.record import Record, load_record
 
-META_MIME = "application/vnd.gongkai.meta+json"
 LAB_STYLE = "data-gk-lab"  # marks the stylesheet the cover carries for JupyterLab; exported pages drop it
 
 
@@ -48,13 +44,13 @@ class Html(str):
 
 @dataclass(frozen=True)
 class Cover:
-    """The title block; also carries the facts the renderer needs (PDF header)."""
+    """The title block, and the facts it states (the caller has them already, from the report's input)."""
 
     html: str
     meta: dict[str, Any]
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
-        return {"text/html": self.html, META_MIME: self.meta, "text/plain": self.meta["title"]}
+        return {"text/html": self.html, "text/plain": self.meta["title"]}
 
 
 def load_previous(record: Record) -> tuple[Record | None, str]:
@@ -70,34 +66,12 @@ def load_previous(record: Record) -> tuple[Record | None, str]:
         return None, f"{record.year - 1} 年的记录无效（{e}）"
 
 
-HASH_NAME = re.compile(r"[0-9a-f]{64}\.json")
-
-
-def _checks_text(checks: str | Path) -> str:
-    """The runner's checks: a bare `<sha256>.json` is looked up in its private folder and verified.
-
-    What the kernel reads must be what the runner computed; a swapped file
-    would make a failing report say it passed.
-    """
-    name = str(checks)
-    if not HASH_NAME.fullmatch(name):
-        return Path(checks).read_text(encoding="utf-8")  # a path typed by someone running the notebook by hand
-    folder = os.environ.get("GONGKAI_CHECKS_DIR")
-    if not folder:
-        raise GongkaiError(f"找不到校验结果 {name}：未设置 GONGKAI_CHECKS_DIR（请用 gongkai render 生成）")
-    path = Path(folder) / name
-    raw = path.read_bytes()  # read once: what is verified is what is used
-    if hashlib.sha256(raw).hexdigest() != name.removesuffix(".json"):
-        raise GongkaiError(f"校验结果 {path} 被改动过（内容与其哈希不符）：拒绝使用")
-    return raw.decode("utf-8")
-
-
 @dataclass
 class Report:
+    """One report's pages; from its input (`Report.of`), or, in library use, from a record alone."""
+
     record: Record
-    checks_path: Path | None = None  # checks.json computed by the runner, if any
-    checks_text: str | None = None  # ... or its text, already read and verified
-    git: str | None = None  # the data folder's commit as the caller read it; None: read it here
+    given: ReportInput | None = None  # what `gongkai render` read and checked: then nothing is read here
 
     @classmethod
     def open(
@@ -107,57 +81,58 @@ class Report:
         *,
         county: str | None = None,
         data_dir: str | Path = "../data",
-        checks: str | Path | None = None,
-        git: str | None = None,
+        given: str | Path | None = None,
+        sha256: str | None = None,
     ) -> Report:
+        """The notebook's one call: `given`, the input `gongkai render` wrote; by hand, one built here from data_dir."""
         _quiet_errors()
+        if given is not None:
+            found = inputs.load(Path(given), sha256)
+            wanted = {"township": township, "county": county, "year": int(year)}
+            shown = found.origin["parameters"]
+            if any(v is not None and v != shown[k] for k, v in wanted.items()):
+                raise GongkaiError(f"报告输入文件 {given} 是 {found.key} 的，不是参数所说的报告")
+            return cls.of(found)
         if not Path(data_dir).is_dir():
             raise GongkaiError(
                 f"找不到数据目录 {data_dir}（当前目录 {Path.cwd()}）：请在仓库的 notebooks/ 目录中打开本笔记本，"
                 "或在第一个代码单元中把 data_dir 改为记录所在的目录。"
             )
         entry = catalog.resolve(Path(data_dir), township, int(year), county)
-        return cls(load_record(entry.path), checks_text=_checks_text(checks) if checks else None, git=git)
+        return cls.of(inputs.build(entry.path, Path(data_dir)))
+
+    @classmethod
+    def of(cls, given: ReportInput) -> Report:
+        return cls(given.record.record(), given)
 
     @cached_property
     def previous(self) -> tuple[Record | None, str]:
         """Last year's record, or why there is none."""
-        return load_previous(self.record)
+        if self.given is None:
+            return load_previous(self.record)
+        last = self.history[-1] if self.history else None
+        if last is not None and last.year == self.record.year - 1:
+            return last, ""
+        return None, self.given.previous_note
 
     @cached_property
     def history(self) -> list[Record]:
         """Every earlier year on record that loads, oldest first (for the trend chart)."""
-        return load_history(self.record)
+        if self.given is None:
+            return load_history(self.record)
+        return [source.record() for source in self.given.earlier]
 
     @cached_property
     def checks(self) -> CheckReport:
-        """The runner's outcome when it passed one in, else run the suites here."""
-        if self.checks_text is None and self.checks_path is not None:
-            self.checks_text = self.checks_path.read_text(encoding="utf-8")
-        if self.checks_text is not None:
-            return CheckReport.from_dict(json.loads(self.checks_text))
+        """The caller's outcome when it gave an input, else run the suites here."""
+        if self.given is not None:
+            return self.given.report()
         from gongkai.checks import check
 
         return check(self.record, self.previous[0])
 
     def meta(self) -> dict[str, Any]:
-        r = self.record
-        return {
-            "title": r.title,
-            "body": r.body,
-            "county": r.county,
-            "township": r.township,
-            "county_id": r.county_id,
-            "township_id": r.township_id,
-            "year": r.year,
-            "format": r.format.id,
-            "synthetic": r.synthetic,
-            "passed": self.checks.passed,
-            "errors": len(self.checks.errors),
-            "warnings": len(self.checks.warnings),
-            "accepted": len(self.checks.accepted),
-            "allowed": len(self.checks.allowed),  # errors a reviewer let through: every PDF page says so
-        }
+        return self.given.meta if self.given is not None else inputs.meta_of(self.record, self.checks)
 
     def cover(self) -> Cover:
         """The title as a published report sets it; a synthetic or failing report says so under it."""
@@ -223,12 +198,24 @@ class Report:
         from gongkai.resources import EXPECTATIONS, NOTEBOOK
 
         r = self.record
+        if self.given is not None:
+            given, origin = self.given, self.given.origin
+            last = given.earlier[-1] if self.previous[0] is not None else None
+            found = provenance.listed(
+                (given.record.path, given.record.sha256),
+                r.source,
+                (last.path, last.sha256) if last is not None else None,
+                origin,
+                {k: origin["parameters"][k] for k in ("township", "county", "year")},  # the file sorts its keys
+                origin["git"],
+            )
+            return Html(provenance.provenance_html(found))
         assert r.path is not None
         data_dir = r.path.parents[2]
         previous = self.previous[0]
         parameters = {"township": r.township_id, "county": r.county_id, "year": r.year}
         earlier = previous.path if previous else None
-        found = provenance.items(r.path, data_dir, r.source, earlier, EXPECTATIONS, NOTEBOOK, parameters, self.git)
+        found = provenance.items(r.path, data_dir, r.source, earlier, EXPECTATIONS, NOTEBOOK, parameters)
         return Html(provenance.provenance_html(found))
 
 
@@ -263,14 +250,3 @@ def load_history(record: Record) -> list[Record]:
             except GongkaiError:
                 continue  # an invalid earlier year is reported by its own render
     return found
-
-
-def meta_of(nb: Any) -> dict[str, Any]:
-    """The cover's facts, read back from an executed notebook (a NotebookNode or its plain JSON)."""
-    for cell in nb["cells"]:
-        for out in cell.get("outputs", []):
-            data = out.get("data", {})
-            if META_MIME in data:
-                value = data[META_MIME]
-                return dict(json.loads(value) if isinstance(value, str) else value)
-    raise ValueError("executed notebook has no report cover")

@@ -87,13 +87,23 @@ def check_id(kind: str, value: str) -> str:
 def load_record(path: Path | str) -> Record:
     """Read and validate `data/<county>/<township>/<year>.yaml`."""
     path = Path(path)
-    data, lines = yamlio.load(path)
+    return parse_record(path, yamlio.read_text(path))
+
+
+def parse_record(path: Path, text: str, *, placed: bool = True) -> Record:
+    """A record from the text read from `path`; `placed`: check it against its data folder's county file.
+
+    A report's pages parse the text their input carries (pages/inputs.py), with `placed=False`:
+    the folder was checked when the input was built, and the kernel reads no file.
+    """
+    data, lines = yamlio.load(path, text)
     record = from_mapping(data, path=path, lines=lines)
     if path.stem.isdigit() and int(path.stem) != record.year:
         raise RecordError(
             path, lines.get(("year",)), "year", f"应为 {path.stem}（与文件名 {path.name} 一致），实际为 {record.year}"
         )
-    _check_placement(record, path)
+    if placed:
+        _check_placement(record, path)
     return record
 
 

@@ -67,6 +67,14 @@ SYNTAX = (
 
 def read_text(path: Path, limits: Limits = RECORD) -> str:
     """The file's text, refusing what no file of its kind can be before parsing it."""
+    return decode(path, read_bytes(path, limits), limits)
+
+
+def read_bytes(path: Path, limits: Limits = RECORD) -> bytes:
+    """The file's bytes, refusing a folder or an oversized file before reading it.
+
+    Every record read goes through here: a report's input hashes and parses these very bytes.
+    """
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -76,9 +84,13 @@ def read_text(path: Path, limits: Limits = RECORD) -> str:
     if size > limits.max_bytes:
         raise RecordError(path, None, "", f"文件过大（{size} 字节）：{limits.what}上限 {limits.max_bytes} 字节")
     try:
-        raw = path.read_bytes()
+        return path.read_bytes()
     except OSError as e:
         raise RecordError(path, None, "", f"无法读取（{e.strerror or e}）：请检查文件权限") from None
+
+
+def decode(path: Path, raw: bytes, limits: Limits = RECORD) -> str:
+    """The text of bytes read from `path`, with the checks no parser should meet unprepared."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
