@@ -1,8 +1,8 @@
 """The official document as a Word file, for offices that edit in Word or WPS before publishing.
 
-The tables are laid out by pages/tables.py, the same code that draws them in
-HTML from the format definition: its rows, spans and widths are read back and
-become real Word tables with merged cells (gridSpan, vMerge). Fonts carry their
+The tables come from the layout value of pages/layout.py, which the HTML
+tables are drawn from too: its rows, spans, roles and widths become real Word
+tables with merged cells (gridSpan, vMerge). Fonts carry their
 East-Asian names (宋体 text, 黑体 headings) so Word and WPS pick Chinese faces.
 The bytes depend on the record alone: fixed core properties, fixed zip dates.
 """
@@ -12,16 +12,15 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from html import escape
-from html.parser import HTMLParser
 from typing import Any
 
 from gongkai.format import Part
 from gongkai.pages import markdown
-from gongkai.pages.tables import table_html
+from gongkai.pages.layout import Role, Slot, layout
+from gongkai.pages.tables import show
 from gongkai.records.record import Record
 
 BODY_FONT = "宋体"
@@ -36,71 +35,6 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 TITLE, HEADING, SUBHEADING, TABLE, BODY = "GKTitle", "GKHeading", "GKSubheading", "GKTable", "GKBody"
 BODY_MARK, TITLE_MARK, AUTHOR_MARK = "GK-BODY-7f3a", "GK-TITLE-7f3a", "GK-AUTHOR-7f3a"  # replaced per report
 MARKER_PARAGRAPH = re.compile(r"<w:p>(?:(?!<w:p>).)*?" + BODY_MARK + r".*?</w:p>", re.S)
-
-
-@dataclass
-class Cell:
-    """One <th>/<td> of a laid-out table."""
-
-    text: str = ""
-    rowspan: int = 1
-    colspan: int = 1
-    header: bool = False
-    css: set[str] = field(default_factory=set)
-
-
-class _TableReader(HTMLParser):
-    """Reads back the rows, cells, spans and column widths of one table_html() table."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.rows: list[list[Cell]] = []
-        self.widths: list[float] = []
-        self._cell: Cell | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        if tag == "col":
-            match = re.search(r"width:([0-9.]+)%", a.get("style", ""))
-            self.widths.append(float(match.group(1)) if match else 0.0)
-        elif tag == "tr":
-            self.rows.append([])
-        elif tag in ("th", "td"):
-            self._cell = Cell(
-                rowspan=int(a.get("rowspan", "1")),
-                colspan=int(a.get("colspan", "1")),
-                header=tag == "th",
-                css=set(a.get("class", "").split()),
-            )
-            self.rows[-1].append(self._cell)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("th", "td"):
-            self._cell = None
-
-    def handle_data(self, data: str) -> None:
-        if self._cell is not None:
-            self._cell.text += data
-
-
-def layout(record: Record, table_id: str) -> tuple[list[list[tuple[int, Cell]]], list[float]]:
-    """Each row's cells with the grid column they start in (HTML's table algorithm), and the widths."""
-    reader = _TableReader()
-    reader.feed(table_html(record, table_id))
-    taken: set[tuple[int, int]] = set()
-    placed: list[list[tuple[int, Cell]]] = []
-    for r, row in enumerate(reader.rows):
-        here, c = [], 0
-        for cell in row:
-            while (r, c) in taken:
-                c += 1
-            here.append((c, cell))
-            for dr in range(cell.rowspan):
-                for dc in range(cell.colspan):
-                    taken.add((r + dr, c + dc))
-            c += cell.colspan
-        placed.append(here)
-    return placed, reader.widths
 
 
 def _fonts(element: Any, east_asia: str, size: float | None = None, bold: bool | None = None) -> None:
@@ -238,7 +172,7 @@ def _inline(children: list[Any]) -> str:
     return "".join(runs)
 
 
-def _tc(width: int, span: int, merge: str, cell: Cell | None, size: float, keep: bool) -> str:
+def _tc(width: int, span: int, merge: str, slot: Slot | None, text: str, size: float, keep: bool) -> str:
     """One table cell; `merge` is "restart", "continue" or "" (python-docx's vMerge vocabulary)."""
     props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
     if span > 1:
@@ -247,27 +181,28 @@ def _tc(width: int, span: int, merge: str, cell: Cell | None, size: float, keep:
         props += '<w:vMerge w:val="restart"/>'
     elif merge == "continue":
         props += "<w:vMerge/>"
-    if cell is not None and "group" in cell.css:  # table 三's vertical 三、本年度办理结果 and （三）–（六）
+    if slot is not None and slot.role is Role.GROUP:  # table 三's vertical 三、本年度办理结果 and （三）–（六）
         props += '<w:textDirection w:val="tbRlV"/>'
     props += '<w:vAlign w:val="center"/>'
     runs = ""
     align = ""
-    if cell is not None:
-        runs = _run(cell.text, bold="item" in cell.css, size=size)
-        align = "left" if cell.header and ("label" in cell.css or "item" in cell.css) else ""
+    if slot is not None:
+        runs = _run(text, bold=slot.role is Role.ITEM, size=size)
+        align = "left" if slot.role in (Role.LABEL, Role.ITEM) else ""
     return f"<w:tc><w:tcPr>{props}</w:tcPr>{_p(TABLE, runs, keep=keep, align=align)}</w:tc>"
 
 
 def _table(record: Record, table_id: str) -> str:
-    """A Word table laid out as the HTML one: same cells, same spans, same column shares."""
-    rows, shares = layout(record, table_id)
-    widths = [round(TEXT_WIDTH_MM * share / 100 * TWIPS_PER_MM) for share in shares]
+    """A Word table of the table's layout (pages/layout.py): the cells, spans and column shares the HTML has."""
+    laid = layout(record.format.table(table_id))
+    rows = laid.placed()
+    widths = [round(TEXT_WIDTH_MM * share / 100 * TWIPS_PER_MM) for share in laid.widths]
     size = 8.0 if table_id == "table3" else 9.0
-    starts = {(r, c): cell for r, row in enumerate(rows) for c, cell in row}
+    starts = {(r, c): slot for r, row in enumerate(rows) for c, slot in row}
     below: dict[tuple[int, int], int] = {}  # grid slots covered by a cell from a row above → its colspan
-    for (r, c), cell in starts.items():
-        for k in range(1, cell.rowspan):
-            below[(r + k, c)] = cell.colspan
+    for (r, c), slot in starts.items():
+        for k in range(1, slot.rowspan):
+            below[(r + k, c)] = slot.colspan
     heights = _vertical_label_heights(rows, size)
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
     xml = [
@@ -282,28 +217,29 @@ def _table(record: Record, table_id: str) -> str:
         cells, c = [], 0
         while c < len(widths):
             if (r, c) in starts:
-                cell = starts[(r, c)]
-                merge = "restart" if cell.rowspan > 1 else ""
-                span = cell.colspan
-                cells.append(_tc(sum(widths[c : c + span]), span, merge, cell, size, keep))
+                slot = starts[(r, c)]
+                merge = "restart" if slot.rowspan > 1 else ""
+                span = slot.colspan
+                text = show(record.cells[slot.key], slot.kind) if slot.key is not None else slot.text
+                cells.append(_tc(sum(widths[c : c + span]), span, merge, slot, text, size, keep))
             else:
                 span = below.get((r, c), 1)
-                cells.append(_tc(sum(widths[c : c + span]), span, "continue", None, size, keep))
+                cells.append(_tc(sum(widths[c : c + span]), span, "continue", None, "", size, keep))
             c += span
         xml.append(f"<w:tr><w:trPr><w:cantSplit/>{height}</w:trPr>{''.join(cells)}</w:tr>")
     xml.append("</w:tbl>")
     return "".join(xml)
 
 
-def _vertical_label_heights(rows: list[list[tuple[int, Cell]]], size: float) -> list[float]:
+def _vertical_label_heights(rows: list[list[tuple[int, Slot]]], size: float) -> list[float]:
     """Row heights (pt) tall enough for the vertical group labels: Word and LibreOffice clip them otherwise."""
     least = [0.0] * len(rows)
     for r, row in enumerate(rows):
-        for _, cell in row:
-            if "group" in cell.css:
-                need = (len(cell.text) * 1.15 + 1) * size
-                for k in range(r, r + cell.rowspan):
-                    least[k] = max(least[k], need / cell.rowspan)
+        for _, slot in row:
+            if slot.role is Role.GROUP:
+                need = (len(slot.text) * 1.15 + 1) * size
+                for k in range(r, r + slot.rowspan):
+                    least[k] = max(least[k], need / slot.rowspan)
     return least
 
 
