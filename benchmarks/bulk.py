@@ -334,16 +334,17 @@ def page_count(pdf: bytes) -> int:
 def dask_without_shared_files(data: Path, root: Path, local: Path) -> None:
     """A Dask cluster (scheduler and 2 worker processes) rendering with the data folder moved away.
 
-    Planned and checked here; each job carries its record files as bytes, and
-    the data folder is renamed before any job runs, so no worker can read it
-    by path. The products must equal the local run's byte for byte (HTML pages,
-    checks); PDFs carry their print date, so they are compared by page count.
+    Planned and checked here; each job carries its report's input (the record
+    and its earlier years as read, the checks), and the data folder is renamed
+    before any job runs, so no worker can read it by path. The products must
+    equal the local run's byte for byte (HTML pages, checks); PDFs carry their
+    print date, so they are compared by page count.
     """
     sys.path.insert(0, str(REPO / "src"))
     from distributed import LocalCluster
 
     from gongkai.build import bulk
-    from gongkai.build.executors import DaskExecutor, pack
+    from gongkai.build.executors import DaskExecutor
     from gongkai.records import catalog
 
     os.environ["GX_ANALYTICS_ENABLED"] = "false"
@@ -358,7 +359,7 @@ def dask_without_shared_files(data: Path, root: Path, local: Path) -> None:
             scheduler=cluster.scheduler_address,
         )
         todo, _ = bulk.plan(list(catalog.entries(data)), opts)
-        jobs = [pack(job) for job in bulk._jobs(todo, opts, {})]
+        jobs = list(bulk._jobs(todo, opts, {}))
         away = data.rename(root / "data-moved-away")
         try:
             executor = DaskExecutor(jobs=2, pdf=True, scheduler=cluster.scheduler_address)
