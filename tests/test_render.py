@@ -233,3 +233,24 @@ def test_failing_report_is_marked_on_every_pdf_page_and_strict_refuses(tmp_path:
     assert result.returncode == 1
     assert "未通过校验" in result.stderr
     assert not strict_out.exists()
+
+
+def test_the_saved_notebook_runs_again_beside_its_input_without_the_data(seed_render: Path, tmp_path: Path):
+    """The executed notebook names the file it ran on: run again where it is saved, it gives the same page."""
+    import papermill
+
+    from gongkai.build import render
+
+    for name in ("report.ipynb", "input.json"):
+        (tmp_path / name).write_bytes((seed_render / name).read_bytes())
+    nb = papermill.execute_notebook(str(tmp_path / "report.ipynb"), None, cwd=str(tmp_path), progress_bar=False)
+    assert render.to_html(nb, title=TITLE, review_link=True) == (seed_render / "report.html").read_text("utf-8")
+    given = json.loads((tmp_path / "input.json").read_text(encoding="utf-8"))
+    given["checks"] = given["checks"].replace('"passed": true', '"passed": false')  # a swapped file is refused
+    (tmp_path / "input.json").write_text(json.dumps(given, ensure_ascii=False), encoding="utf-8")
+    try:
+        papermill.execute_notebook(str(tmp_path / "report.ipynb"), None, cwd=str(tmp_path), progress_bar=False)
+    except papermill.PapermillExecutionError as e:
+        assert "被改动过" in e.evalue
+    else:
+        raise AssertionError("a changed input was used")
