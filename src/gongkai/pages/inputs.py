@@ -12,14 +12,16 @@ import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from gongkai.checks.report import CheckReport
 from gongkai.errors import GongkaiError
 from gongkai.pages import provenance
 from gongkai.records import yamlio
 from gongkai.records.record import Record, parse_record
 from gongkai.resources import EXPECTATIONS, NOTEBOOK
+
+if TYPE_CHECKING:
+    from gongkai.checks.report import CheckReport
 
 INPUT_NAME = "input.json"  # beside the executed notebook, and in the kernel's working folder
 FORMAT = 1  # the layout of the file; a kernel refuses another
@@ -142,6 +144,9 @@ class ReportInput:
         return f"{p['year']}/{p['county']}/{p['township']}"
 
     def report(self) -> CheckReport:
+        """The checks as a value (the checks package is imported only here: planning a run needs none of it)."""
+        from gongkai.checks.report import CheckReport
+
         return CheckReport.from_dict(json.loads(self.checks))
 
 
