@@ -77,6 +77,7 @@ class Job:
 
 
 def job_for(given: ReportInput, formats: frozenset[str] = DEFAULT_FORMATS) -> Job:
+    """The job rendering `given`: its key from the input, the input as the file the kernel reads."""
     p = given.origin["parameters"]
     return Job(p["county"], p["township"], p["year"], given.to_json(), formats)
 
