@@ -20,11 +20,9 @@ from typing import Any
 
 from gongkai.checks.instances import Instance
 from gongkai.checks.report import CheckReport
-from gongkai.checks.suites import SUITES
+from gongkai.checks.suites import PAIR, SUITES
 from gongkai.records.record import Record
 from gongkai.resources import EXPECTATIONS
-
-PAIR = {"column_A": "stated", "column_B": "computed", "ignore_row_if": "either_value_is_missing"}
 
 
 def _missing(value: float | None) -> bool:
