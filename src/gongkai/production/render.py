@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from gongkai.errors import GongkaiError
+from gongkai.pages import policy
 from gongkai.resources import TEMPLATES
 
 if TYPE_CHECKING:
@@ -138,6 +139,7 @@ def to_html(nb: Any, title: str, *, review: bool = False, review_link: bool = Fa
 
     resources = {
         "gongkai_title": f"{title}（审阅版）" if review else title,
+        "gongkai_csp": policy.STATIC,
         "gongkai_css": stylesheet(),
         "gongkai_body_class": " gk-review" if review else "",
         "gongkai_review_link": review_link and not review,
