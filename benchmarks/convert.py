@@ -24,12 +24,12 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "src")]
 
-from gongkai.build import render  # noqa: E402
-from gongkai.build.kernels import WarmKernel  # noqa: E402
-from gongkai.build.run import job_for, produce  # noqa: E402
 from gongkai.checks import check_many  # noqa: E402
 from gongkai.pages.inputs import Reader, make  # noqa: E402
 from gongkai.pages.provenance import git_state  # noqa: E402
+from gongkai.production import render  # noqa: E402
+from gongkai.production.kernels import WarmKernel  # noqa: E402
+from gongkai.production.run import job_for, produce  # noqa: E402
 from gongkai.records import catalog  # noqa: E402
 
 

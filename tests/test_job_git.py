@@ -14,10 +14,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from gongkai.build.run import job_for
 from gongkai.checks.quick import check_quick
 from gongkai.pages.inputs import Reader, make
 from gongkai.pages.provenance import git_state
+from gongkai.production.run import job_for
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from conftest import DATA
-from gongkai.build.kernels import ENGINE, WarmKernel
-from gongkai.build.run import Job, job_for, produce
 from gongkai.pages.inputs import build
+from gongkai.production.kernels import ENGINE, WarmKernel
+from gongkai.production.run import Job, job_for, produce
 
 
 def job(township: str, year: int) -> Job:

@@ -239,7 +239,7 @@ def test_the_saved_notebook_runs_again_beside_its_input_without_the_data(seed_re
     """The executed notebook names the file it ran on: run again where it is saved, it gives the same page."""
     import papermill
 
-    from gongkai.build import render
+    from gongkai.production import render
 
     for name in ("report.ipynb", "input.json"):
         (tmp_path / name).write_bytes((seed_render / name).read_bytes())

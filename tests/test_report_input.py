@@ -19,9 +19,10 @@ import pytest
 import yaml
 
 from conftest import DATA
-from gongkai.build import bulk, run
-from gongkai.build.executors import LocalExecutor
+from gongkai.batch import bulk
+from gongkai.batch.executors import LocalExecutor
 from gongkai.pages.inputs import INPUT_NAME, ReportInput
+from gongkai.production import run
 from gongkai.records import catalog, yamlio
 
 YEARS = ("2021.yaml", "2022.yaml", "2023.yaml")

@@ -6,11 +6,11 @@ import re
 from decimal import Decimal
 
 from conftest import SEED_RECORD, check_golden, normalize_html
-from gongkai.build.word import report_docx
 from gongkai.format import FORMAT_2019, FORMAT_2021, Kind
 from gongkai.pages import tables
 from gongkai.pages.layout import Role, layout
 from gongkai.pages.tables import show, table_html
+from gongkai.production.word import report_docx
 from gongkai.records.record import Record, load_record
 
 

@@ -3,7 +3,7 @@
 Derived once per table from the header trees in the format definition: a
 group spans its children (across in a header, down the label columns), a
 leaf fills the remaining depth. One value, drawn as HTML by pages/tables.py
-and as a Word table by build/word.py, so the two cannot drift apart.
+and as a Word table by production/word.py, so the two cannot drift apart.
 """
 
 from __future__ import annotations

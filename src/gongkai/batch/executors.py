@@ -19,8 +19,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from gongkai.build.family import start_worker
-from gongkai.build.run import Job, Page, Products, produce
+from gongkai.batch.family import start_worker
+from gongkai.production.run import Job, Page, Products, produce
 
 
 @dataclass
@@ -47,13 +47,13 @@ class _Worker:
 
     def ensure_printer(self) -> Any:
         if self.printer is None:
-            from gongkai.build.render import Printer
+            from gongkai.production.render import Printer
 
             self.printer = Printer().__enter__()
         return self.printer
 
     def close(self) -> None:
-        from gongkai.build.kernels import WarmKernel
+        from gongkai.production.kernels import WarmKernel
 
         if self.printer is not None:
             self.printer.close()
@@ -63,7 +63,7 @@ class _Worker:
 
 def produce_in_worker(job: Job) -> Result:
     """The task every executor runs: never raises, so one report cannot stop the others."""
-    from gongkai.build.kernels import ENGINE
+    from gongkai.production.kernels import ENGINE
 
     worker = _Worker.get()
     shown = replace(job, input_json="")  # what travels back: the key, not the input
@@ -73,7 +73,7 @@ def produce_in_worker(job: Job) -> Result:
         products.job = shown
         return Result(shown, products)
     except Exception as e:  # a crash is a result, reported by name
-        from gongkai.build.render import BrowserError
+        from gongkai.production.render import BrowserError
 
         if isinstance(e, BrowserError) and worker.printer is not None:
             worker.printer.close()
@@ -88,13 +88,13 @@ def print_in_worker(page: Page) -> bytes:
 
 def warm_up(pdf: bool) -> None:
     """Start the kernel (and browser) before the first job arrives."""
-    from gongkai.build.kernels import WarmKernel
-    from gongkai.build.run import workdir
+    from gongkai.production.kernels import WarmKernel
+    from gongkai.production.run import workdir
 
     multiprocessing.util.Finalize(None, _Worker.get().close, exitpriority=10)
     WarmKernel.current(str(workdir()))
     if pdf:
-        from gongkai.build.render import BrowserError
+        from gongkai.production.render import BrowserError
 
         with contextlib.suppress(BrowserError):  # each job will say why; a raising initializer breaks the pool
             _Worker.get().ensure_printer()

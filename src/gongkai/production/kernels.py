@@ -16,7 +16,7 @@ from typing import Any
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 
-from gongkai.build.run import QUIET_KERNEL
+from gongkai.production.quiet import KERNEL_STDERR, QUIET_KERNEL
 
 ENGINE = "gongkai-warm"
 log = logging.getLogger(__name__)
@@ -54,8 +54,6 @@ class WarmKernel:
 
     def __init__(self, cwd: str, kernel_name: str = "python3") -> None:
         from jupyter_client.manager import KernelManager
-
-        from gongkai.build.run import KERNEL_STDERR
 
         self.cwd = cwd  # where the caller writes each report's input (run.workdir)
         self.km = KernelManager(kernel_name=kernel_name)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import atexit
 import shutil
-import subprocess
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -17,18 +16,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from gongkai.build import render
 from gongkai.errors import GongkaiError
 from gongkai.outputs import write_atomic
 from gongkai.pages.inputs import INPUT_NAME, ReportInput, digest
+from gongkai.production import render
+from gongkai.production.quiet import KERNEL_STDERR, QUIET_KERNEL
 from gongkai.resources import NOTEBOOK
 
 INJECTED_ID = "injected-parameters"
-# The kernel warns in English that it speaks TCP without encryption: it listens
-# on 127.0.0.1 only, and the warning is noise in the user's terminal.
-# CRITICAL, not ERROR: shutting a kernel down interrupts it first (jupyter_client), and an idle
-# kernel logs that SIGINT as an ERROR line the user would see after every render.
-QUIET_KERNEL = ["--IPKernelApp.log_level=CRITICAL"]
 # What `--formats` may ask for; the reviewer's HTML, the notebook and checks.json are always written.
 FORMATS = ("html", "pdf", "docx", "review-pdf")
 DEFAULT_FORMATS = frozenset({"html", "pdf", "docx"})
@@ -53,7 +48,7 @@ class Job:
     year: int
     input_json: str  # ReportInput.to_json(): record, earlier years, checks, provenance
     formats: frozenset[str] = DEFAULT_FORMATS
-    # The report's saved executed notebook: make only `formats` from it (build/products.py).
+    # The report's saved executed notebook: make only `formats` from it (production/products.py).
     notebook: bytes = b""
 
     @property
@@ -99,12 +94,6 @@ class Products:
     seconds: float = 0.0
 
 
-# The kernel process's own stderr does not reach the user's terminal: libzmq can abort with an
-# English assertion line while a kernel is shut down, and a kernel that fails reaches the user as
-# the notebook's error anyway (RenderError).
-KERNEL_STDERR = subprocess.DEVNULL
-
-
 @cache
 def quiet_kernels() -> type:
     """nbclient's kernel manager, launching the kernel with KERNEL_STDERR (its documented override)."""
@@ -129,9 +118,9 @@ def execute(params: dict[str, Any], engine: str | None = None, notebook: Any = N
 
     fresh: dict[str, Any] = {"kernel_manager_class": quiet_kernels()}
     if engine is not None:
-        import gongkai.build.kernels  # noqa: F401 - registers the warm engine with papermill
+        import gongkai.production.kernels  # noqa: F401 - registers the warm engine with papermill
 
-        fresh = {}  # the warm engine's own kernel (build/kernels.py)
+        fresh = {}  # the warm engine's own kernel (production/kernels.py)
     try:
         nb = papermill.execute_notebook(
             str(NOTEBOOK) if notebook is None else notebook,
@@ -208,7 +197,7 @@ def produce(job: Job, *, engine: str | None = None, printer: render.Printer | No
         assert printer is not None
         files["report.review.pdf"] = printer.pdf(review, header=f"{meta['title']}（审阅版）", alert=alert_for(meta))
     if "docx" in job.formats:
-        from gongkai.build.word import report_docx
+        from gongkai.production.word import report_docx
 
         files["report.docx"] = report_docx(given.record.record(), alert_for(meta))  # the record the input holds
     return Products(job, files, meta, time.perf_counter() - start)
