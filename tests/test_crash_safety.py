@@ -29,6 +29,7 @@ PRODUCTS = (
     "report.pdf",
     "report.docx",
     "report.ipynb",
+    "input.json",
     "checks.json",
     "build.json",
 )
