@@ -55,7 +55,7 @@ def test_every_written_path_is_proved_inside_its_folder(tmp_path: Path) -> None:
 
 
 def test_a_swapped_checks_file_never_makes_a_failing_report_say_it_passed(tmp_path: Path) -> None:
-    """Another local process rewrites every checks file it can find under $TMPDIR with a passing verdict."""
+    """Another local process rewrites every report input it can find under $TMPDIR with a passing verdict."""
     data = private_data(tmp_path)
     passing = gongkai("check", "hujixiang", "2021", "--data", str(data), "--json")
     assert passing.returncode == 0, passing.stderr
@@ -66,19 +66,22 @@ def test_a_swapped_checks_file_never_makes_a_failing_report_say_it_passed(tmp_pa
     record.write_text(text.replace("total: 0}", "total: 7}", 1), encoding="utf-8")  # now fails R1/R2
     temp = tmp_path / "tmp"
     temp.mkdir()
-    (temp / "gongkai-checks").mkdir()  # what the attacker pre-creates
+    (temp / "gongkai-kernel").mkdir()  # what the attacker pre-creates
     stop = threading.Event()
     swapped: list[Path] = []
 
     def swap() -> None:
+        """Give every report input the kernel could read a passing verdict."""
         while not stop.is_set():
-            for path in temp.rglob("*.json"):
-                if "gongkai-checks" in str(path.parent):
+            for path in temp.rglob("input.json"):
+                if "gongkai-kernel" in str(path.parent):
                     try:
-                        if path.read_text(encoding="utf-8") != forged:
-                            path.write_text(forged, encoding="utf-8")
+                        given = json.loads(path.read_text(encoding="utf-8"))
+                        if given["checks"] != forged:
+                            given["checks"], given["meta"]["passed"] = forged, True
+                            path.write_text(json.dumps(given, ensure_ascii=False), encoding="utf-8")
                             swapped.append(path)
-                    except OSError:
+                    except (OSError, ValueError):
                         pass
             time.sleep(0.005)
 
@@ -96,7 +99,7 @@ def test_a_swapped_checks_file_never_makes_a_failing_report_say_it_passed(tmp_pa
             del os.environ["TMPDIR"]
         else:
             os.environ["TMPDIR"] = env_before
-    assert swapped, "the swapper never found the checks file: the test proves nothing"
+    assert swapped, "the swapper never found the report's input: the test proves nothing"
     assert "校验通过" not in result.stdout, result.stdout
     html = out / "2021" / "minquan" / "hujixiang" / "report.html"
     if result.returncode == 0:
