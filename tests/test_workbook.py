@@ -14,7 +14,7 @@ from gongkai.format import FORMAT_2019, FORMAT_2021, Format, Kind
 from gongkai.format.model import leaves
 from gongkai.importers import Trouble, import_file
 from gongkai.records.record import from_mapping, load_record
-from gongkai.workbook import Layout, write_template
+from gongkai.workbook import Layout, paragraphs, write_template
 
 PLACE = {
     "body": "胡集乡人民政府",
@@ -49,8 +49,11 @@ def fill(path: Path, layout: Layout, fmt: Format, typed_over: dict[str, object] 
     for key, value in PLACE.items():
         put(layout.fields[key], value)
     seed = load_record(SEED_RECORD)
-    for key, ref in layout.parts.items():
-        put(ref, seed.parts[key])
+    for key, refs in layout.parts.items():
+        rows = paragraphs(seed.parts[key])
+        assert len(refs) >= len(rows)
+        for ref, row in zip(refs, rows, strict=False):
+            put(ref, row)
     for ref, value in (typed_over or {}).items():
         put(ref, value)
     book.save(path)
@@ -77,7 +80,7 @@ def test_the_layout_is_the_reports(tmp_path: Path):
     path = tmp_path / "t.xlsx"
     layout = write_template(path, FORMAT_2021, 2022)
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["封面", "表二", "表三", "表四", "五、六"]
+    assert book.sheetnames == ["封面", "一", "表二", "表三", "表四", "五、六"]
     t3 = book["表三"]
     merged = {str(r) for r in t3.merged_cells.ranges}
     assert "A2:C4" in merged  # the corner note over the label columns and header rows
@@ -98,7 +101,7 @@ def test_only_input_cells_are_unlocked_and_checks_are_formulas(tmp_path: Path):
     path = tmp_path / "t.xlsx"
     layout = write_template(path, FORMAT_2021)
     book = openpyxl.load_workbook(path)
-    inputs = {*layout.cells.values(), *layout.fields.values(), *layout.parts.values()}
+    inputs = {*layout.cells.values(), *layout.fields.values(), *(r for refs in layout.parts.values() for r in refs)}
     for sheet in book.worksheets:
         assert sheet.protection.sheet
         for row in sheet.iter_rows():

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from gongkai import yearcmd
 from gongkai.errors import GongkaiError, InputError, RecordError
 
 if TYPE_CHECKING:
@@ -309,18 +310,6 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _template(args: argparse.Namespace) -> int:
-    from gongkai.format import FORMATS, format_for_year
-    from gongkai.workbook import write_template
-
-    fmt = FORMATS[args.format] if args.format else format_for_year(args.year or 2100)
-    path = Path(args.output)
-    _writable_file(path, "-o", args.force)
-    write_template(path, fmt, args.year, force=args.force)
-    print(f"已生成填报用工作簿 {path}（{fmt.name}{f'，{args.year} 年' if args.year else ''}）")
-    return 0
-
-
 # argparse's own words, in Chinese. argparse looks up `_` (gettext) in its module
 # at call time, so mapping its English messages here translates usage, section
 # titles, --help and its error messages without a compiled catalogue.
@@ -481,13 +470,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="覆盖已有的记录文件")
     p.set_defaults(func=_import)
 
-    p = sub.add_parser("template", help="生成乡镇填报数字用的 Excel 工作簿")
+    p = sub.add_parser("template", help="生成乡镇填报用的 Excel 工作簿：由记录生成（乡镇 年度），或空白的（--year）")
+    p.add_argument("township", nargs="?", help="乡镇（街道）：由它的记录生成工作簿（数字和文字已填入）")
+    p.add_argument("year_pos", nargs="?", type=_year, metavar="year", help="报告年度")
     p.add_argument("--xlsx", action="store_true", help=argparse.SUPPRESS)  # once required; kept so old scripts work
-    p.add_argument("--year", type=_year, help="报告年度（决定格式，并预先填入）")
-    p.add_argument("--format", choices=("2021", "2019"), help="表格格式，默认按年度（无年度时为 2021）")
-    p.add_argument("-o", "--output", required=True, help="工作簿文件，如 胡集乡2022.xlsx")
+    p.add_argument("--year", type=_year, help="空白工作簿的报告年度（决定格式，并预先填入）")
+    p.add_argument("--format", choices=("2021", "2019"), help="空白工作簿的表格格式，默认按年度（无年度时为 2021）")
+    p.add_argument("--county", help="县（区）：乡镇名在多个县重复时必填")
+    p.add_argument("--data", default="data", help="记录所在目录（默认 data）")
+    p.add_argument("-o", "--output", help="工作簿文件（由记录生成时默认 <乡镇><年度>.xlsx，如 胡集乡2024.xlsx）")
     p.add_argument("--force", action="store_true", help="覆盖已有的文件")
-    p.set_defaults(func=_template)
+    p.set_defaults(func=yearcmd.template)
+    yearcmd.add_parsers(sub, _year)
     return parser
 
 

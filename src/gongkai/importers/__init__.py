@@ -16,6 +16,7 @@ from gongkai.importers.assemble import Overrides, assemble
 from gongkai.importers.base import Document, ImportResult, Parser, Problem, Trouble, printable, zip_kind
 from gongkai.importers.docx import DocParser, DocxParser
 from gongkai.importers.html import HtmlParser
+from gongkai.importers.ours import read_ours
 from gongkai.importers.pdf import PdfParser
 from gongkai.importers.text import TextParser
 from gongkai.importers.xlsx import XlsxParser
@@ -76,6 +77,10 @@ def import_file(path: Path | str, overrides: Overrides | None = None) -> ImportR
     with path.open("rb") as f:
         head = f.read(4096)
     parser = parser_for(path, head)
+    if parser.name == "xlsx":  # a workbook gongkai made: read by its layout, exactly
+        ours = read_ours(path, overrides or Overrides())
+        if ours is not None:
+            return ours
     result = assemble(parser.parse(path), overrides or Overrides())
     result.kind = parser.name
     return result
