@@ -43,8 +43,12 @@ class NewYear:
         out.append(
             f"  文字：第{'、'.join(_numbers(fmt, list(self.record.drafts)))}部分沿用上年文字，标为草稿，改写后不再标记"
         )
+        rows: dict[tuple[str, str], list[str]] = {}
         for key, value in self.carried.items():
-            out.append(f"  沿用上年：{_label(fmt.cell(key))}＝{value}")
+            rows.setdefault(key[:2], []).append(f"{fmt.cell(key).column.label} {value}")
+        for (table_id, row_id), values in rows.items():
+            table = fmt.table(table_id)
+            out.append(f"  沿用上年：表{table.number}「{table.row(row_id).text}」行：{'，'.join(values)}")
         for key in self.blank:
             out.append(f"  上年空白，仍为空（~）：{_label(fmt.cell(key))}，请填写")
         out += [f"  默认为 0：{line}" for line in _rows(fmt, self.zeros)]
@@ -117,20 +121,28 @@ def _numbers(fmt: Format, keys: list[str]) -> list[str]:
 
 
 def _rows(fmt: Format, keys: list[CellKey]) -> Iterator[str]:
-    """Cells grouped by table and row: 「表三：一、本年新收…，二、…（每行全部列）」 rather than 175 lines."""
+    """Cells grouped by table and row (「表三 除「二、…」外的全部 24 行」), not one line per cell."""
     chosen = set(keys)
     for table in fmt.tables:
         whole: list[str] = []
+        other: list[str] = []
         some: list[str] = []
         for row in table.row_nodes():
             columns = table.columns_of(row.id)
             mine = [c for c in columns if (table.id, row.id, c.id) in chosen]
-            if not mine:
-                continue
             if len(mine) == len(columns):
                 whole.append(row.text)
             else:
-                some.append(f"{row.text}（{'、'.join(c.label for c in mine)}）")
-        if whole or some:
-            every = f"{len(whole)} 行的全部单元格：{'，'.join(whole)}" if whole else ""
-            yield f"表{table.number} " + "；".join(x for x in (every, "，".join(some)) if x)
+                other.append(f"「{row.text}」")
+                if mine:
+                    some.append(f"「{row.text}」行的{'、'.join(c.label for c in mine)}")
+        said = []
+        if whole and len(other) < len(whole) and other:
+            said.append(f"除{'、'.join(other)}外的全部 {len(whole)} 行")
+        elif whole and not other:
+            said.append(f"全部 {len(whole)} 行")
+        elif whole:
+            said.append("、".join(f"「{w}」" for w in whole) + "行")
+        said += some
+        if said:
+            yield f"表{table.number} " + "；".join(said)
