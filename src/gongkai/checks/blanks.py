@@ -85,6 +85,9 @@ def blocks(table: Table) -> list[Block]:
 def _rows_text(table: Table, node: Node, word: str) -> str:
     """「（一）予以公开」行, 「（三）不予公开」1.至8.各行, 「行政诉讼·复议后起诉」."""
     if not node.children:
+        parent = next((n for n in _nodes(table.rows) if node in n.children), None)
+        if parent is not None and parent.number and node.number:  # 「（三）不予公开 1.属于国家秘密」
+            return f"「{parent.text} {node.text}」{word}"
         return f"「{qualified(table, node.id, column=False)}」{word}"
     members = list(node.leaves())
     if word and members[0].number and members[-1].number:

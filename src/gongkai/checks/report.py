@@ -100,14 +100,14 @@ class CheckReport:
         return f"{verdict}：{len(self.errors)} 个错误，{warned}{extra}"
 
     def unchecked(self) -> str:
-        """「，3 条规则未检查（无上年记录：R6、W1、W9），R2 部分未计算（单元格空白）」, or ""."""
+        """「，3 条规则未检查（无上年记录：R6、W1、W9），部分未计算：R2 3 项（单元格空白）」, or ""."""
         skipped = [o for o in self.outcomes if o.status == SKIPPED]
         partial = [o for o in self.outcomes if o.status != SKIPPED and o.unchecked]
         out = ""
         if skipped:
             out += f"，{len(skipped)} 条规则未检查（{_by_reason(skipped)}）"
         if partial:
-            out += f"，{'、'.join(o.rule for o in partial)} 有 {sum(o.unchecked for o in partial)} 项未计算"
+            out += f"，部分未计算：{'、'.join(f'{o.rule} {o.unchecked} 项' for o in partial)}"
             out += f"（{'；'.join(dict.fromkeys(o.reason for o in partial))}）"
         return out
 
