@@ -105,6 +105,7 @@ def test_cli_new_one_and_all_and_no_overwrite(tmp_path: Path):
     every = gongkai("new", "--all", "--county", "minquan", "--year", "2024", "--data", str(data))
     assert every.returncode == 2  # renhezhen was there: not overwritten, said so
     assert "写入 20 份，已存在未覆盖 1 份" in every.stdout
+    assert "沿用上年 9 格，默认为 0 的 191 格" in every.stdout  # the details are in each record's comment
     assert len(list(data.glob("minquan/*/2024.yaml"))) == 21
     forced = gongkai("new", "--all", "--county", "minquan", "--year", "2024", "--data", str(data), "--force")
     assert forced.returncode == 0, forced.stderr

@@ -88,3 +88,22 @@ def test_cli_template_from_record_and_import_back(tmp_path: Path):
     back = gongkai("import", str(path), "--data", str(data), "--force", cwd=tmp_path)
     assert back.returncode == 0, back.stdout + back.stderr
     assert dump_record(load_record(record)) == dump_record(before)
+
+
+def test_a_draft_keeps_its_marks_through_the_workbook_even_with_a_gap(tmp_path: Path):
+    from gongkai.importers import record_yaml
+    from gongkai.records.newyear import start_year
+    from gongkai.records.record import carried_drafts
+
+    draft = start_year(load_record(DATA / "minquan" / "renhezhen" / "2023.yaml"), 2024).record
+    path = tmp_path / "t.xlsx"
+    layout = write_workbook(path, draft)
+    book = openpyxl.load_workbook(path)
+    sheet, cell = layout.cells[("table4", "review", "pending")].split("!")
+    book[sheet][cell] = None
+    book.save(path)
+    result = import_file(path)
+    assert [p.where for p in result.problems] == ["表四!D5"]
+    (tmp_path / "r.yaml").write_text(record_yaml(result), encoding="utf-8")
+    back = load_record(tmp_path / "r.yaml")
+    assert carried_drafts(back) == ["overview", "problems", "other"] and back.value("table4", "review", "pending") is None

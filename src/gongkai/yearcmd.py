@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from gongkai.errors import InputError
+from gongkai.errors import GongkaiError, InputError
 
 
 def new(args: argparse.Namespace) -> int:
@@ -32,7 +32,7 @@ def new(args: argparse.Namespace) -> int:
         townships = [(entry.county, entry.township)]
     else:
         raise InputError("请给出乡镇和年度（如 gongkai new 胡集乡 2024），或用 --all")
-    written = existing = missing = 0
+    written = existing = missing = invalid = 0
     for county, township in townships:
         previous = county.folder / township.id / f"{year - 1}.yaml"
         target = previous.with_name(f"{year}.yaml")
@@ -45,16 +45,32 @@ def new(args: argparse.Namespace) -> int:
             print(f"{name}：{target} 已存在，未覆盖（确认要重新生成请加 --force）")
             existing += 1
             continue
-        started = start_year(load_record(previous), year)
+        try:
+            started = start_year(load_record(previous), year)
+        except GongkaiError as e:
+            if not args.all:
+                raise
+            print(f"{name}：{year - 1} 年的记录无效，未生成（{' '.join(str(e).splitlines())}）")
+            invalid += 1
+            continue
         write_new(started, target, force=args.force)
         written += 1
-        print(f"已写入 {target}（{name} {year} 年）")
-        if not args.all:
+        if args.all:
+            counted = f"沿用上年 {len(started.carried)} 格，默认为 0 的 {len(started.zeros)} 格"
+            blank = f"，上年空白仍为空 {len(started.blank)} 格" if started.blank else ""
+            print(f"已写入 {target}（{name} {year} 年：{counted}{blank}）")
+        else:
+            print(f"已写入 {target}（{name} {year} 年）")
             print("\n".join(started.notes()))
     if args.all:
-        print(f"共 {len(townships)} 个乡镇：写入 {written} 份，已存在未覆盖 {existing} 份，缺少上年记录 {missing} 份")
+        print(
+            f"共 {len(townships)} 个乡镇：写入 {written} 份，已存在未覆盖 {existing} 份，"
+            f"缺少上年记录 {missing} 份，上年记录无效 {invalid} 份"
+        )
         if written:
             print("每份记录开头的注释列出了沿用上年和默认为 0 的单元格")
+    if invalid:
+        raise InputError(f"有 {invalid} 份 {year - 1} 年的记录无效，未生成对应的 {year} 年记录；请先修正（见上）")
     if existing:
         raise InputError(f"有 {existing} 份 {year} 年的记录已存在，未覆盖；确认要重新生成请加 --force")
     if not written:
@@ -90,7 +106,7 @@ def template(args: argparse.Namespace) -> int:
     write_workbook(path, record, force=args.force)
     print(
         f"已生成 {path}：{record.title}，数字、文字已填入（来自 {entry.path}）；"
-        f"填好后运行 gongkai import {path} --county {entry.county.id} --township {entry.township.id} --force"
+        f"填好后运行 gongkai import {path}{'' if args.data == 'data' else f' --data {args.data}'} --force"
     )
     return 0
 

@@ -21,7 +21,7 @@ from gongkai.importers.pdf import PdfParser
 from gongkai.importers.text import TextParser
 from gongkai.importers.xlsx import XlsxParser
 from gongkai.outputs import write_atomic
-from gongkai.records.record import NAMES, Record, dump_record, from_mapping
+from gongkai.records.record import DRAFT_HASH, NAMES, Record, dump_record, from_mapping
 
 MAX_BYTES = 20_000_000  # a report page is well under 1 MB; a workbook a few hundred KB
 
@@ -128,6 +128,11 @@ def partial_record(data: dict[str, Any], fmt: Format) -> Record:
         cells={c.key: read.get(c.key) for c in fmt.cells()},
         synthetic=bool(data.get("synthetic")),
         source=str(data.get("source", "")),
+        drafts={  # a workbook made from a draft keeps its marks, even while it has gaps
+            k: v
+            for k, v in (data.get("drafts") or {}).items()
+            if k in fmt.narrative_keys() and isinstance(v, str) and DRAFT_HASH.fullmatch(v)
+        },
     )
 
 
