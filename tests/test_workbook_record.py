@@ -106,4 +106,6 @@ def test_a_draft_keeps_its_marks_through_the_workbook_even_with_a_gap(tmp_path: 
     assert [p.where for p in result.problems] == ["表四!D5"]
     (tmp_path / "r.yaml").write_text(record_yaml(result), encoding="utf-8")
     back = load_record(tmp_path / "r.yaml")
-    assert carried_drafts(back) == ["overview", "problems", "other"] and back.value("table4", "review", "pending") is None
+    assert (
+        carried_drafts(back) == ["overview", "problems", "other"] and back.value("table4", "review", "pending") is None
+    )

@@ -59,10 +59,10 @@ def print_setup(ws: Any, *, tall: bool = False) -> None:
     width = sum(ws.column_dimensions[letter(c)].width or 8.43 for c in range(1, columns + 1))
     ws.print_area = f"A1:{letter(columns)}{ws.max_row}"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if width > 100 else "portrait"
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.orientation = "landscape" if width > 100 and not tall else "portrait"
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=not tall)  # text: its own width, many pages
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0 if tall else 1
+    ws.page_setup.fitToHeight = 1
     ws.page_margins.left = ws.page_margins.right = PRINT_MARGIN
     ws.page_margins.top = ws.page_margins.bottom = PRINT_MARGIN
     ws.print_options.horizontalCentered = True

@@ -16,9 +16,9 @@ from collections.abc import Iterable
 
 from gongkai.errors import InputError
 from gongkai.format import Part
-from gongkai.workbook.layout import NARRATIVE_WIDTH
 from gongkai.workbook.sheet import Sheet
 
+TEXT_WIDTH = 80  # the one column of a narrative sheet: within an A4 page's width, upright
 MIN_ROWS = 20  # rows to type into, for a part with little or no text yet
 SPARE_ROWS = 10  # empty rows after a part's text, to add paragraphs
 MAX_CELL = 32_767  # characters Excel keeps in one cell
@@ -71,4 +71,4 @@ class NarrativeSheet(Sheet):
             self.row += 1
         self.layout.parts[part.narrative] = refs
         self.row += 1
-        self.ws.column_dimensions["A"].width = NARRATIVE_WIDTH * 14
+        self.ws.column_dimensions["A"].width = TEXT_WIDTH
