@@ -1,16 +1,15 @@
 """`gongkai new` and `gongkai template 乡镇 年度`: the analyst's year, as thin command-line front ends.
 
-The work is in records/newyear.py and workbook/; this module parses, calls and prints.
+The work is in records/newyear.py and workbook/; cli.py parses, this module calls and prints.
 """
 
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from gongkai.errors import GongkaiError, InputError
+from gongkai.outputs import writable_file
 
 
 def new(args: argparse.Namespace) -> int:
@@ -92,6 +91,7 @@ def template(args: argparse.Namespace) -> int:
             raise InputError("生成空白工作簿请用 -o 指定文件，如 gongkai template --year 2024 -o 胡集乡2024.xlsx")
         fmt = FORMATS[args.format] if args.format else format_for_year(args.year or 2100)
         path = Path(args.output)
+        writable_file(path, "-o", args.force)
         write_template(path, fmt, args.year, force=args.force)
         print(f"已生成填报用工作簿 {path}（{fmt.name}{f'，{args.year} 年' if args.year else ''}）")
         return 0
@@ -103,23 +103,10 @@ def template(args: argparse.Namespace) -> int:
     entry = catalog.resolve(Path(args.data), args.township, year, args.county)
     record = load_record(entry.path)
     path = Path(args.output) if args.output else Path(f"{entry.township.name}{year}.xlsx")
+    writable_file(path, "-o", args.force)
     write_workbook(path, record, force=args.force)
     print(
         f"已生成 {path}：{record.title}，数字、文字已填入（来自 {entry.path}）；"
         f"填好后运行 gongkai import {path}{'' if args.data == 'data' else f' --data {args.data}'} --force"
     )
     return 0
-
-
-def add_parsers(sub: Any, year_type: Callable[[str], int]) -> None:
-    p = sub.add_parser(
-        "new", help="由上年的记录生成新一年的记录（文字沿用为草稿，上年结转、现行有效件数沿用，其余为 0）"
-    )
-    p.add_argument("township", nargs="?", help="乡镇（街道）：中文名或拼音标识；用 --all 时省略")
-    p.add_argument("year_pos", nargs="?", type=year_type, metavar="year", help="新的报告年度，如 2024")
-    p.add_argument("--all", action="store_true", help="县里（或数据目录下）每个有上年记录的乡镇")
-    p.add_argument("--year", type=year_type, help="新的报告年度（与 --all 一起用）")
-    p.add_argument("--county", help="县（区）：中文名或拼音标识")
-    p.add_argument("--data", default="data", help="记录所在目录（默认 data）")
-    p.add_argument("--force", action="store_true", help="覆盖已有的记录")
-    p.set_defaults(func=new)
