@@ -167,6 +167,7 @@ def meta_of(record: Record, checks: CheckReport) -> dict[str, Any]:
         "warnings": len(checks.warnings),
         "accepted": len(checks.accepted),
         "allowed": len(checks.allowed),  # errors a reviewer let through: every PDF page says so
+        "drafts": list(checks.drafts),  # parts still last year's text: every page says so
     }
 
 
