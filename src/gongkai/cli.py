@@ -21,8 +21,8 @@ if TYPE_CHECKING:
 
 
 def _render(args: argparse.Namespace) -> int:
-    from gongkai.build import render
-    from gongkai.build.bulk import Options, render_many, render_one
+    from gongkai.batch.bulk import Options, render_many, render_one
+    from gongkai.production import render
     from gongkai.records import catalog
 
     data_dir, out_dir = Path(args.data), Path(args.out)
@@ -59,7 +59,7 @@ def _render(args: argparse.Namespace) -> int:
         if removed:
             print(f"已移除不再要求的成品：{'、'.join(Path(name).name for name in removed)}")
         return 0
-    from gongkai.build import fingerprint
+    from gongkai.batch import fingerprint
 
     fingerprint.use(out_dir)  # the county files and folders the last run read: not parsed again if unchanged
     selection = catalog.Selection(data_dir, args.only_year or args.year, args.county)
@@ -99,7 +99,7 @@ def _writable_file(path: Path, option: str, force: bool) -> None:
 
 def _formats(text: str, no_pdf: bool) -> frozenset[str]:
     """`--formats html,pdf,docx,review-pdf` → the set; an unknown name is an input error."""
-    from gongkai.build.run import FORMATS
+    from gongkai.production.run import FORMATS
 
     asked = {name.strip() for name in text.split(",") if name.strip()}
     unknown = sorted(asked - set(FORMATS))
@@ -110,8 +110,8 @@ def _formats(text: str, no_pdf: bool) -> frozenset[str]:
 
 def format_summary(summary: object) -> str:
     """The end-of-run table: what was rendered, skipped, failing, crashed, and where the index is."""
-    from gongkai.build.bulk import REFUSED, Summary
-    from gongkai.build.manifest import CRASHED, INVALID
+    from gongkai.batch.bulk import REFUSED, Summary
+    from gongkai.batch.manifest import CRASHED, INVALID
 
     assert isinstance(summary, Summary)
     rows = [
@@ -122,7 +122,7 @@ def format_summary(summary: object) -> str:
         ("记录无效", summary.with_status(INVALID)),
         ("未生成（--strict）", summary.with_status(REFUSED)),
     ]
-    if summary.completed or summary.removed:  # --formats changed: build/products.py
+    if summary.completed or summary.removed:  # --formats changed: production/products.py
         rows += [("补生成成品", len(summary.completed)), ("移除不再要求的成品", len(summary.removed))]
     lines = [f"共 {summary.total} 份报告，用时 {summary.seconds:.1f} 秒"]
     if not summary.attempted and not summary.completed and not summary.removed:
@@ -193,7 +193,7 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _preview(args: argparse.Namespace) -> int:
-    from gongkai.build.preview import Preview
+    from gongkai.interfaces.preview import Preview
 
     preview = Preview(Path(args.data), args.township, args.year, args.county)
     preview.serve(args.port, ready=lambda line: print(line, flush=True))
@@ -243,7 +243,7 @@ def _review(args: argparse.Namespace) -> int:
 
 def _audit(args: argparse.Namespace) -> int:
     """Import and check every published report in the folders; one table of findings."""
-    from gongkai.build.audit import audit, summary_lines, write_audit
+    from gongkai.interfaces.audit import audit, summary_lines, write_audit
 
     start = time.perf_counter()
     decisions = Path(args.decisions) if args.decisions else None
