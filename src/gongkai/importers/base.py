@@ -28,6 +28,7 @@ class Slot:
     text: str | None
     where: str
     entry: bool = False  # a cell made for a figure (a workbook's unlocked input), even if empty
+    run: bool = False  # digits of several cells printed without borders (a scraped page): cut by `together`
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class Trouble(StrEnum):
     BLANK = "空白"
     INVALID = "无法读取"
     AMBIGUOUS = "不确定"
+    UNSPLIT = "数字连写，无法唯一拆分"
     NOTE = "提示"
 
 

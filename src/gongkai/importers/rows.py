@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from gongkai.format import Node, Table
 from gongkai.format.labels import normalize, spellings
+from gongkai.importers import together
 from gongkai.importers.base import Line, Problem, Slot, Trouble
 from gongkai.importers.gaps import table_cells
 from gongkai.importers.slots import FIGURES, Found, align, kind_of
@@ -159,6 +160,7 @@ def map_table(
         and not any(f.has_figures() for f in state.found.values())
     ):
         _read_figure_row(state)
+    together.resolve(state)
     return table_cells(state, lines)
 
 
@@ -197,6 +199,13 @@ def _read_figure_row(state: Rows) -> None:
     filled = [s for s in cells if kind_of(s) != "empty"]
     if len(cells) > sum(width) and len(filled) == sum(width):  # 「… 0 || 0 …」: empty cells between groups
         cells = filled
+    cut, problem = together.figure_row(table, line, cells, sum(width))
+    if problem is not None:
+        state.problems.append(problem)
+    if cut is None:
+        state.conflicts.update(r.id for r in rows)
+        return
+    cells = cut
     slots, surplus = align(cells, sum(width))
     start = 0
     for row, w in zip(rows, width, strict=True):
