@@ -73,6 +73,13 @@ def published_text(record: Record) -> str:
     return "\n".join(copied.lines) + "\n"
 
 
+def scraped_text(record: Record, date: str = "2022-01-20") -> str:
+    """The page as a site archiver saves it: one line, cell borders gone (figures run together), chrome around."""
+    body = "".join(line.replace("\t", "") for line in published_text(record).splitlines())
+    chrome = f"当前位置： 首页政务公开政府信息公开年报 来源：{record.body} 时间：{date} 10:30 微信 微博 QQ空间 "
+    return chrome + body + " 附件下载\n"
+
+
 def published_docx(record: Record) -> bytes:
     from gongkai.production.word import report_docx
 

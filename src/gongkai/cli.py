@@ -243,20 +243,22 @@ def _review(args: argparse.Namespace) -> int:
 
 def _audit(args: argparse.Namespace) -> int:
     """Import and check every published report in the folders; one table of findings."""
-    from gongkai.interfaces.audit import audit, summary_lines, write_audit
+    from gongkai.interfaces.audit import audit, exit_code, summary_lines, write_audit
+    from gongkai.interfaces.audit_facts import Given
 
     start = time.perf_counter()
     decisions = Path(args.decisions) if args.decisions else None
     if decisions is not None and not decisions.is_dir():
         raise InputError(f"--decisions {decisions} 不是文件夹：应为记录所在目录（如 data）")
-    rows = audit([Path(f) for f in args.folders], jobs=args.jobs, decisions_dir=decisions)
+    given = Given(year=args.year, pattern=args.name_pattern or "")
+    rows = audit([Path(f) for f in args.folders], args.jobs, decisions, given, args.profile)
     if not rows:
         raise InputError(f"{'、'.join(args.folders)} 中没有文件")
-    index = write_audit(rows, Path(args.out) / "audit")
+    index = write_audit(rows, Path(args.out) / "audit", args.profile)
     for line in summary_lines(rows):
         print(line)
     print(f"用时 {time.perf_counter() - start:.1f} 秒；结果：{index}（另有 audit.json、audit.csv）")
-    return 0
+    return exit_code(rows)
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -467,6 +469,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="记录所在目录（如 data）：同一乡镇、年度的记录旁若有审阅决定（<年>.review.yaml），也用于核查"
         "（报告文件旁的同名 .review.yaml 总会采用）",
     )
+    a.add_argument("--year", type=_whole(1990, 2100, "年度"), help="文档中读不出年度时用的年度")
+    a.add_argument(
+        "--name-pattern",
+        metavar="REGEX",
+        help="从文件名读出机关和年度的正则表达式，含 (?P<body>…)、(?P<year>…)，如 '(?P<body>.+?)(?P<year>\\d{4})'",
+    )
+    a.add_argument("--profile", default="默认", help="校验设置：默认，或 考核（与上年相同的文字超过 50%% 即提示）")
     a.set_defaults(func=_audit)
 
     p = sub.add_parser("import", help="把已发布的报告（PDF、Word、网页、文本）或填好的工作簿（.xlsx）导入为记录")

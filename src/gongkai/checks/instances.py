@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from gongkai.format import Kind, Node, Table, format_for_year
+from gongkai.format.bodies import DEPARTMENT, TOWNSHIP, kind_of_body
 from gongkai.format.model import leaves
 from gongkai.format.rules import (
     CarryRule,
@@ -26,7 +27,7 @@ from gongkai.format.rules import (
     ZeroRule,
 )
 from gongkai.pages.tables import show
-from gongkai.records.record import CellKey, Record, Value
+from gongkai.records.record import LEVELS, CellKey, Record, Value
 
 DOCUMENT = "document"  # the suite for rules about the text, not a table
 OTHER_YEAR = re.compile(r"(\d{4})\s*年度?\s*政府信息公开(?:工作)?年度报告")
@@ -319,6 +320,10 @@ def _stock_instances(rule: StockRule, record: Record, previous: Record | None) -
 
 
 def _zero_instances(rule: ZeroRule, record: Record) -> Iterator[Instance]:
+    """Only for bodies that make no 规章: a township (its level) or a department (its name)."""
+    kind = TOWNSHIP if record.level in LEVELS else kind_of_body(record.body)
+    if kind not in (TOWNSHIP, DEPARTMENT):
+        return
     table = record.format.table(rule.table)
     for row_id in rule.rows:
         for col in table.columns_of(row_id):
@@ -331,7 +336,7 @@ def _zero_instances(rule: ZeroRule, record: Record) -> Iterator[Instance]:
                 table.id,
                 num(record.cells[key]),
                 None,
-                f"{r.label}＝{r.value}：{record.level}不制定规章，应为 0",
+                f"{r.label}＝{r.value}：{record.level or kind}不制定规章，应为 0",
                 (r,),
                 (key,),
             )

@@ -18,7 +18,7 @@ from gongkai.errors import NotAReport
 from gongkai.format import FIELDS, FORMATS, Format, Part, Table, format_for_year
 from gongkai.format.common import PARTS
 from gongkai.format.labels import close, normalize, spellings
-from gongkai.importers import leftovers, scraped
+from gongkai.importers import leftovers, recognise, scraped
 from gongkai.importers.base import Document, ImportResult, Line, Problem, Trouble, printable
 from gongkai.importers.rows import map_table
 from gongkai.importers.title import find_title, level_of, township_of
@@ -105,10 +105,10 @@ def split(lines: list[Line]) -> Sections:
         for part in PARTS:
             if part.number in found:
                 continue
-            i = next((i for i in range(len(lines)) if i not in taken and is_part_heading(lines[i], part, True)), None)
-            if i is not None:
-                found[part.number] = i
-                taken.add(i)
+            at = next((k for k in range(len(lines)) if k not in taken and is_part_heading(lines[k], part, True)), None)
+            if at is not None:
+                found[part.number] = at
+                taken.add(at)
     ordered = sorted(found.items(), key=lambda x: x[1])
     sections = Sections(preamble=lines[: ordered[0][1]] if ordered else list(lines))
     for k, (number, i) in enumerate(ordered):
@@ -189,6 +189,8 @@ def assemble(doc: Document, overrides: Overrides) -> ImportResult:
     else:
         fmt, notes = choose_format(sections, doc.lines, year)
     problems += notes
+    ending = sections.bodies[sections.order[-1]] if sections.order else doc.lines
+    date = recognise.published(doc, list(ending))
     problems += leftovers.signature(fmt, sections.bodies)
     problems += leftovers.beyond_parts(fmt, sections.bodies)
     problems += leftovers.in_tables(fmt, sections.bodies, set().union(*(_labels(t) for t in fmt.tables)))
@@ -212,6 +214,7 @@ def assemble(doc: Document, overrides: Overrides) -> ImportResult:
         for (_, row, col), value in cells.items():
             rows.setdefault(row, {})[col] = _plain(value)
         data[table.id] = rows
+    recognise.old_format(doc, year, tables_found, facts["body"][0] if "body" in facts else "")
     if "title" not in facts and len(sections.headings) < 2 and tables_found < 3:
         raise NotAReport(f"{doc.source}：不是政府信息公开工作年度报告（没有找到报告标题、各部分标题或表格）")
 
@@ -224,7 +227,10 @@ def assemble(doc: Document, overrides: Overrides) -> ImportResult:
     if sections.headings:
         problems += leftovers.preamble(sections.preamble, used)
     _order_fields(data)
-    return ImportResult(data, problems, kind="", county_id=county_id, township_id=township_id)
+    result = ImportResult(data, problems, kind="", county_id=county_id, township_id=township_id)
+    result.published, result.published_where = date or ("", "")
+    result.order = tuple(sections.order)
+    return result
 
 
 def _narratives(fmt: Format, sections: Sections, problems: list[Problem]) -> dict[str, str | None]:

@@ -102,6 +102,9 @@ class ImportResult:
     kind: str  # which parser read it
     county_id: str | None = None
     township_id: str | None = None
+    published: str = ""  # ISO date the report carries (落款, or the page's date), "" if none
+    published_where: str = ""
+    order: tuple[str, ...] = ()  # the parts' numbers in the order the document has them
 
     @property
     def complete(self) -> bool:
