@@ -229,6 +229,8 @@ def sentences(text: str) -> list[str]:
     out = []
     for line in text.splitlines():
         line = phrases.MARKUP.sub("", line)
+        if phrases.ORDINAL.match(line.strip()) and not re.search(r"[，。；,;]", line) and len(line.strip()) <= 30:
+            continue  # a sub-heading written as a plain line (「1、主动公开政府信息情况」), as an <h3> is dropped
         for piece in re.split(f"[{phrases.SENTENCE_END}]", line):
             piece = phrases.ORDINAL.sub("", piece).strip()
             piece = phrases.FIGURES_AND_YEARS.sub("#", piece)

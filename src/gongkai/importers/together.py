@@ -83,7 +83,7 @@ def resolve(state: Rows) -> None:
             where = next(s.where for s in f.slots if s is not None)
             state.found[row_id] = Found(f.line, [Slot(str(v), where) for v in options[0]], [])
             what = f"{row_name(table, leaf)}的数字连写为「{text}」，按表的勾稽关系只有一种拆法：{_shown(options[0])}"
-            state.problems.append(Problem(f.line.where, what, Trouble.NOTE, keys))
+            state.problems.append(Problem(f.line.where, what, Trouble.NOTE))  # a note names no cell: all were read
             continue
         state.conflicts.add(row_id)
         what = _unsplit(row_name(table, leaf), text, options)
