@@ -128,6 +128,11 @@ def test_the_page_carries_its_rows_as_data_and_the_csv_one_line_a_finding(audite
     assert not soup.select("#reports tbody tr")  # drawn by the page's script from the JSON block
     page_rows = json.loads(soup.find("script", id="gk-rows").string)
     assert len(page_rows) == len(expected) + len(NOT_REPORTS)
+    # per file: its kind, cells unsplit, date and deadline, last year's file and the share repeated, findings by block
+    assert all({"v", "k", "p", "d", "q", "h", "n"} <= set(r) for r in page_rows)
+    blocks = {g[5] for r in page_rows for g in r["g"]}
+    assert {"表三", "表四", "正文", "文档"} <= blocks, blocks
+    assert any(r["q"] and r["h"] is not None for r in page_rows) and any(r["d"] for r in page_rows)
     tally = soup.select_one("table.tally").get_text()
     assert all(rule in tally for rule in DEFECTS) and "已确认" in tally
     with (out / "audit.csv").open(encoding="utf-8-sig") as f:

@@ -191,7 +191,7 @@ def assemble(doc: Document, overrides: Overrides) -> ImportResult:
     problems += notes
     ending = sections.bodies[sections.order[-1]] if sections.order else doc.lines
     date = recognise.published(doc, list(ending))
-    problems += leftovers.signature(fmt, sections.bodies)
+    problems += leftovers.signature(fmt, sections.bodies, sections.order)
     problems += leftovers.beyond_parts(fmt, sections.bodies)
     problems += leftovers.in_tables(fmt, sections.bodies, set().union(*(_labels(t) for t in fmt.tables)))
 

@@ -16,6 +16,7 @@ from gongkai.importers.base import Document, Line
 _OLD_TABLE = re.compile(r"政府信息公开情况统计表|指标名称.{0,6}计量单位")
 _DIGIT = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
 _CN_DATE = re.compile(r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
+_PAGE_DATE = re.compile(r"(?:发布)?(?:时间|日期)\s*[:：]\s*(?P<date>(?:19|20)\d\d[-/.年]\d{1,2}[-/.月]\d{1,2})")
 _DATE = re.compile(r"((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 
 
@@ -71,4 +72,10 @@ def published(doc: Document, last: list[Line]) -> tuple[str, str] | None:
         date = iso_date(value)
         if date:
             return date, where
+    for line in doc.lines[:20]:  # a page saved line by line: 「来源：某镇 时间：2026-03-10」 above the report
+        m = _PAGE_DATE.search(line.text)
+        if m:
+            date = iso_date(m.group("date"))
+            if date:
+                return date, line.where
     return None

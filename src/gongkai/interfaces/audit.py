@@ -19,7 +19,16 @@ from typing import TYPE_CHECKING, Any
 
 from gongkai.errors import GongkaiError, ImageOnly, OldFormat
 from gongkai.format.rules import PROFILES
-from gongkai.interfaces.audit_facts import Given, block_of, check_pattern, from_name, is_info, previous_of, sidecar
+from gongkai.interfaces.audit_facts import (
+    Given,
+    block_of,
+    check_pattern,
+    from_name,
+    is_info,
+    previous_of,
+    sidecar,
+    with_document,
+)
 from gongkai.outputs import write_atomic
 from gongkai.records.review import Decision, load_decisions, merged, review_path
 
@@ -122,7 +131,7 @@ def import_one(path: Path, given: Given | None = None) -> Row:
 
     given = given or Given()
     row = Row(str(path))
-    told = {**from_name(path, given.pattern), **_sidecar(path)}
+    told = {**from_name(path, given.pattern), **sidecar(path)}  # a bad sidecar stopped `audit` before
     try:
         result = importers.import_file(path)
     except OldFormat as e:
@@ -158,16 +167,19 @@ def import_one(path: Path, given: Given | None = None) -> Row:
     row.unsplit = len(unsplit & missing)
     row.unreadable = len(missing - blank - unsplit)
     row.read = row.cells - len(missing)
-    data["_facts"] = {"order": list(result.order), "where": "" if "published" in told else result.published_where}
+    unsure = {
+        k
+        for p in result.problems
+        if p.kind in (importers.Trouble.UNSPLIT, importers.Trouble.AMBIGUOUS)
+        for k in p.cells
+    }
+    data["_facts"] = {
+        "order": list(result.order),
+        "where": "" if "published" in told else result.published_where,
+        "unsure": sorted(unsure & missing),  # printed, but not read for sure: blank here is not blank there
+    }
     row.data = data
     return row
-
-
-def _sidecar(path: Path) -> dict[str, Any]:
-    try:
-        return sidecar(path)
-    except GongkaiError:
-        return {}  # already refused by `facts_for` before any import started
 
 
 def _record(row: Row) -> Any:
@@ -230,7 +242,7 @@ def check_rows(
         )
         if row.year:
             row.deadline = deadline(row.level, row.year).isoformat()
-        report = _with_document(report, evaluate(facts), document_rules())
+        report = with_document(report, evaluate(facts), document_rules())
         sources, chosen = decisions.get(index[id(row)], ([], []))
         if sources:
             report = apply(report, chosen)
@@ -238,6 +250,9 @@ def check_rows(
         found = [f for o in report.outcomes for f in o.findings]
         if not row.year:  # with no year, a format-year or other-year finding says nothing
             found = [f for f in found if f.rule not in ("W3", "W4")]
+        unsure = {tuple(k) for k in row.data["_facts"]["unsure"]}
+        if unsure:  # R5 on cells the report printed but that could not be read for sure is not the report's fault
+            found = [f for f in found if not (f.rule == "R5" and f.cells and {c.key for c in f.cells} <= unsure)]
         row.findings = [_finding(f) for f in found]
         row.settled = sum(1 for f in found if settled(f))
     for r in rows:
@@ -256,19 +271,6 @@ def _finding(f: Any) -> dict[str, Any]:
         "settled": settled(f),
         "block": block_of(f.rule, cells),
     }
-
-
-def _with_document(report: Any, findings: list[Any], rules: list[Any]) -> Any:
-    """The report with the document rules' outcomes added, so reviewers' decisions apply to them too."""
-    from dataclasses import replace
-
-    from gongkai.checks.report import FAIL, PASS, Outcome
-
-    extra = []
-    for rule in rules:
-        mine = tuple(f for f in findings if f.rule == rule.id)
-        extra.append(Outcome(rule.id, rule.severity.value, rule.title, FAIL if mine else PASS, mine))
-    return replace(report, outcomes=(*report.outcomes, *extra))
 
 
 def audit(

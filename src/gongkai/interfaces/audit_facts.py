@@ -126,3 +126,16 @@ def block_of(rule: str, cells: Sequence[Any]) -> str:
     if rule in ("R6", "W1", "W9"):
         return "跨年"
     return "正文" if rule.startswith("W") else "表格"
+
+
+def with_document(report: Any, findings: list[Any], rules: list[Any]) -> Any:
+    """The report with the document rules' outcomes added, so reviewers' decisions apply to them too."""
+    from dataclasses import replace
+
+    from gongkai.checks.report import FAIL, PASS, Outcome
+
+    extra = []
+    for rule in rules:
+        mine = tuple(f for f in findings if f.rule == rule.id)
+        extra.append(Outcome(rule.id, rule.severity.value, rule.title, FAIL if mine else PASS, mine))
+    return replace(report, outcomes=(*report.outcomes, *extra))
