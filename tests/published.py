@@ -175,11 +175,12 @@ def plant(record: Record, defect: str, previous: Record | None = None) -> Record
 DEFECTS = ("R3", "R4", "R5", "W5", "W6", "W7", "W8", "W10")
 # Defects of the published document rather than its figures, each in the one kind where it occurs, once per copy:
 # name → what the audit must report. 「run」: a scraped page whose 行政规范性文件 row is an ambiguous digit run (its
-# cells stay blank: R5); 「late」: signed after the deadline; 「copied」: parts 一 and 五 as last year's (W9);
-# 「order」: part 六 printed before part 五; 「scan」: a PDF of page images, no text layer. Last year's part 一 copied
+# cells stay blank, W15 says so; not R5: the report did print them); 「late」: signed after the deadline;
+# 「copied」: parts 一 and 五 as last year's (W9); 「order」: part 六 printed before part 五; 「scan」: a PDF of
+# page images, no text layer. Last year's part 一 copied
 # may state last year's figures: W5 is then expected as well (a true finding).
 DOCUMENT_DEFECTS: dict[str, set[str]] = {
-    "run": {"R5"},
+    "run": {"W15"},
     "late": {"W11"},
     "copied": {"W9"},
     "order": {"W13"},

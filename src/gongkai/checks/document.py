@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from gongkai.checks.report import Finding
 from gongkai.format.bodies import DEADLINES, GOVERNMENT
 from gongkai.format.common import PARTS
-from gongkai.format.rules import DeadlineRule, ImageOnlyRule, PartsRule, Rule, TopicsRule, document_rules
+from gongkai.format.rules import (
+    DeadlineRule,
+    ImageOnlyRule,
+    PartsRule,
+    Rule,
+    TopicsRule,
+    UnsplitRule,
+    document_rules,
+)
 
 
 @dataclass(frozen=True)
@@ -30,6 +38,7 @@ class Facts:
     overview: str = ""
     image_only: bool = False
     format: str = ""  # the five topics of part 一 are the 2021 format's (国办公开办函〔2021〕30号)
+    unsplit: tuple[str, ...] = ()  # the importer's words for each run of digits it could not cut one way
 
 
 def deadline(kind: str, year: int) -> datetime.date:
@@ -45,6 +54,10 @@ def evaluate(facts: Facts, rules: list[Rule] | None = None) -> list[Finding]:
         if isinstance(rule, ImageOnlyRule) and facts.image_only:
             message = "PDF 没有文字层（扫描件或图片），读者无法检索、复制，本工具也无法核对其中的数字"
             out.append(Finding(rule.id, sev, message, key=f"{rule.id}:document"))
+        elif isinstance(rule, UnsplitRule) and facts.unsplit:
+            shown = "；".join(facts.unsplit[:3]) + (f"……共 {len(facts.unsplit)} 处" if len(facts.unsplit) > 3 else "")
+            message = f"表格的数字连写（页面丢了表格线），按表的勾稽关系无法唯一拆分：{shown}"
+            out.append(Finding(rule.id, sev, message, key=f"{rule.id}:tables"))
         elif isinstance(rule, DeadlineRule) and facts.year:
             out += _late(rule, facts)
         elif isinstance(rule, PartsRule) and facts.order and not facts.image_only:

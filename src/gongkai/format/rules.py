@@ -162,6 +162,11 @@ class PartsRule(DocumentRule):
 
 
 @dataclass(frozen=True)
+class UnsplitRule(DocumentRule):
+    """Figures printed run together (a page without its table borders) that no rule lets us cut one way."""
+
+
+@dataclass(frozen=True)
 class TopicsRule(DocumentRule):
     """Part 一 covers each topic: (topic, the words that show it is covered)."""
 
@@ -190,6 +195,7 @@ def document_rules() -> list[Rule]:
                 ("监督保障", ("监督保障", "监督", "保障", "考核", "培训")),
             ),
         ),
+        UnsplitRule("W15", Severity.WARNING, "表格的数字应能逐格读出：连写的数字无法唯一拆分的格子，须核对原件"),
     ]
 
 

@@ -73,6 +73,8 @@ def resolve(state: Rows) -> None:
         return
     candidates = {**known, **{k: v for k, v in runs.items() if v}}
     candidates = narrow(candidates, column_sums(table))
+    cut: list[str] = []
+    first = ""
     for row_id, listed in runs.items():
         leaf = table.row(row_id)
         f = state.found[row_id]
@@ -82,12 +84,17 @@ def resolve(state: Rows) -> None:
         if options is not None and len(options) == 1:
             where = next(s.where for s in f.slots if s is not None)
             state.found[row_id] = Found(f.line, [Slot(str(v), where) for v in options[0]], [])
-            what = f"{row_name(table, leaf)}的数字连写为「{text}」，按表的勾稽关系只有一种拆法：{_shown(options[0])}"
-            state.problems.append(Problem(f.line.where, what, Trouble.NOTE))  # a note names no cell: all were read
+            cut.append(f"「{text}」→ {_shown(options[0])}")
+            if len(cut) == 1:
+                first = f.line.where
             continue
         state.conflicts.add(row_id)
         what = _unsplit(row_name(table, leaf), text, options)
         state.problems.append(Problem(f.line.where, what, Trouble.UNSPLIT, keys))
+    if cut:  # one note for the table (it names no cell: every cell of these rows was read)
+        shown = "；".join(cut[:3]) + ("……" if len(cut) > 3 else "")
+        what = f"表{table.number}有 {len(cut)} 行数字连写，按表的勾稽关系各只有一种拆法，已拆开：{shown}"
+        state.problems.append(Problem(first, what, Trouble.NOTE))
 
 
 def _unsplit(name: str, text: str, options: list[tuple[Decimal, ...]] | None) -> str:

@@ -177,6 +177,7 @@ def import_one(path: Path, given: Given | None = None) -> Row:
         "order": list(result.order),
         "where": "" if "published" in told else result.published_where,
         "unsure": sorted(unsure & missing),  # printed, but not read for sure: blank here is not blank there
+        "unsplit": [p.what for p in result.problems if p.kind is importers.Trouble.UNSPLIT],
     }
     row.data = data
     return row
@@ -239,6 +240,7 @@ def check_rows(
             order=tuple(row.data["_facts"]["order"]),
             overview=record.parts.get("overview", ""),
             format=row.format,
+            unsplit=tuple(row.data["_facts"]["unsplit"]),
         )
         if row.year:
             row.deadline = deadline(row.level, row.year).isoformat()

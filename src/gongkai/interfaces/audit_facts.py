@@ -113,7 +113,7 @@ def previous_of(bodies: Sequence[str], years: Sequence[int | None], files: Seque
     return out
 
 
-DOCUMENT_RULES = ("W11", "W12", "W13", "W14")
+DOCUMENT_RULES = ("W11", "W12", "W13", "W14", "W15")
 
 
 def block_of(rule: str, cells: Sequence[Any]) -> str:
