@@ -70,8 +70,9 @@ def run_cli(folder: Path, out: Path, jobs: int) -> tuple[float, dict[str, Any]]:
     cmd = [sys.executable, "-m", "gongkai.cli", "audit", str(folder), "--out", str(out), "--jobs", str(jobs)]
     done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     took = time.perf_counter() - start
-    if done.returncode not in (0, 1):  # 1: some report has an error, as planted
-        raise SystemExit(f"gongkai audit 失败：{done.stderr}")
+    result = out / "audit" / "audit.json"
+    if done.returncode not in (0, 1) or not result.is_file():  # 1: some report has an error, as planted
+        raise SystemExit(f"gongkai audit 失败（退出码 {done.returncode}）：{done.stderr}")
     return took, json.loads((out / "audit" / "audit.json").read_text(encoding="utf-8"))
 
 
