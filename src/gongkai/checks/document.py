@@ -52,7 +52,7 @@ def evaluate(facts: Facts, rules: list[Rule] | None = None) -> list[Finding]:
     for rule in rules if rules is not None else document_rules():
         sev = rule.severity.value
         if isinstance(rule, ImageOnlyRule) and facts.image_only:
-            message = "PDF 没有文字层（扫描件或图片），读者无法检索、复制，本工具也无法核对其中的数字"
+            message = "图片版，无法检索：PDF 没有文字层（扫描件或图片），读者无法检索、复制，本工具也无法核对其中的数字"
             out.append(Finding(rule.id, sev, message, key=f"{rule.id}:document"))
         elif isinstance(rule, UnsplitRule) and facts.unsplit:
             shown = "；".join(facts.unsplit[:3]) + (f"……共 {len(facts.unsplit)} 处" if len(facts.unsplit) > 3 else "")
