@@ -104,6 +104,9 @@ def test_the_real_reports_are_each_recognised_and_their_real_defects_found(tmp_p
     assert rows["13_shanghai_kewei_2024_extracted.md"].level == "部门"
     assert "W11" not in found["07_pingtan_2021.txt"]  # 2022-02-08: a zone government, by 3月31日
     assert rows["07_pingtan_2021.txt"].unsplit == 3 and rows["05_pingtan_2019.txt"].unsplit == 19
+    assert {"W15"} <= found["07_pingtan_2021.txt"] and "R5" not in found["05_pingtan_2019.txt"]  # printed, not blank
+    lianan = "18_shanwei_haifeng_lianan_2025_EXCERPT.txt"
+    assert "W12" in found[lianan] and "R5" not in found[lianan]  # its tables are images on the page
 
 
 def test_the_exit_code_says_whether_any_report_has_an_error_and_the_profile_lowers_the_repeat_threshold(

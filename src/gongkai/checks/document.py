@@ -39,6 +39,7 @@ class Facts:
     image_only: bool = False
     format: str = ""  # the five topics of part 一 are the 2021 format's (国办公开办函〔2021〕30号)
     unsplit: tuple[str, ...] = ()  # the importer's words for each run of digits it could not cut one way
+    bare: tuple[str, ...] = ()  # numbers of the tables printed as a heading alone (an image on the page)
 
 
 def deadline(kind: str, year: int) -> datetime.date:
@@ -54,6 +55,10 @@ def evaluate(facts: Facts, rules: list[Rule] | None = None) -> list[Finding]:
         if isinstance(rule, ImageOnlyRule) and facts.image_only:
             message = "图片版，无法检索：PDF 没有文字层（扫描件或图片），读者无法检索、复制，本工具也无法核对其中的数字"
             out.append(Finding(rule.id, sev, message, key=f"{rule.id}:document"))
+        elif isinstance(rule, ImageOnlyRule) and facts.bare:
+            names = "、".join(f"表{n}" for n in facts.bare)
+            message = f"图片版，无法检索：{names}只有标题，下面没有表格的文字（可能放的是图片），其中的数字未能核对"
+            out.append(Finding(rule.id, sev, message, key=f"{rule.id}:tables"))
         elif isinstance(rule, UnsplitRule) and facts.unsplit:
             shown = "；".join(facts.unsplit[:3]) + (f"……共 {len(facts.unsplit)} 处" if len(facts.unsplit) > 3 else "")
             message = f"表格的数字连写（页面丢了表格线），按表的勾稽关系无法唯一拆分：{shown}"

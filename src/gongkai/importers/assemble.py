@@ -229,7 +229,7 @@ def assemble(doc: Document, overrides: Overrides) -> ImportResult:
     _order_fields(data)
     result = ImportResult(data, problems, kind="", county_id=county_id, township_id=township_id)
     result.published, result.published_where = date or ("", "")
-    result.order = tuple(sections.order)
+    result.order, result.bare = tuple(sections.order), recognise.bare_tables(fmt, sections.headings, sections.bodies)
     return result
 
 

@@ -105,6 +105,7 @@ class ImportResult:
     published: str = ""  # ISO date the report carries (落款, or the page's date), "" if none
     published_where: str = ""
     order: tuple[str, ...] = ()  # the parts' numbers in the order the document has them
+    bare: tuple[str, ...] = ()  # tables whose part has a heading and nothing under it (put up as images)
 
     @property
     def complete(self) -> bool:

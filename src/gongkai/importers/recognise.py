@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 from gongkai.errors import OldFormat
+from gongkai.format import Format
 from gongkai.importers.base import Document, Line
 
 _OLD_TABLE = re.compile(r"政府信息公开情况统计表|指标名称.{0,6}计量单位")
@@ -79,3 +80,12 @@ def published(doc: Document, last: list[Line]) -> tuple[str, str] | None:
             if date:
                 return date, line.where
     return None
+
+
+def bare_tables(fmt: Format, headings: dict[str, Line], bodies: dict[str, list[Line]]) -> tuple[str, ...]:
+    """The table parts printed as a heading with nothing under it: on a web page, a table put up as an image."""
+    return tuple(
+        p.table
+        for p in fmt.parts
+        if p.table and p.number in headings and not any(line.text for line in bodies.get(p.number, []))
+    )

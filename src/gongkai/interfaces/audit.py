@@ -167,17 +167,15 @@ def import_one(path: Path, given: Given | None = None) -> Row:
     row.unsplit = len(unsplit & missing)
     row.unreadable = len(missing - blank - unsplit)
     row.read = row.cells - len(missing)
-    unsure = {
-        k
-        for p in result.problems
-        if p.kind in (importers.Trouble.UNSPLIT, importers.Trouble.AMBIGUOUS)
-        for k in p.cells
-    }
+    doubt = (importers.Trouble.UNSPLIT, importers.Trouble.AMBIGUOUS)
+    unsure = {k for p in result.problems if p.kind in doubt for k in p.cells}
+    unsure |= {k for k in missing if k[0] in result.bare}  # a table shown as an image: not read, not blank
     data["_facts"] = {
         "order": list(result.order),
         "where": "" if "published" in told else result.published_where,
         "unsure": sorted(unsure & missing),  # printed, but not read for sure: blank here is not blank there
         "unsplit": [p.what for p in result.problems if p.kind is importers.Trouble.UNSPLIT],
+        "bare": [fmt.table(t).number for t in result.bare] if fmt else [],
     }
     row.data = data
     return row
@@ -241,6 +239,7 @@ def check_rows(
             overview=record.parts.get("overview", ""),
             format=row.format,
             unsplit=tuple(row.data["_facts"]["unsplit"]),
+            bare=tuple(row.data["_facts"]["bare"]),
         )
         if row.year:
             row.deadline = deadline(row.level, row.year).isoformat()
