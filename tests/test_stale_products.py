@@ -12,10 +12,13 @@ from pathlib import Path
 
 from conftest import DATA, gongkai
 from gongkai.build import products
-from gongkai.build.bulk import Options, Summary, _publish, _publish_added, inputs_of
+from gongkai.build.bulk import _publish, _publish_added, inputs_of
 from gongkai.build.executors import Result
-from gongkai.build.manifest import CRASHED, read_build
+from gongkai.build.manifest import read_build
+from gongkai.build.plan import Options
 from gongkai.build.run import Job
+from gongkai.build.tally import Summary
+from gongkai.pages.outcomes import CRASHED
 from gongkai.records import catalog
 
 UNTOUCHED = ("report.html", "report.ipynb", "report.review.html", "checks.json")

@@ -22,7 +22,8 @@ if TYPE_CHECKING:
 
 def _render(args: argparse.Namespace) -> int:
     from gongkai.build import render
-    from gongkai.build.bulk import Options, render_many, render_one
+    from gongkai.build.bulk import render_many, render_one
+    from gongkai.build.plan import Options
     from gongkai.records import catalog
 
     data_dir, out_dir = Path(args.data), Path(args.out)
@@ -59,10 +60,10 @@ def _render(args: argparse.Namespace) -> int:
         if removed:
             print(f"已移除不再要求的成品：{'、'.join(Path(name).name for name in removed)}")
         return 0
-    from gongkai.build import fingerprint
+    from gongkai.build.fingerprint import open_cache
 
-    fingerprint.use(out_dir)  # the county files and folders the last run read: not parsed again if unchanged
-    selection = catalog.Selection(data_dir, args.only_year or args.year, args.county)
+    cache = open_cache(out_dir)  # the county files and folders the last run read: not parsed again if unchanged
+    selection = catalog.Selection(data_dir, args.only_year or args.year, args.county, memo=cache)
     missing = selection.missing  # township folders county.yaml names but that are absent
     entries: Iterable[catalog.Entry] = selection if args.all else []
     if args.params:  # a few named reports, with or without --all: held, duplicates dropped
@@ -73,7 +74,7 @@ def _render(args: argparse.Namespace) -> int:
         entries = list({(e.year, e.county.id, e.township.id): e for e in listed}.values())
     if next(iter(entries), None) is None:  # --all: its first county only
         raise missing[0] if missing else GongkaiError(f"{data_dir} 下没有符合条件的记录")
-    summary = render_many(entries, opts)
+    summary = render_many(entries, opts, cache)
     print(format_summary(summary))
     for problem in missing:
         print(f"  ✗ 缺少乡镇文件夹：{problem}")
@@ -110,8 +111,8 @@ def _formats(text: str, no_pdf: bool) -> frozenset[str]:
 
 def format_summary(summary: object) -> str:
     """The end-of-run table: what was rendered, skipped, failing, crashed, and where the index is."""
-    from gongkai.build.bulk import REFUSED, Summary
-    from gongkai.build.manifest import CRASHED, INVALID
+    from gongkai.build.tally import Summary
+    from gongkai.pages.outcomes import CRASHED, INVALID, REFUSED
 
     assert isinstance(summary, Summary)
     rows = [
@@ -205,8 +206,8 @@ def _review(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from gongkai.outputs import write_atomic
-    from gongkai.pages.report import load_previous
     from gongkai.records import catalog, review
+    from gongkai.records.history import load_previous
     from gongkai.records.record import load_record
 
     entry = catalog.resolve(Path(args.data), args.township, args.year, args.county)

@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from gongkai.errors import GongkaiError
+from gongkai.pages.style import stylesheet
 from gongkai.resources import TEMPLATES
 
 if TYPE_CHECKING:
@@ -122,11 +123,6 @@ def _exporter(review: bool = False) -> HTMLExporter:
         exclude_input_prompt=not review,
         exclude_output_prompt=True,
     )
-
-
-@cache
-def stylesheet() -> str:
-    return "".join((TEMPLATES / name).read_text(encoding="utf-8") for name in ("report.css", "parts.css"))
 
 
 def to_html(nb: Any, title: str, *, review: bool = False, review_link: bool = False) -> str:
