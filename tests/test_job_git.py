@@ -18,7 +18,7 @@ from gongkai.build.executors import pack
 from gongkai.build.run import Job
 from gongkai.checks.quick import check_quick
 from gongkai.pages.provenance import git_state
-from gongkai.pages.report import load_previous
+from gongkai.records.history import load_previous
 from gongkai.records.record import load_record
 
 DATA = Path(__file__).resolve().parents[1] / "data"

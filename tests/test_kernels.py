@@ -8,7 +8,7 @@ from conftest import DATA
 from gongkai.build.kernels import ENGINE, WarmKernel
 from gongkai.build.run import Job, produce
 from gongkai.checks import check
-from gongkai.pages.report import load_previous
+from gongkai.records.history import load_previous
 from gongkai.records.record import load_record
 
 

@@ -25,7 +25,7 @@ from gongkai.format.rules import (
     TextRule,
     ZeroRule,
 )
-from gongkai.pages.tables import show
+from gongkai.records.display import show
 from gongkai.records.record import CellKey, Record, Value
 
 DOCUMENT = "document"  # the suite for rules about the text, not a table
