@@ -24,7 +24,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 
 from gongkai.build.run import Job, Page, Products, handoff_dir, produce
-from gongkai.processes import start_worker
+from gongkai.family import start_worker
 
 
 @dataclass
