@@ -28,10 +28,10 @@ REPO = Path(__file__).resolve().parents[1]
 OLD = "ea52b93:src/gongkai/index.py"  # the index before it was grouped and drawn from data
 
 sys.path.insert(0, str(REPO / "src"))
-from gongkai.build.render import chromium_path  # noqa: E402
 from gongkai.pages import index as new_index  # noqa: E402
 from gongkai.pages.outcomes import CRASHED, RENDERED  # noqa: E402
 from gongkai.pages.outcomes import Outcome as Entry  # noqa: E402
+from gongkai.production.render import chromium_path  # noqa: E402
 
 SORT = """async () => {
   const th = document.querySelector('#reports th[data-sort="outcome"]') || document.querySelectorAll('#reports th')[3];

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from gongkai.build.publish import write_index
-from gongkai.build.render import chromium_path
+from gongkai.batch.publish import write_index
 from gongkai.pages.outcomes import CRASHED, RENDERED
 from gongkai.pages.outcomes import Outcome as Entry
+from gongkai.production.render import chromium_path
 
 COUNTIES = {"minquan": "民权县", "suixian": "睢县", "ningling": "宁陵县"}
 TOWNSHIPS = {"renhezhen": "人和镇", "hujixiang": "胡集乡", "beiguanzhen": "北关镇", "shuangtazhen": "双塔镇"}

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.build import manifest
-from gongkai.build.manifest import ManifestError
+from gongkai.batch import manifest
+from gongkai.batch.manifest import ManifestError
 from gongkai.pages.outcomes import CRASHED, RENDERED
 from gongkai.pages.outcomes import Outcome as Entry
 
@@ -130,7 +130,7 @@ def test_memory_per_report_is_bounded_by_its_line(tmp_path: Path) -> None:
 
 
 def test_the_fingerprint_cache_keeps_outcomes_a_line_each_and_drops_an_old_layout(tmp_path: Path) -> None:
-    from gongkai.build import statcache
+    from gongkai.batch import statcache
 
     entries = _write(tmp_path, 20)
     cache = statcache.Cache(tmp_path / statcache.CACHE_FILE, "v1")

@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.build import fingerprint, manifest, products
-from gongkai.build.plan import CURRENT, PRODUCTS, RENDER, Options, Plan, folder_for, key_of
-from gongkai.build.statcache import Cache
+from gongkai.batch import fingerprint, manifest
+from gongkai.batch.plan import CURRENT, PRODUCTS, RENDER, Options, Plan, folder_for, key_of
+from gongkai.batch.statcache import Cache
 from gongkai.pages.outcomes import CRASHED, RENDERED, Outcome
+from gongkai.production import products
 from gongkai.records import catalog
 from gongkai.resources import EXPECTATIONS, NOTEBOOK, TEMPLATES
 from gongkai.synthetic import main as synthetic

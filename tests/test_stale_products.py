@@ -11,14 +11,14 @@ import shutil
 from pathlib import Path
 
 from conftest import DATA, gongkai
-from gongkai.build import products
-from gongkai.build.bulk import _publish, _publish_added, inputs_of
-from gongkai.build.executors import Result
-from gongkai.build.manifest import read_build
-from gongkai.build.plan import Options
-from gongkai.build.run import Job
-from gongkai.build.tally import Summary
+from gongkai.batch.bulk import _publish, _publish_added, inputs_of
+from gongkai.batch.executors import Result
+from gongkai.batch.manifest import read_build
+from gongkai.batch.plan import Options
+from gongkai.batch.tally import Summary
 from gongkai.pages.outcomes import CRASHED
+from gongkai.production import products
+from gongkai.production.run import Job
 from gongkai.records import catalog
 
 UNTOUCHED = ("report.html", "report.ipynb", "report.review.html", "checks.json")

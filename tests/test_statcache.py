@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.build import bulk, fingerprint, manifest, noop
-from gongkai.build.plan import Plan
-from gongkai.build.publish import write_index
-from gongkai.build.statcache import CACHE_FILE, Cache
+from gongkai.batch import bulk, fingerprint, manifest, noop
+from gongkai.batch.plan import Plan
+from gongkai.batch.publish import write_index
+from gongkai.batch.statcache import CACHE_FILE, Cache
 from gongkai.pages.outcomes import RENDERED
 from gongkai.records import catalog
 from gongkai.synthetic import main as synthetic

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from conftest import copy_data
-from gongkai.build.publish import write_summaries
+from gongkai.batch.publish import write_summaries
 from gongkai.checks import check
 from gongkai.pages import summary
 from gongkai.pages.outcomes import CRASHED, RENDERED, Outcome

@@ -14,20 +14,20 @@ from itertools import chain, pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gongkai.build import fingerprint, manifest
-from gongkai.build import products as products_of
-from gongkai.build.noop import nothing_to_do
-from gongkai.build.plan import Options, Plan, folder_for, index_current, key_of, summary_of
-from gongkai.build.run import Job
-from gongkai.build.statcache import Cache
-from gongkai.build.tally import Summary
+from gongkai.batch import fingerprint, manifest
+from gongkai.batch.noop import nothing_to_do
+from gongkai.batch.plan import Options, Plan, folder_for, index_current, key_of, summary_of
+from gongkai.batch.statcache import Cache
+from gongkai.batch.tally import Summary
 from gongkai.errors import GongkaiError
 from gongkai.outputs import lock, publish
 from gongkai.pages.outcomes import CRASHED, INVALID, REFUSED, RENDERED, Outcome
+from gongkai.production import products as products_of
+from gongkai.production.run import Job
 from gongkai.records.catalog import Entry
 
 if TYPE_CHECKING:
-    from gongkai.build.executors import Result
+    from gongkai.batch.executors import Result
 
 # Records checked in one great-expectations validation: each costs ~0.9 s plus ~20 ms a record. The first
 # batch is small so the workers start on reports soon; later batches amortise the fixed cost.
@@ -42,7 +42,7 @@ def inputs_of(entry: Entry, opts: Options) -> dict[str, str]:
 def plan(
     entries: Sequence[Entry], opts: Options, cache: Cache | None = None
 ) -> tuple[list[tuple[Entry, dict[str, str]]], dict[str, Outcome]]:
-    """Which entries need rendering, and the last known outcome of the others (build.plan decides)."""
+    """Which entries need rendering, and the last known outcome of the others (batch.plan decides)."""
     planned = Plan(opts, cache).split(entries)
     return planned.todo, planned.kept
 
@@ -97,7 +97,7 @@ def render_many(entries: Iterable[Entry], opts: Options, cache: Cache | None = N
     `cache`: the output folder's (`fingerprint.open_cache`), opened by the caller before it
     listed the entries with it; opened here if not given.
     """
-    from gongkai.build.executors import EXECUTORS
+    from gongkai.batch.executors import EXECUTORS
 
     start = time.perf_counter()
     if iter(entries) is entries:  # a one-time iterator: the quiet pass would use up what the full run needs
@@ -153,8 +153,8 @@ def render_many(entries: Iterable[Entry], opts: Options, cache: Cache | None = N
             touched = {(v.year, k.split("/")[1]) for k, v in done.items() if k not in kept}
             counties = {(e.year, e.county.id): e for e in entries}.values()
             touched |= {(e.year, e.county.id) for e in counties if not summary_of(opts.out_dir, e).exists()}
-            from gongkai.build.publish import write_summaries
-            from gongkai.build.render import print_pages
+            from gongkai.batch.publish import write_summaries
+            from gongkai.production.render import print_pages
 
             printing = (executor.print_pages if executor is not None else print_pages) if opts.pdf else None
             write_summaries(opts.out_dir, opts.data_dir, touched, known, printing, cache)
@@ -166,7 +166,7 @@ def render_many(entries: Iterable[Entry], opts: Options, cache: Cache | None = N
         else:
             manifest.write_manifest(opts.out_dir, known, {"seconds": round(time.perf_counter() - start, 3)})
             cache.remember(opts.out_dir / manifest.MANIFEST, known)
-            from gongkai.build.publish import write_index
+            from gongkai.batch.publish import write_index
 
             summary.index = write_index(opts.out_dir, list(known.values()))
         cache.save()
@@ -179,7 +179,7 @@ def _publish(
 ) -> Outcome:
     import json
 
-    from gongkai.build.executors import Result
+    from gongkai.batch.executors import Result
     from gongkai.checks.report import CheckReport
 
     assert isinstance(result, Result)
@@ -245,9 +245,9 @@ def _produce_here(jobs: Iterable[Job], pdf: bool) -> Iterator[Result]:
     """Saved notebooks' missing products, in this process: no kernel, one browser if a PDF is missing."""
     from contextlib import ExitStack
 
-    from gongkai.build.executors import Result
-    from gongkai.build.render import Printer
-    from gongkai.build.run import produce
+    from gongkai.batch.executors import Result
+    from gongkai.production.render import Printer
+    from gongkai.production.run import produce
 
     with ExitStack() as stack:
         printer = stack.enter_context(Printer()) if pdf else None
@@ -268,7 +268,7 @@ def _refiled(folder: Path, last: Outcome, formats: frozenset[str]) -> Outcome:
 
 def _publish_added(last: Outcome, result: object, opts: Options, summary: Summary) -> Outcome:
     """Put a current report's new products beside the others; on failure, keep everything as it was."""
-    from gongkai.build.executors import Result
+    from gongkai.batch.executors import Result
 
     assert isinstance(result, Result)
     if result.products is None:
@@ -306,11 +306,11 @@ def render_one(entry: Entry, opts: Options, removed: list[str] | None = None) ->
     Products of its folder no longer asked for (`--formats`) are removed once it
     succeeded, and named in `removed`.
     """
-    from gongkai.build import render
-    from gongkai.build.executors import Result
-    from gongkai.build.run import RenderError, produce
+    from gongkai.batch.executors import Result
     from gongkai.checks import check
     from gongkai.pages.provenance import git_state
+    from gongkai.production import render
+    from gongkai.production.run import RenderError, produce
     from gongkai.records.history import load_previous
     from gongkai.records.record import load_record
 
@@ -332,7 +332,7 @@ def render_one(entry: Entry, opts: Options, removed: list[str] | None = None) ->
         known = manifest.read_manifest(opts.out_dir)
         known[done.key] = done
         manifest.write_manifest(opts.out_dir, known, {"seconds": products.seconds})
-        from gongkai.build.publish import write_index
+        from gongkai.batch.publish import write_index
 
         write_index(opts.out_dir, list(known.values()))
     return done

@@ -10,7 +10,7 @@ from gongkai.pages.outcomes import INVALID, RENDERED, Outcome
 
 @dataclass
 class Summary:
-    # Every matched report, in order: a run that renders reads them all; a no-op only counts them (build/noop.py).
+    # Every matched report, in order: a run that renders reads them all; a no-op only counts them (batch/noop.py).
     reports: list[Outcome] = field(default_factory=list)
     rendered: list[str] = field(default_factory=list)  # keys rendered by this run
     attempted: list[str] = field(default_factory=list)  # keys this run tried, whatever came of it

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from gongkai.build.run import Page, alert_for
 from gongkai.outputs import publish, write_atomic_lines
 from gongkai.pages.index import iter_index
 from gongkai.pages.outcomes import RENDERED, Outcome
 from gongkai.pages.summary import County, Saved, Township, gather, page, township_reports
+from gongkai.production.run import Page, alert_for
 from gongkai.records import catalog
 
 SUMMARY_BATCH = 50  # county-years checked in one validation, printed and written together

@@ -1,9 +1,9 @@
 """Is a report current? One answer, given by `Plan.verdict`, for the quiet pass and the full run alike.
 
 A wrong answer is a stale published report, so it is decided in one place:
-the report's inputs hashed (build.fingerprint), its last outcome, the options
+the report's inputs hashed (batch.fingerprint), its last outcome, the options
 of this run and, for a report rendered last time, its files. The run's cache
-(build.statcache) is made by the caller and passed in; the plan keeps no
+(batch.statcache) is made by the caller and passed in; the plan keeps no
 state between runs and installs nothing anywhere.
 """
 
@@ -14,11 +14,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gongkai.build import fingerprint, manifest
-from gongkai.build import products as products_of
-from gongkai.build.run import DEFAULT_FORMATS
-from gongkai.build.statcache import Cache
+from gongkai.batch import fingerprint, manifest
+from gongkai.batch.statcache import Cache
 from gongkai.pages.outcomes import RENDERED, Outcome
+from gongkai.production import products as products_of
+from gongkai.production.run import DEFAULT_FORMATS
 from gongkai.records.catalog import Entry
 from gongkai.records.ids import check_id
 from gongkai.resources import EXPECTATIONS, NOTEBOOK
@@ -90,7 +90,7 @@ class Plan:
         self.opts = opts
         self.cache = Cache() if cache is None else cache  # without a file: this run's hashes only
         self.shared = fingerprint.environment(NOTEBOOK, EXPECTATIONS) if shared is None else shared
-        self.options = fingerprint.options_text({"strict": opts.strict})  # not the formats: build/products.py
+        self.options = fingerprint.options_text({"strict": opts.strict})  # not the formats: production/products.py
         self.asked = {products_of.OPTIONAL[f] for f in opts.formats}
         self.optional = set(products_of.OPTIONAL.values())
         self.out = str(opts.out_dir)

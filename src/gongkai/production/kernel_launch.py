@@ -1,4 +1,4 @@
-"""How every kernel of ours is started, warm (build/kernels.py) or fresh (build/run.py): quietly.
+"""How every kernel of ours is started, warm (production/kernels.py) or fresh (production/run.py): quietly.
 
 Light on purpose: both the runner and the warm engine import it, and neither imports the other for it.
 """

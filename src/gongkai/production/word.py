@@ -310,8 +310,7 @@ def _vertical_label_heights(rows: list[list[tuple[int, Cell]]], size: float) -> 
 def report_docx(record: Record, alert: str = "") -> bytes:
     """The six official parts with their four tables, as .docx bytes."""
     body = [
-        _p(TITLE, _run(record.body), keep=True),
-        _p(TITLE, _run(f"{record.year}年政府信息公开工作年度报告"), keep=True),
+        *(_p(TITLE, _run(line), keep=True) for line in record.title_lines),
     ]
     if alert:
         body.append(_p(TABLE, _run(f"【{alert}】", bold=True)))

@@ -3,10 +3,10 @@
 Most runs over a county or a nation change nothing or little. This pass asks
 the run's plan, record by record, what the full run would (`Plan.verdict`,
 the one answer to "is it current?"), with each report's last outcome taken
-from the cache's window (build.statcache), a county at a time; and whether
+from the cache's window (batch.statcache), a county at a time; and whether
 the county summaries and the index are current. Only the counts and the
 reports with problems are kept. At the first record that needs anything it
-gives up, and the full run (build.bulk) takes over.
+gives up, and the full run (batch.bulk) takes over.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 
-from gongkai.build import fingerprint, manifest
-from gongkai.build.plan import CURRENT, Plan, index_current, key_of, summary_of
-from gongkai.build.tally import Summary
+from gongkai.batch import fingerprint, manifest
+from gongkai.batch.plan import CURRENT, Plan, index_current, key_of, summary_of
+from gongkai.batch.tally import Summary
 from gongkai.records.catalog import Entry
 
 

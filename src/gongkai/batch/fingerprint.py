@@ -6,7 +6,7 @@ versions of what it runs on) and the options. Not the git commit: a report
 is not rebuilt by a commit that changed none of its inputs, and its page
 names the commit it was rendered at.
 Hashing is all a no-op rerun does, so it reads each file once and imports
-nothing heavy; the caller's `Cache` (build.statcache), opened on the output
+nothing heavy; the caller's `Cache` (batch.statcache), opened on the output
 folder, is passed in: a file whose stat has not changed since the last run is
 not read at all. Nothing here keeps state between calls.
 """
@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import gongkai
-from gongkai.build.statcache import Cache
+from gongkai.batch.statcache import Cache
 from gongkai.records import catalog
 from gongkai.records.catalog import COUNTY_FILE, Entry
 from gongkai.resources import TEMPLATES
@@ -49,7 +49,7 @@ def code_hash(package: Path = PACKAGE) -> str:
 
 
 def environment(notebook: Path, suites: Path, templates: Path = TEMPLATES, package: Path = PACKAGE) -> dict[str, str]:
-    """The inputs every report shares: hashed once per run, by its plan (build.plan)."""
+    """The inputs every report shares: hashed once per run, by its plan (batch.plan)."""
     from gongkai.pages.provenance import versions
 
     return {
