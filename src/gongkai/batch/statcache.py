@@ -103,7 +103,7 @@ class Cache(catalog.Memo):
     """Hashes of files and checks of output folders, by stat signature, kept between runs (see the module).
 
     Created by the caller of a run and passed to the catalog (as its `Memo`) and
-    to the run's plan (build.plan); nothing holds it between runs but the file.
+    to the run's plan (batch.plan); nothing holds it between runs but the file.
     The loaded county's lines are in `files` (path → "size:mtime:ctime:inode sha256"),
     `folders` (output folder → "mtime:ctime:inode/name/name"), `reports` (key → the
     outcome a no-op needs) and the memo's `counties` and `listings`. A county left
