@@ -6,8 +6,8 @@ import asyncio
 import os
 from pathlib import Path
 
-from gongkai.production.kernel_launch import quiet_kernels
 from gongkai.production.kernels import WarmKernel
+from gongkai.production.quiet import quiet_kernels
 
 
 def _stderr_of(pid: int) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 
-from gongkai.production.kernel_launch import KERNEL_STDERR, QUIET_KERNEL
+from gongkai.production.quiet import KERNEL_STDERR, QUIET_KERNEL
 
 ENGINE = "gongkai-warm"
 log = logging.getLogger(__name__)

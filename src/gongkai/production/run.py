@@ -22,7 +22,7 @@ from typing import Any
 from gongkai.errors import GongkaiError
 from gongkai.outputs import write_atomic
 from gongkai.production import render
-from gongkai.production.kernel_launch import QUIET_KERNEL, quiet_kernels
+from gongkai.production.quiet import QUIET_KERNEL, quiet_kernels
 from gongkai.resources import NOTEBOOK
 
 INJECTED_ID = "injected-parameters"

@@ -1,7 +1,4 @@
-"""How every kernel of ours is started, warm (production/kernels.py) or fresh (production/run.py): quietly.
-
-Light on purpose: both the runner and the warm engine import it, and neither imports the other for it.
-"""
+"""How a report's kernel starts quietly: the same for a fresh kernel (run.py) and the warm one (kernels.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +11,6 @@ from typing import Any
 # CRITICAL, not ERROR: shutting a kernel down interrupts it first (jupyter_client), and an idle
 # kernel logs that SIGINT as an ERROR line the user would see after every render.
 QUIET_KERNEL = ["--IPKernelApp.log_level=CRITICAL"]
-
 # The kernel process's own stderr does not reach the user's terminal: libzmq can abort with an
 # English assertion line while a kernel is shut down, and a kernel that fails reaches the user as
 # the notebook's error anyway (RenderError).
