@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from gongkai.errors import GongkaiError
+from gongkai.format.page import PAGE
 from gongkai.pages import policy
 from gongkai.pages.style import stylesheet
 from gongkai.resources import TEMPLATES
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from nbconvert import HTMLExporter
 
 # Top, bottom, left, right as printed government documents set A4 (GB/T 9704 is 37/35/28/26 mm).
-MARGINS = {"top": "37mm", "bottom": "35mm", "left": "28mm", "right": "26mm"}
+MARGINS = PAGE.css_margins()
 # Debian's headless shell first: the same Blink without the browser's own UI, it prints a page for about
 # two thirds of the CPU and starts for two thirds (benchmarks/print.py); the full browser otherwise.
 CHROMIUM_CANDIDATES = (
