@@ -19,7 +19,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from gongkai.batch.family import start_worker
+from gongkai.family import start_worker
 from gongkai.production.run import Job, Page, Products, produce
 
 
@@ -139,7 +139,7 @@ class LocalExecutor:
             max_workers=self.jobs,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=start_worker,  # a light module: the watch starts before the heavy imports
-            initargs=(self.pdf, os.getpid()),
+            initargs=(os.getpid(), f"{__name__}:warm_up", self.pdf),
         )
         # Start every worker now (kernel, browser), while the caller imports
         # great-expectations and checks the first records.

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import subprocess
+from functools import cache
+from typing import Any
 
 # The kernel warns in English that it speaks TCP without encryption: it listens
 # on 127.0.0.1 only, and the warning is noise in the user's terminal.
@@ -13,3 +15,16 @@ QUIET_KERNEL = ["--IPKernelApp.log_level=CRITICAL"]
 # English assertion line while a kernel is shut down, and a kernel that fails reaches the user as
 # the notebook's error anyway (RenderError).
 KERNEL_STDERR = subprocess.DEVNULL
+
+
+@cache
+def quiet_kernels() -> type:
+    """nbclient's kernel manager, launching the kernel with KERNEL_STDERR (its documented override)."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class QuietKernelManager(AsyncKernelManager):
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+            kw.setdefault("stderr", KERNEL_STDERR)
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    return QuietKernelManager

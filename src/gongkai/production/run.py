@@ -20,7 +20,7 @@ from gongkai.errors import GongkaiError
 from gongkai.outputs import write_atomic
 from gongkai.pages.inputs import INPUT_NAME, ReportInput, digest
 from gongkai.production import render
-from gongkai.production.quiet import KERNEL_STDERR, QUIET_KERNEL
+from gongkai.production.quiet import QUIET_KERNEL, quiet_kernels
 from gongkai.resources import NOTEBOOK
 
 INJECTED_ID = "injected-parameters"
@@ -92,19 +92,6 @@ class Products:
     files: dict[str, bytes] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
-
-
-@cache
-def quiet_kernels() -> type:
-    """nbclient's kernel manager, launching the kernel with KERNEL_STDERR (its documented override)."""
-    from jupyter_client.manager import AsyncKernelManager
-
-    class QuietKernelManager(AsyncKernelManager):
-        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
-            kw.setdefault("stderr", KERNEL_STDERR)
-            await super()._async_launch_kernel(kernel_cmd, **kw)
-
-    return QuietKernelManager
 
 
 def execute(params: dict[str, Any], engine: str | None = None, notebook: Any = None) -> Any:

@@ -21,7 +21,7 @@ from gongkai.format import Part
 from gongkai.format.page import PAGE
 from gongkai.pages import markdown
 from gongkai.pages.layout import Role, Slot, layout
-from gongkai.pages.tables import show
+from gongkai.records.display import show
 from gongkai.records.record import Record
 
 BODY_FONT = "宋体"
