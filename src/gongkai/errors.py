@@ -39,3 +39,7 @@ class OutputLocked(GongkaiError):
 
 class NotAReport(GongkaiError):
     """A file given to `gongkai import` that is not a report at all (empty, binary, another page)."""
+
+
+class ImageOnly(NotAReport):
+    """A PDF whose pages are pictures (a scan): no text to read without OCR."""

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gongkai.errors import NotAReport
+from gongkai.errors import ImageOnly, NotAReport
 from gongkai.importers.base import Document, Line, Slot, escape_markdown, is_blank, is_number
 
 MAX_PAGES = 60  # a township's report is 3–10 pages
@@ -106,7 +106,7 @@ def parse_pdf(path: Path) -> Document:
         except Exception as e:  # a damaged content stream
             raise NotAReport(f"{path.name}：PDF 内容无法解析（{type(e).__name__}）") from None
     if chars == 0:
-        raise NotAReport(
+        raise ImageOnly(
             f"{path.name}：PDF 没有文字层（可能是扫描件或图片），无法读取；请找文字版，或先用 OCR 软件转为文字"
         )
     return Document(path.name, _lines(rows))
