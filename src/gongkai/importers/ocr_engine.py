@@ -26,6 +26,7 @@ DET_SCALE = 0.5  # pages are detected at half the scan's resolution: lines of te
 
 
 TWINS = {"o": "0", "O": "0", "〇": "0", "○": "0", "l": "1", "I": "1", "|": "1"}  # one shape in a figure
+FIGURE_MARKS = "0123456789.,-—－/"  # what a figure cell can hold: digits, a decimal point, blank marks
 _NUMERIC = re.compile(r"[+-]?[0-9][0-9,]*(?:\.[0-9]+)?")
 
 
@@ -66,6 +67,8 @@ class Engine:
     """Detection and recognition sessions with the recognizer's alphabet."""
 
     def __init__(self) -> None:
+        import numpy as np
+
         cv2, ort, rapid = _modules()
         self.cv2 = cv2
         models = Path(rapid.__file__).parent / "models"
@@ -80,6 +83,8 @@ class Engine:
         self.alphabet = ["", *meta["character"].splitlines(), " "]  # CTC blank first, space last
         index = {c: i for i, c in enumerate(self.alphabet) if c}
         self.twins = [(index[v], index[c]) for v, c in TWINS.items() if v in index and c in index]
+        self.figure_marks = np.array(sorted(index[c] for c in FIGURE_MARKS if c in index))
+        self.figure_set = set(self.figure_marks.tolist())
         from rapidocr_onnxruntime.ch_ppocr_det.utils import DBPostProcess
 
         self.post = DBPostProcess(thresh=0.3, box_thresh=0.5, max_candidates=1000, unclip_ratio=1.6)
@@ -115,15 +120,53 @@ class Engine:
         read as the zero it is, with the confidence of the shape.
         """
         reading = self._greedy(pred)
-        if reading.text and not _NUMERIC.fullmatch(reading.text):
-            merged = pred.copy()
-            for variant, canonical in self.twins:
-                merged[:, canonical] += merged[:, variant]
-                merged[:, variant] = 0.0
-            as_number = self._greedy(merged)
-            if _NUMERIC.fullmatch(as_number.text):
-                return as_number
-        return reading
+        if not reading.text:
+            return reading
+        merged = pred.copy()
+        for variant, canonical in self.twins:
+            merged[:, canonical] += merged[:, variant]
+            merged[:, variant] = 0.0
+        figure = self._figure(merged)
+        return figure if figure is not None and _NUMERIC.fullmatch(figure.text) else reading
+
+    def _figure(self, pred: Any) -> Reading | None:
+        """The crop read as a figure: each digit's share among the marks a figure cell can hold.
+
+        What else a lone 「0」 might be (「。」, 「D」) is no other figure, so it
+        does not lower the confidence; another digit, or a digit the decoding
+        dropped as blank, does.
+        """
+        import numpy as np
+
+        marks = self.figure_marks
+        best = pred.argmax(axis=1)
+        text: list[str] = []
+        probs: list[float] = []
+        seconds: list[str] = []
+        doubts: list[float] = []
+        previous = -1
+        for t, index in enumerate(best):
+            row = pred[t]
+            share = row[marks]
+            total = float(share.sum()) or 1.0
+            if index == 0:
+                top = int(marks[int(np.argmax(share))])
+                if top != previous and float(row[top]) > 0.2:
+                    doubts.append(1.0 - float(row[top]))  # a digit nearly read here
+            elif index != previous:
+                if index not in self.figure_set:
+                    return None
+                text.append(self.alphabet[index])
+                probs.append(float(row[index]) / total)
+                others = share.copy()
+                others[marks == index] = -1
+                seconds.append(self.alphabet[int(marks[int(np.argmax(others))])])
+            previous = int(index)
+        if not text:
+            return None
+        weakest = int(np.argmin(probs))
+        alternative = "".join(seconds[weakest] if k == weakest else c for k, c in enumerate(text))
+        return Reading("".join(text), min([*probs, *doubts]), alternative, tuple(probs))
 
     def _greedy(self, pred: Any) -> Reading:
         import numpy as np
