@@ -87,8 +87,7 @@ def _page_rows(models: Engine, page: Page, scan: Scan) -> list[_Row]:
     grey, dpi = page.grey, page.dpi
     pt = 72.0 / dpi
     tables = find_tables(grey, dpi)
-    boxes = [_tight(grey, b) for b in models.lines(grey)]
-    boxes = [b for b in boxes if b is not None]
+    boxes = _joined(models.lines(grey))  # as detected, with the detector's margin: cells clip them
     crops: list[Any] = []
     owners: list[tuple[str, Any]] = []  # ("cell", (table, row, col)) or ("text", box)
     table_rows: list[tuple[ScanTable, int, list[Box | None]]] = []
@@ -110,9 +109,10 @@ def _page_rows(models: Engine, page: Page, scan: Scan) -> list[_Row]:
                     crops.append(_crop(grey, piece))
                     owners.append(("cell", (t, r, c, piece)))
     for k, box in enumerate(boxes):
-        if k not in inside and not any(_centre_in(box, tb.box) for tb in tables):
-            crops.append(_crop(grey, box))
-            owners.append(("text", box))
+        dark = _dark(grey, box)
+        if dark is not None and k not in inside and not any(_centre_in(dark, tb.box) for tb in tables):
+            crops.append(_crop(grey, dark))
+            owners.append(("text", dark))
     readings = models.read(crops)
     cells: dict[tuple[int, int, int], list[tuple[Box, Reading]]] = {}
     words: list[dict[str, Any]] = []
@@ -196,6 +196,32 @@ def _pieces(cell: Box, boxes: list[Box], taken: set[int], grey: Any, dpi: float)
     if piece is None or (piece[2] - piece[0]) * (piece[3] - piece[1]) < (dpi * 0.03) ** 2:
         return []  # an empty cell (a speck is not a figure)
     return [piece]
+
+
+def _joined(boxes: list[Box]) -> list[Box]:
+    """Pieces of one line the detector cut with an overlap (「四、政」 and 「政府……」) as one box."""
+    out: list[Box] = []
+    for box in sorted(boxes, key=lambda b: (b[1], b[0])):
+        for k, other in enumerate(out):
+            overlap_y = min(box[3], other[3]) - max(box[1], other[1])
+            if overlap_y > 0.6 * min(box[3] - box[1], other[3] - other[1]) and box[0] < other[2] and other[0] < box[2]:
+                out[k] = (min(box[0], other[0]), min(box[1], other[1]), max(box[2], other[2]), max(box[3], other[3]))
+                break
+        else:
+            out.append(box)
+    return out
+
+
+def _dark(grey: Any, box: Box) -> Box | None:
+    """A detected line shrunk to its dark ink: where a PDF would place its glyphs, and the crop to read."""
+    import numpy as np
+
+    x0, y0, x1, y1 = box
+    part = grey[y0:y1, x0:x1] < DARK
+    rows, cols = np.flatnonzero(part.any(axis=1)), np.flatnonzero(part.any(axis=0))
+    if len(rows) == 0:
+        return None
+    return (x0 + int(cols[0]), y0 + int(rows[0]), x0 + int(cols[-1]) + 1, y0 + int(rows[-1]) + 1)
 
 
 def _tight(grey: Any, box: Box) -> Box | None:
