@@ -40,7 +40,10 @@ def _stamp(size: int) -> Image.Image:
     draw.ellipse((width, width, size - width, size - width), outline=red, width=width)
     c, r = size / 2, size * 0.14
     star = [
-        (c + (r if k % 2 == 0 else r * 0.4) * math.sin(k * math.pi / 5), c - (r if k % 2 == 0 else r * 0.4) * math.cos(k * math.pi / 5))
+        (
+            c + (r if k % 2 == 0 else r * 0.4) * math.sin(k * math.pi / 5),
+            c - (r if k % 2 == 0 else r * 0.4) * math.cos(k * math.pi / 5),
+        )
         for k in range(10)
     ]
     draw.polygon(star, fill=red)
@@ -80,7 +83,9 @@ def scanner_noise(page: Image.Image, seed: int, stamp: tuple[float, float] | Non
     return Image.open(io.BytesIO(out.getvalue()))
 
 
-def scan(pdf: Path, out: Path, dpi: int, noise: bool = True, pages: tuple[int, int] | None = None, seed: int = 1) -> Path:
+def scan(
+    pdf: Path, out: Path, dpi: int, noise: bool = True, pages: tuple[int, int] | None = None, seed: int = 1
+) -> Path:
     """A scanned copy of `pdf` (grey, noisy, stamped on its first and third pages), no text layer."""
     import img2pdf
 

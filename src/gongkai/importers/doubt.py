@@ -24,6 +24,7 @@ from gongkai.format.rules import SumRule, rules_for
 from gongkai.importers.assemble import Overrides, assemble
 from gongkai.importers.base import Document, ImportResult, Line, Problem, Trouble, is_number, read_value
 from gongkai.importers.ocr import Scan
+from gongkai.importers.ocr_engine import Reading
 from gongkai.importers.vocabulary import row_name
 from gongkai.records.record import CellKey, Value
 
@@ -58,7 +59,9 @@ def settle(result: ImportResult, scan: Scan, overrides: Overrides) -> list[str]:
         doubtful.discard(key)
         _set(result.data, key, value)
         others = [v for v in readings[key] if v != value]
-        choice = f"{_name(fmt, key)}读作「{value}」（另一读法{'「' + str(others[0]) + '」' if others else ''}不合勾稽关系）"
+        choice = (
+            f"{_name(fmt, key)}读作「{value}」（另一读法{'「' + str(others[0]) + '」' if others else ''}不合勾稽关系）"
+        )
         chosen.append(choice)
         result.problems.append(Problem(places[key], f"{choice}，按勾稽关系选定", Trouble.NOTE, (key,)))
     for items in instances:  # a surely read figure breaking a rule, alone in being less than sure
@@ -70,20 +73,33 @@ def settle(result: ImportResult, scan: Scan, overrides: Overrides) -> list[str]:
         unsure = [k for k in (*items[0], *items[1]) if confidence.get(k, 1.0) < SURE]
         if len(unsure) == 1:
             doubtful.add(unsure[0])
+    for k, problem in enumerate(result.problems):  # 「Q」 where a figure stands: a shape misread, not text
+        unsure = scan.readings.get(problem.where)
+        if problem.kind is Trouble.INVALID and problem.cells and unsure is not None and unsure.confidence < SURE:
+            result.problems[k] = _uncertain(fmt, problem.cells[0], problem.where, unsure)
     for key in sorted(doubtful):
-        reading = scan.readings[places[key]]
-        what = f"{_name(fmt, key)}：识别不确定（读作「{reading.text}」，把握 {reading.confidence:.2f}），请对照原件补填"
         _set(result.data, key, None)
-        result.problems.append(Problem(places[key], what, Trouble.AMBIGUOUS, (key,)))
+        result.problems.append(_uncertain(fmt, key, places[key], scan.readings[places[key]]))
     return chosen
 
 
+def _uncertain(fmt: Format, key: CellKey, where: str, reading: Reading) -> Problem:
+    what = f"{_name(fmt, key)}：识别不确定（读作「{reading.text}」，把握 {reading.confidence:.2f}），请对照原件补填"
+    return Problem(where, what, Trouble.AMBIGUOUS, (key,))
+
+
 def _choose(
-    key: CellKey, options: list[Value], instances: list[tuple[list[CellKey], list[CellKey]]], data: Any, doubtful: set[CellKey]
+    key: CellKey,
+    options: list[Value],
+    instances: list[tuple[list[CellKey], list[CellKey]]],
+    data: Any,
+    doubtful: set[CellKey],
 ) -> Value:
     """The one reading that makes every rule through `key` hold, its other cells sure; else None."""
     mine = [i for i in instances if key in (*i[0], *i[1])]
-    usable = [i for i in mine if all(k == key or (k not in doubtful and _get(data, k) is not None) for k in (*i[0], *i[1]))]
+    usable = [
+        i for i in mine if all(k == key or (k not in doubtful and _get(data, k) is not None) for k in (*i[0], *i[1]))
+    ]
     if not usable or not options:
         return None
     saved = _get(data, key)

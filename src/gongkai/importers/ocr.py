@@ -24,7 +24,6 @@ from gongkai.importers.pdf import MAX_PAGES, _is_page_number, _lines, _Row, _tex
 from gongkai.importers.raster import IMAGE_SUFFIXES, Page, pages
 from gongkai.importers.scan_tables import Box, ScanTable, find_tables
 
-
 LIGHT, DARK = 200, 150  # grey levels of a stroke's edge and of ink itself
 
 
@@ -82,8 +81,6 @@ def read_scan(path: Path) -> Scan:
 
 def _page_rows(models: Engine, page: Page, scan: Scan) -> list[_Row]:
     """One page's table rows and text lines, top to bottom, in points as the text reader has them."""
-    import numpy as np
-
     grey, dpi = page.grey, page.dpi
     pt = 72.0 / dpi
     tables = find_tables(grey, dpi)
@@ -144,7 +141,7 @@ def _page_rows(models: Engine, page: Page, scan: Scan) -> list[_Row]:
         x1 = max(c[2] for c in row if c is not None) * pt
         out.append(_Row(top, bottom, x0, x1, [], texts))
         pending[id(out[-1])] = marks
-    out += _text_rows(words)
+    out += _text_rows(_specks_dropped(words))
     out.sort(key=lambda row: (row.top, row.x0))
     height = grey.shape[0] * pt
     out = [row for row in out if not (row.cells is None and _is_page_number(row, height))]
@@ -152,15 +149,23 @@ def _page_rows(models: Engine, page: Page, scan: Scan) -> list[_Row]:
     right = max((row.x1 for row in out if row.cells is None), default=0.0)
     sizes = sorted(w["bottom"] - w["top"] for w in words)
     size = sizes[len(sizes) // 2] if sizes else 10.0
-    for n, row in enumerate(out, 1):
-        row.where = f"第 {page.number} 页第 {n} 行"
-        row.page = page.number
-        row.margins = (left, right, size)
-        for c, reading in pending.get(id(row), []):
-            if reading is not None:
-                scan.readings[f"{row.where}第 {c + 1} 列"] = reading
-    del np
+    for n, line in enumerate(out, 1):
+        line.where = f"第 {page.number} 页第 {n} 行"
+        line.page = page.number
+        line.margins = (left, right, size)
+        for c, mark in pending.get(id(line), []):
+            if mark is not None:
+                scan.readings[f"{line.where}第 {c + 1} 列"] = mark
     return out
+
+
+def _specks_dropped(words: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Without lone dots and dashes much smaller than the text: dust, JPEG noise, a seal's remains."""
+    heights = sorted(w["bottom"] - w["top"] for w in words)
+    if not heights:
+        return words
+    size = heights[len(heights) // 2]
+    return [w for w in words if w["bottom"] - w["top"] >= 0.5 * size or any(ch.isalnum() for ch in w["text"])]
 
 
 def _merged(readings: list[Reading]) -> Reading | None:
@@ -252,7 +257,9 @@ def _tight(grey: Any, box: Box) -> Box | None:
     left = int(stats[inked, cv2.CC_STAT_LEFT].min())
     top = max(int(stats[inked, cv2.CC_STAT_TOP].min()), int(rows[0]) - margin)
     right = int((stats[inked, cv2.CC_STAT_LEFT] + stats[inked, cv2.CC_STAT_WIDTH]).max())
-    bottom = min(int((stats[inked, cv2.CC_STAT_TOP] + stats[inked, cv2.CC_STAT_HEIGHT]).max()), int(rows[-1]) + 1 + margin)
+    bottom = min(
+        int((stats[inked, cv2.CC_STAT_TOP] + stats[inked, cv2.CC_STAT_HEIGHT]).max()), int(rows[-1]) + 1 + margin
+    )
     return (x0 + left, y0 + top, x0 + right, y0 + bottom)
 
 

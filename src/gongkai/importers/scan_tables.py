@@ -37,7 +37,7 @@ def find_tables(grey: Any, dpi: float) -> list[ScanTable]:
     gap = max(3, round(dpi * 0.02))  # bridge small breaks in a ruling (JPEG, blur)
     horizontal = cv2.morphologyEx(horizontal, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (gap, 1)))
     vertical = cv2.morphologyEx(vertical, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (1, gap)))
-    rulings = cv2.dilate(horizontal | vertical, np.ones((3, 3), np.uint8))
+    rulings = cv2.dilate(cv2.bitwise_or(horizontal, vertical), np.ones((3, 3), np.uint8))
     count, _labels, stats, _ = cv2.connectedComponentsWithStats(rulings, connectivity=8)
     tables: list[ScanTable] = []
     for k in range(1, count):

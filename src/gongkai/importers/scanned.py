@@ -29,8 +29,9 @@ def import_scan(path: Path, overrides: Overrides) -> ImportResult:
     note = (
         f"图片版，经文字识别（OCR，{ENGINE}）读取：{scan.pages} 页，用时 {scan.seconds:.1f} 秒（CPU）"
         f"{f'；{uncertain} 个数字识别不确定，留空' if uncertain else ''}"
-        f"{f'；{len(chosen)} 个数字在两种读法中按勾稽关系选定：' + '；'.join(chosen) if chosen else ''}"
+        f"{f'；{len(chosen)} 个数字在两种读法中按勾稽关系选定' if chosen else ''}"
     )
-    result.data["source"] = f"{result.data.get('source', '')}（{note}）"
+    said = "：" + "；".join(chosen) if chosen else ""
+    result.data["source"] = f"{result.data.get('source', '')}（{note}{said}）"
     result.problems.insert(0, Problem("", note, Trouble.NOTE))
     return result

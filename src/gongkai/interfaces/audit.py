@@ -126,6 +126,8 @@ def import_one(path: Path) -> Row:
     data = result.data
     fmt = FORMATS.get(str(data.get("format")))
     row.kind, row.body, row.year = result.kind, str(data.get("body") or ""), data.get("year")
+    if result.kind == "ocr":  # a scan: said on its row, with the time OCR took (importers/scanned.py)
+        row.message = next((p.what for p in result.problems if p.what.startswith("图片版")), "")
     row.format = fmt.id if fmt else ""
     if fmt is not None:
         row.cells = sum(1 for _ in fmt.cells())
