@@ -74,9 +74,9 @@ def settle(result: ImportResult, scan: Scan, overrides: Overrides) -> list[str]:
         if len(unsure) == 1:
             doubtful.add(unsure[0])
     for k, problem in enumerate(result.problems):  # 「Q」 where a figure stands: a shape misread, not text
-        unsure = scan.readings.get(problem.where)
-        if problem.kind is Trouble.INVALID and problem.cells and unsure is not None and unsure.confidence < SURE:
-            result.problems[k] = _uncertain(fmt, problem.cells[0], problem.where, unsure)
+        misread = scan.readings.get(problem.where)
+        if problem.kind is Trouble.INVALID and problem.cells and misread is not None and misread.confidence < SURE:
+            result.problems[k] = _uncertain(fmt, problem.cells[0], problem.where, misread)
     for key in sorted(doubtful):
         _set(result.data, key, None)
         result.problems.append(_uncertain(fmt, key, places[key], scan.readings[places[key]]))
