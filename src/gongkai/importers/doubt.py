@@ -47,6 +47,9 @@ def settle(result: ImportResult, scan: Scan, overrides: Overrides) -> list[str]:
             continue
         confidence[key] = reading.confidence
         kind = _kind(fmt, key)
+        if not reading.alternative or reading.alternative == reading.text:
+            readings[key] = []  # one reading only: nothing for the rules to choose between
+            continue
         options = [read_value(t, kind)[0] for t in (reading.text, reading.alternative) if t and is_number(t)]
         readings[key] = list(dict.fromkeys(v for v in options if v is not None))
     doubtful = {k for k, c in confidence.items() if c < LOW}
@@ -58,10 +61,9 @@ def settle(result: ImportResult, scan: Scan, overrides: Overrides) -> list[str]:
             continue
         doubtful.discard(key)
         _set(result.data, key, value)
-        others = [v for v in readings[key] if v != value]
-        choice = (
-            f"{_name(fmt, key)}读作「{value}」（另一读法{'「' + str(others[0]) + '」' if others else ''}不合勾稽关系）"
-        )
+        reading = scan.readings[places[key]]
+        other = reading.alternative if str(value) == reading.text.replace(",", "") else reading.text
+        choice = f"{_name(fmt, key)}读作「{value}」（另一读法「{other}」不合勾稽关系）"
         chosen.append(choice)
         result.problems.append(Problem(places[key], f"{choice}，按勾稽关系选定", Trouble.NOTE, (key,)))
     for items in instances:  # a surely read figure breaking a rule, alone in being less than sure
