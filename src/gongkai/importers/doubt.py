@@ -15,6 +15,7 @@ checks say so as they would for its text twin.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
@@ -29,7 +30,8 @@ from gongkai.importers.vocabulary import row_name
 from gongkai.records.record import CellKey, Value
 
 LOW = 0.90  # below this, a figure's least sure character makes it uncertain
-SURE = 0.98  # at or above this, a figure is trusted even against a rule
+SURE = 0.995  # at or above this, a figure is trusted even against a rule
+_MALFORMED = re.compile(r"[+-]?0[0-9,]+(?:\.[0-9]+)?")  # a leading zero before other digits
 _PROBE = 7_000_000  # figure ids in the tracing pass: larger than any count a township reports
 
 
@@ -45,7 +47,8 @@ def settle(result: ImportResult, scan: Scan, overrides: Overrides) -> list[str]:
         reading = scan.readings.get(where)
         if reading is None or _get(result.data, key) is None:
             continue
-        confidence[key] = reading.confidence
+        # 「01」: no report prints a count so; a speck beside a 0 read as a digit
+        confidence[key] = 0.0 if _MALFORMED.fullmatch(reading.text.strip()) else reading.confidence
         kind = _kind(fmt, key)
         if not reading.alternative or reading.alternative == reading.text:
             readings[key] = []  # one reading only: nothing for the rules to choose between
