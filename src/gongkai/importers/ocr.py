@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gongkai.errors import NotAReport
+from gongkai.errors import ImageOnly
 from gongkai.importers.base import Document
 from gongkai.importers.ocr_engine import EXTRA, MISSING, Engine, OcrMissing, Reading, engine
 from gongkai.importers.pdf import MAX_PAGES, _is_page_number, _lines, _Row, _text_rows, fold
@@ -66,7 +66,7 @@ def read_scan(path: Path) -> Scan:
     try:
         models = engine()
     except OcrMissing:
-        raise NotAReport(missing_message(path)) from None
+        raise ImageOnly(missing_message(path)) from None
     start = time.process_time()
     scan = Scan(Document(path.name, []))
     rows: list[_Row] = []
