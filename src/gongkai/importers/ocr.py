@@ -61,7 +61,7 @@ def missing_message(path: Path) -> str:
 def read_scan(path: Path) -> Scan:
     """Every page of a scanned PDF or a page image, read by OCR: a plain function of the path.
 
-    Raises `NotAReport` (with the install command) when the `ocr` extra is missing.
+    Raises `ImageOnly` (a `NotAReport`, naming the install command) when the `ocr` extra is missing.
     """
     try:
         models = engine()
