@@ -107,6 +107,8 @@ def test_the_audit_lists_a_scan_as_read_by_ocr(tmp_path: Path):
     (row,) = [r for r in rows if str(r["file"]).endswith("hongze-p1.jpg")]
     assert row["kind"] == "ocr" and "图片版，经文字识别" in row["message"], row
     assert row["body"] == "洪泽区人民政府" and row["year"] == 2023
+    w12 = [f for f in row["findings"] if f["rule"] == "W12"]  # read, yet still not searchable: marked down
+    assert w12 and "经文字识别读取" in w12[0]["message"], row["findings"]
 
 
 BLOCKER = textwrap.dedent(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from gongkai.errors import ImageOnly, NotAReport
 from gongkai.importers.assemble import Overrides, assemble
 from gongkai.importers.base import ImportResult, Problem, Trouble
 from gongkai.importers.doubt import settle
@@ -22,7 +23,10 @@ ENGINE = "PP-OCRv4（rapidocr-onnxruntime）"
 def import_scan(path: Path, overrides: Overrides) -> ImportResult:
     """A page-image PDF or a page image → the record as far as OCR could read it surely."""
     scan = read_scan(path)
-    result = assemble(scan.document, overrides)
+    try:
+        result = assemble(scan.document, overrides)
+    except NotAReport as e:  # pictures, but OCR found no report in them: still an image-only file
+        raise ImageOnly(f"{path.name}：图片版（没有文字层），经文字识别也未读出报告（{e}）") from None
     chosen = settle(result, scan, overrides)
     result.kind = KIND
     uncertain = sum(1 for p in result.problems if p.kind is Trouble.AMBIGUOUS and "识别不确定" in p.what)

@@ -242,6 +242,8 @@ def check_rows(
             format=row.format,
             unsplit=tuple(row.data["_facts"]["unsplit"]),
             bare=tuple(row.data["_facts"]["bare"]),
+            image_only=row.kind == "ocr",  # read by OCR, but still not searchable: W12 as for any scan
+            ocr=row.kind == "ocr",
         )
         if row.year:
             row.deadline = deadline(row.level, row.year).isoformat()
