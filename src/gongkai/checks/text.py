@@ -25,6 +25,7 @@ from gongkai.format.rules import (
     TextRule,
     UpheldRule,
 )
+from gongkai.records import narrative
 from gongkai.records.record import Record
 
 PYTHON = "python"  # the `suite` of instances no GX suite sees
@@ -224,10 +225,14 @@ def _upheld(rule: UpheldRule, record: Record) -> Iterator[tuple[Instance, bool]]
 
 
 def sentences(text: str) -> list[str]:
-    """Sentences with figures and years blanked, headings and list markers dropped."""
-    text = phrases.HEADING.sub("", text)
+    """Sentences with figures and years blanked, sub-headings and list markers dropped.
+
+    Read from the narrative's blocks as a reader sees them: a sub-heading is left
+    out whether it is marked `###` or only shaped like one (a Word round trip may
+    give either), and emphasis or escapes do not make a sentence differ.
+    """
     out = []
-    for line in text.splitlines():
+    for line in (ln for block in narrative.text_blocks(text) for ln in block.plain.splitlines()):
         line = phrases.MARKUP.sub("", line)
         for piece in re.split(f"[{phrases.SENTENCE_END}]", line):
             piece = phrases.ORDINAL.sub("", piece).strip()

@@ -19,6 +19,7 @@ from gongkai.format.common import PARTS
 from gongkai.format.labels import normalize, spellings
 from gongkai.importers.assemble import is_part_heading
 from gongkai.importers.base import Document, Line, Slot
+from gongkai.records import narrative
 
 MAX_ROWS = 2_000
 MAX_COLUMNS = 80
@@ -78,6 +79,8 @@ def _lines(sheet: Any, cached: Any) -> list[Line]:
         texts = [s for s in slots if s.text and s.text.strip()]
         where = texts[0].where if texts else f"{sheet.title}!A{r}"
         markdown = texts[0].text or "" if len(texts) == 1 else " | ".join(s.text or "" for s in texts)
+        if len(texts) == 1 and "\n" in markdown:  # lines typed with Alt+Enter: sub-headings and paragraphs apart
+            markdown = narrative.lines_to_markdown(markdown)
         lines.append(Line(where, markdown.strip("\n"), tuple(slots), table=len(texts) > 1))
         if len(texts) == 1:
             lines.append(Line(where))  # each narrative cell is a paragraph of its own
