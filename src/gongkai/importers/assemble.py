@@ -107,22 +107,14 @@ def narrative(lines: list[Line]) -> str:
     A plain line shaped like a sub-heading (「（一）主动公开情况」 on its own line,
     as text and PDF give it) is written as one, so it stays a heading.
     """
-    rows = _subheadings([printable(line.markdown) for line in lines], lines)
+    rows = structure.mark_subheadings(
+        [printable(line.markdown) for line in lines], [line.heading == 0 and not line.table for line in lines]
+    )
     while rows and not rows[0].strip():
         rows.pop(0)
     while rows and not rows[-1].strip():
         rows.pop()
     return "\n".join(rows) + "\n" if rows else ""
-
-
-def _subheadings(rows: list[str], lines: list[Line]) -> list[str]:
-    plains = [row.strip() if not (line.heading or line.table) else "" for row, line in zip(rows, lines, strict=True)]
-    sentences = {structure.shape(p) for p in plains if structure.SENTENCE_END.search(p)} - {None}
-    out = []
-    for row, text in zip(rows, plains, strict=True):
-        rank = structure.subheading_rank(text) if text and "\n" not in row else None
-        out.append(f"{'#' * (rank + 2)} {row.strip()}" if rank is not None and rank not in sentences else row)
-    return out
 
 
 def find_title(lines: list[Line]) -> tuple[str, int, Line] | None:

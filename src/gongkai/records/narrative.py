@@ -185,6 +185,17 @@ def from_lines(text: str) -> list[Block]:
     return _relative(found)
 
 
+def mark_subheadings(rows: list[str], body: list[bool]) -> list[str]:
+    """Lines of Markdown as an importer read them, each body line shaped like a sub-heading made one (`###`…)."""
+    plains = [row.strip() if is_body else "" for row, is_body in zip(rows, body, strict=True)]
+    sentences = {shape(p) for p in plains if SENTENCE_END.search(p)} - {None}
+    out = []
+    for row, text in zip(rows, plains, strict=True):
+        rank = subheading_rank(text) if text and "\n" not in row else None
+        out.append(f"{'#' * (rank + 2)} {row.strip()}" if rank is not None and rank not in sentences else row)
+    return out
+
+
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?$")
 
 
