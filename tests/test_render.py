@@ -169,7 +169,11 @@ def test_invalid_record_exits_2_naming_file_and_field(tmp_path: Path):
     bad.write_text(text.replace("penalty: {decisions: 0}", "penalty: {decisions: lots}"), "utf-8")
     result = gongkai("render", "胡集乡", "2021", "--data", str(data), "--out", str(tmp_path / "out"), "--no-pdf")
     assert result.returncode == 2
-    assert str(bad) in result.stderr and "table2.penalty.decisions" in result.stderr
+    assert (
+        str(bad) in result.stderr
+        and "table2.penalty.decisions" in result.stderr
+        and "表二「行政处罚」行" in result.stderr
+    )
     assert not (tmp_path / "out").exists()
 
 
