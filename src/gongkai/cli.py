@@ -17,6 +17,7 @@ from gongkai.errors import GongkaiError, InputError, RecordError
 
 if TYPE_CHECKING:
     from gongkai.checks.report import CheckReport
+    from gongkai.records.project import Project
     from gongkai.records.record import Record
 
 
@@ -25,7 +26,8 @@ def _render(args: argparse.Namespace) -> int:
     from gongkai.production import render
     from gongkai.records import catalog
 
-    data_dir, out_dir = Path(args.data), Path(args.out)
+    found = _locate(args)
+    data_dir, out_dir = found.data, _out(args, found)
     _writable_folder(out_dir, "--out")
     opts = Options(
         data_dir=data_dir,
@@ -78,6 +80,28 @@ def _render(args: argparse.Namespace) -> int:
     for problem in missing:
         print(f"  ✗ 缺少乡镇文件夹：{problem}")
     return 2 if missing else summary.exit_code
+
+
+def _locate(args: argparse.Namespace) -> Project:
+    """The data folder (from --data, or found upwards from here); a record's path also names the report."""
+    from gongkai.records import project
+
+    target = project.record_target(getattr(args, "township", None), args.data)
+    if target is None:
+        return project.find(args.data)
+    if args.year is not None and args.year != target.year:
+        raise InputError(f"年度 {args.year} 与记录文件的年度 {target.year} 不同：给出记录文件时不必再写年度")
+    if args.county is not None and args.county not in (target.county,):
+        raise InputError(f"--county {args.county} 与记录所在的县 {target.county}/ 不同：给出记录文件时不必写 --county")
+    args.township, args.year, args.county = target.township, target.year, target.county
+    return project.Project(target.data, target.data.parent, found=args.data is None)
+
+
+def _out(args: argparse.Namespace, found: Project) -> Path:
+    """--out, else output/ beside the data folder found (so a run from a township's folder writes there too)."""
+    if args.out is not None:
+        return Path(args.out)
+    return found.output if found.found else Path("output")
 
 
 def _writable_folder(folder: Path, option: str) -> None:
@@ -149,7 +173,7 @@ def _check(args: argparse.Namespace) -> int:
     from gongkai.checks import many
     from gongkai.records import catalog
 
-    data_dir = Path(args.data)
+    data_dir = _locate(args).data
     missing: list[RecordError] = []
     if args.all:
         entries = list(catalog.entries(data_dir, year=args.only_year or args.year, county=args.county, missing=missing))
@@ -195,7 +219,7 @@ def _check(args: argparse.Namespace) -> int:
 def _preview(args: argparse.Namespace) -> int:
     from gongkai.interfaces.preview import Preview
 
-    preview = Preview(Path(args.data), args.township, args.year, args.county)
+    preview = Preview(_locate(args).data, args.township, args.year, args.county)
     preview.serve(args.port, ready=lambda line: print(line, flush=True))
     return 0
 
@@ -209,7 +233,7 @@ def _review(args: argparse.Namespace) -> int:
     from gongkai.records import catalog, review
     from gongkai.records.record import load_record
 
-    entry = catalog.resolve(Path(args.data), args.township, args.year, args.county)
+    entry = catalog.resolve(_locate(args).data, args.township, args.year, args.county)
     record = load_record(entry.path)
     (report,) = _checker(quick=True)([(record, load_previous(record)[0])])
     findings = [f for o in report.outcomes for f in o.findings]
@@ -265,10 +289,10 @@ def _import(args: argparse.Namespace) -> int:
     from gongkai.records.catalog import check_key
     from gongkai.records.record import check_id
 
-    data_dir = Path(args.data)
     for kind in ("county", "township"):
         if getattr(args, kind) is not None:
             check_key(kind, getattr(args, kind))  # never a path, never a newline
+    data_dir = _import_data(args)
     overrides = importers.Overrides(
         county=args.county, township=args.township, year=args.year, format=args.format, data_dir=data_dir
     )
@@ -278,7 +302,11 @@ def _import(args: argparse.Namespace) -> int:
 
         if args.output:
             raise InputError("导入多个文件时不能用 -o；请用 --out-dir 指定输出目录")
-        out_dir = Path(args.out_dir or data_dir / (args.county or "imported"))
+        if args.out_dir:
+            out_dir = Path(args.out_dir)
+        else:
+            assert data_dir is not None  # _import_data: without --out-dir the data folder is needed
+            out_dir = data_dir / (args.county or "imported")
         lines, code = report(import_many(files, out_dir, overrides, force=args.force))
         print("\n".join(lines))
         return code
@@ -287,6 +315,7 @@ def _import(args: argparse.Namespace) -> int:
         path = Path(args.output)
         _writable_file(path, "-o", args.force)
     else:
+        assert data_dir is not None  # _import_data: without -o the data folder is needed
         path = importers.default_path(result, data_dir)
         check_id("county", str(result.county_id))
         check_id("township", str(result.township_id))
@@ -307,6 +336,35 @@ def _import(args: argparse.Namespace) -> int:
             print(f"  {problem}")
         return 1
     return 0
+
+
+def _import_data(args: argparse.Namespace) -> Path | None:
+    """The data folder an import reads county.yaml from and writes into; None when -o/--out-dir make it needless.
+
+    A --county given as an id needs its county.yaml: without it the county
+    could not be applied, and an import never drops an option silently.
+    """
+    from gongkai.records import project
+    from gongkai.records.catalog import COUNTY_FILE
+    from gongkai.records.record import ID_PATTERN
+
+    try:
+        data_dir: Path | None = project.find(args.data).data
+    except InputError:
+        if args.data is not None or not (args.output or args.out_dir):
+            raise
+        data_dir = None
+    county = args.county
+    if (
+        county
+        and ID_PATTERN.fullmatch(county)
+        and (data_dir is None or not (data_dir / county / COUNTY_FILE).is_file())
+    ):
+        looked = f"{data_dir / county / COUNTY_FILE} 不存在" if data_dir else "没有找到数据目录"
+        raise InputError(
+            f"--county {county}：{looked}，无法补全省、市和乡镇；请用 --data 指定含有该县的数据目录，或写中文县名"
+        )
+    return data_dir
 
 
 def _template(args: argparse.Namespace) -> int:
@@ -380,6 +438,9 @@ def _year(text: str) -> int:
     return int(text)
 
 
+DATA_HELP = "记录所在目录（默认从当前文件夹向上查找含 <县>/county.yaml 的 data/，或 gongkai.toml 的 data = …）"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="gongkai", description="政府信息公开工作年度报告：记录 → 校验 → 报告")
     parser.add_argument("--debug", action="store_true", help="出错时显示完整的调用栈")
@@ -388,14 +449,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     p = sub.add_parser("render", help="生成报告（HTML 与 PDF）：一个乡镇一年，或 --all / --params 批量")
-    p.add_argument("township", nargs="?", help="乡镇（街道）：中文名或拼音标识，如 胡集乡 或 hujixiang")
+    p.add_argument(
+        "township",
+        nargs="?",
+        help="乡镇（街道）：中文名或拼音标识，如 胡集乡；或记录文件，如 data/minquan/hujixiang/2024.yaml",
+    )
     p.add_argument("year", nargs="?", type=_year, help="报告年度，如 2021")
     p.add_argument("--all", action="store_true", help="生成数据目录下的全部记录")
     p.add_argument("--params", action="append", metavar="FILE", help="生成参数文件（params/*.yaml）列出的报告")
     p.add_argument("--year", dest="only_year", type=_year, help="与 --all 一起：只生成这一年")
     p.add_argument("--county", help="县（区）：乡镇名在多个县重复时必填；与 --all 一起：只生成这个县")
-    p.add_argument("--data", default="data", help="记录所在目录（默认 data）")
-    p.add_argument("--out", default="output", help="输出目录（默认 output）")
+    p.add_argument("--data", help=DATA_HELP)
+    p.add_argument("--out", help="输出目录（默认为数据目录旁的 output，给出 --data 时为当前文件夹下的 output）")
     p.add_argument("--jobs", type=_whole(1, 256, "进程数"), default=2, help="并行的工作进程数（默认 2）")
     p.add_argument("--force", action="store_true", help="全部重新生成，不管是否有变化")
     p.add_argument("--only-failed", action="store_true", help="只重新生成上次失败的报告")
@@ -412,12 +477,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_render)
 
     c = sub.add_parser("check", help="校验记录的勾稽关系与正文（R1–R6 错误，W1–W10 警告）")
-    c.add_argument("township", nargs="?", help="乡镇（街道）：中文名或拼音标识")
+    c.add_argument("township", nargs="?", help="乡镇（街道）：中文名或拼音标识；或记录文件（…/<乡镇>/<年>.yaml）")
     c.add_argument("year", nargs="?", type=_year, help="报告年度")
     c.add_argument("--all", action="store_true", help="校验数据目录下的全部记录")
     c.add_argument("--year", dest="only_year", type=_year, help="与 --all 一起：只校验这一年")
     c.add_argument("--county", help="县（区）：中文名或拼音标识")
-    c.add_argument("--data", default="data", help="记录所在目录（默认 data）")
+    c.add_argument("--data", help=DATA_HELP)
     c.add_argument("--json", action="store_true", help="输出机器可读的 JSON")
     c.add_argument(
         "--gx",
@@ -437,7 +502,7 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("township", help="乡镇（街道）：中文名或拼音标识")
     v.add_argument("year", type=_year, help="报告年度")
     v.add_argument("--county", help="县（区）：乡镇名在多个县重复时必填")
-    v.add_argument("--data", default="data", help="记录所在目录（默认 data）")
+    v.add_argument("--data", help=DATA_HELP)
     v.add_argument("--port", type=_whole(0, 65535, "端口"), default=8000, help="端口（默认 8000；0 为任选空闲端口）")
     v.set_defaults(func=_preview)
     r = sub.add_parser("review", help="审阅者对一条发现作出决定（确认无误或待修正），写在记录旁的 <年>.review.yaml")
@@ -454,7 +519,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--who", help="审阅者（默认取环境变量 USER）")
     r.add_argument("--date", help="日期 YYYY-MM-DD（默认今天，UTC）")
     r.add_argument("--county", help="县（区）：中文名或拼音标识")
-    r.add_argument("--data", default="data", help="记录所在目录（默认 data）")
+    r.add_argument("--data", help=DATA_HELP)
     r.set_defaults(func=_review)
 
     a = sub.add_parser("audit", help="核查文件夹中全部已发布的报告：逐份导入、校验，写出 output/audit/")
@@ -477,7 +542,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--township", help="乡镇（街道）：拼音标识或中文名，优先于文档中的名称")
     p.add_argument("--year", type=_year, help="报告年度，优先于文档标题中的年度")
     p.add_argument("--format", choices=("2021", "2019"), help="表格格式，默认按表头和年度判断")
-    p.add_argument("--data", default="data", help="记录所在目录（默认 data）")
+    p.add_argument("--data", help=DATA_HELP)
     p.add_argument("--force", action="store_true", help="覆盖已有的记录文件")
     p.set_defaults(func=_import)
 
