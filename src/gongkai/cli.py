@@ -224,6 +224,35 @@ def _preview(args: argparse.Namespace) -> int:
     return 0
 
 
+def _notebook(args: argparse.Namespace) -> int:
+    """A working copy of the report notebook for one report, to open in JupyterLab (the shipped one stays as is)."""
+    import shlex
+
+    from gongkai.production import notebook
+    from gongkai.records import catalog
+    from gongkai.resources import NOTEBOOK
+
+    found = _locate(args)
+    if args.year is None:
+        raise InputError("请给出 乡镇 和 年度（如 gongkai notebook 胡集乡 2024），或记录文件")
+    entry = catalog.resolve(found.data, args.township, args.year, args.county)
+    folder = _out(args, found) / "notebooks"
+    target = folder / f"{entry.county.id}-{entry.township.id}-{entry.year}.ipynb"
+    _writable_file(target, "--out", args.force)
+    values: dict[str, object] = {
+        "township": entry.township.id,
+        "year": entry.year,
+        "county": entry.county.id,
+        "data_dir": notebook.relative(folder, found.data),
+    }
+    if notebook.write_working_copy(NOTEBOOK, target, values, force=args.force):
+        print(f"已写入 {entry.county.name}{entry.township.name} {entry.year} 年报告的工作副本：{target}")
+    else:
+        print(f"工作副本已存在，未覆盖（重新生成请加 --force）：{target}")
+    print(f"在 JupyterLab 中打开：jupyter lab {shlex.quote(str(target))}")
+    return 0
+
+
 def _review(args: argparse.Namespace) -> int:
     """Record a reviewer's decision on findings of one record, beside it (`<year>.review.yaml`)."""
     import datetime as dt
@@ -505,6 +534,16 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--data", help=DATA_HELP)
     v.add_argument("--port", type=_whole(0, 65535, "端口"), default=8000, help="端口（默认 8000；0 为任选空闲端口）")
     v.set_defaults(func=_preview)
+    n = sub.add_parser(
+        "notebook", help="写出一份设好参数的报告笔记本工作副本，在 JupyterLab 中打开（不改动随包的笔记本）"
+    )
+    n.add_argument("township", help="乡镇（街道）：中文名或拼音标识；或记录文件（…/<乡镇>/<年>.yaml）")
+    n.add_argument("year", nargs="?", type=_year, help="报告年度")
+    n.add_argument("--county", help="县（区）：乡镇名在多个县重复时必填")
+    n.add_argument("--data", help=DATA_HELP)
+    n.add_argument("--out", help="输出目录（默认为数据目录旁的 output）；副本写在其中的 notebooks/ 里")
+    n.add_argument("--force", action="store_true", help="覆盖已有的工作副本（其中的修改会丢失）")
+    n.set_defaults(func=_notebook)
     r = sub.add_parser("review", help="审阅者对一条发现作出决定（确认无误或待修正），写在记录旁的 <年>.review.yaml")
     r.add_argument("township", help="乡镇（街道）：中文名或拼音标识")
     r.add_argument("year", type=_year, help="报告年度")

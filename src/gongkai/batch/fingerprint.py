@@ -21,6 +21,7 @@ from pathlib import Path
 import gongkai
 from gongkai.batch import statcache
 from gongkai.batch.statcache import Cache
+from gongkai.production.notebook import code_digest
 from gongkai.records import catalog
 from gongkai.records.catalog import COUNTY_FILE, Entry
 
@@ -70,7 +71,7 @@ def environment(notebook: Path, suites: Path) -> dict[str, str]:
     from gongkai.resources import TEMPLATES
 
     return {
-        "notebook": _sha(notebook.read_bytes()),
+        "notebook": code_digest(notebook),  # its cells alone: outputs and metadata a front-end saves do not count
         "suites": tree_hash(suites.glob("*.json"), suites),
         "templates": tree_hash((p for p in TEMPLATES.rglob("*") if p.is_file()), TEMPLATES),
         "package": code_hash(),
