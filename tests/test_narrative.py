@@ -150,3 +150,17 @@ def test_blocks_are_values():
     assert Block(Kind.SUBHEADING, "（一）**主动**公开", 1).plain == "（一）主动公开"
     assert narrative.subheading_rank("（一）主动公开情况") == 2 and narrative.subheading_rank("1、情况") == 3
     assert narrative.subheading_rank("1、本乡没有收到申请。") is None and narrative.subheading_rank("1. 条目") is None
+
+
+def test_rendered_report_shows_sub_headings_as_headings(seed_render: Path):
+    """HTML, PDF (printed from the HTML) and Word of the seed: its 「1、…」 sub-headings are headings on their own."""
+    import subprocess
+
+    html = (seed_render / "report.html").read_text(encoding="utf-8")
+    assert "<h5>1、主动公开政府信息情况</h5>" in html and "<h4>一、总体情况</h4>" in html
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(seed_render / "report.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "1、主动公开政府信息情况" in [line.strip() for line in text.splitlines()]
+    word = import_file(seed_render / "report.docx").data["parts"]["overview"]
+    assert shape_of(word) == shape_of(load_record(DATA / "minquan" / "hujixiang" / "2021.yaml").parts["overview"])
