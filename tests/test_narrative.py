@@ -162,5 +162,10 @@ def test_rendered_report_shows_sub_headings_as_headings(seed_render: Path):
         ["pdftotext", "-layout", str(seed_render / "report.pdf"), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "1、主动公开政府信息情况" in [line.strip() for line in text.splitlines()]
+    overview = load_record(DATA / "minquan" / "hujixiang" / "2021.yaml").parts["overview"]
     word = import_file(seed_render / "report.docx").data["parts"]["overview"]
-    assert shape_of(word) == shape_of(load_record(DATA / "minquan" / "hujixiang" / "2021.yaml").parts["overview"])
+    assert shape_of(word) == shape_of(overview)
+    # the PDF read back: every sub-heading shaped like one (「一、」「1、」) is a sub-heading again
+    pdf = import_file(seed_render / "report.pdf").data["parts"]["overview"]
+    shaped = [b.plain for b in narrative.parse(overview) if b.kind is Kind.SUBHEADING and narrative.shape(b.plain)]
+    assert [b.plain for b in narrative.parse(pdf) if b.kind is Kind.SUBHEADING] == shaped and len(shaped) == 7
