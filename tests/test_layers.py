@@ -30,7 +30,7 @@ RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 # What is still being mended (issue 20), listed so that the list can only shrink: a new entry fails,
 # and so does an entry that no longer holds (take it off).
 KNOWN_UPWARD = {
-    "gongkai.checks.instances → gongkai.pages.tables",
+    "gongkai.checks.instance → gongkai.pages.tables",  # `ref` shows a value as the table prints it
     "gongkai.checks.many → gongkai.batch.family",
     "gongkai.checks.many → gongkai.pages.report",
     "gongkai.pages.index → gongkai.batch.manifest",
@@ -43,7 +43,7 @@ KNOWN_CIRCLES = {
     "gongkai.production.kernels → gongkai.production.run → gongkai.production.kernels",
     "gongkai.batch.bulk → gongkai.batch.noop → gongkai.batch.bulk",
 }
-KNOWN_LARGE = {"gongkai/batch/bulk.py", "gongkai/importers/assemble.py", "gongkai/workbook.py"}
+KNOWN_LARGE = {"gongkai/batch/bulk.py", "gongkai/importers/assemble.py"}
 
 
 def module_name(path: Path) -> str:
