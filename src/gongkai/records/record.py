@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from gongkai.errors import RecordError
-from gongkai.format import FIELDS, FORMATS, Cell, Format, Kind
+from gongkai.format import FORMATS, Cell, Format, Kind
 from gongkai.format.common import TITLE
 from gongkai.records import yamlio
+from gongkai.records.fields import label_of
 
 Value = int | Decimal | None
 CellKey = tuple[str, str, str]  # (table id, row id, column id)
@@ -339,24 +340,6 @@ def _typed_number(raw: str, cell: Cell, fail: Any) -> Value:
     if "，" in raw:
         raise fail(f"应为数字，实际为文本 {raw!r}：各项之间应用英文逗号 , 加空格分隔，不用中文逗号「，」")
     raise fail(f"应为数字，实际为文本 {raw!r}：数字不要加引号，留空请写 ~")
-
-
-def label_of(fmt: Format | None, at: tuple[Any, ...]) -> str:
-    """How the format definition names a key path: 表三「一、本年新收…」行「自然人」列, 一、总体情况, 报告年度."""
-    if not at:
-        return ""
-    if len(at) == 1:
-        return next((f.label for f in FIELDS if f.id == at[0]), "")
-    if fmt is None:
-        return ""
-    if at[0] == "parts" and len(at) == 2:
-        return next((p.heading for p in fmt.parts if p.narrative == at[1]), "")
-    table = next((t for t in fmt.tables if t.id == at[0]), None)
-    if table is None or at[1] not in {r.id for r in table.row_nodes()}:
-        return ""
-    if len(at) == 3 and (table.id, at[1], at[2]) in {c.key for c in table.cells()}:
-        return fmt.cell((table.id, str(at[1]), str(at[2]))).label
-    return f"表{table.number}「{table.row(str(at[1])).text}」行"
 
 
 def dump_record(record: Record) -> str:
