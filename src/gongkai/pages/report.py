@@ -64,11 +64,11 @@ class Report:
     @classmethod
     def open(
         cls,
-        township: str,
-        year: int,
+        township: str | None,
+        year: int | None,
         *,
         county: str | None = None,
-        data_dir: str | Path = "../data",
+        data_dir: str | Path | None = "../data",
         given: str | Path | None = None,
         sha256: str | None = None,
     ) -> Report:
@@ -76,15 +76,20 @@ class Report:
         _quiet_errors()
         if given is not None:
             found = inputs.load(Path(given), sha256)
-            wanted = {"township": township, "county": county, "year": int(year)}
+            wanted = {"township": township, "county": county, "year": None if year is None else int(year)}
             shown = found.origin["parameters"]
             if any(v is not None and v != shown[k] for k, v in wanted.items()):
                 raise GongkaiError(f"报告输入文件 {given} 是 {found.key} 的，不是参数所说的报告")
             return cls.of(found)
+        if township is None or year is None or data_dir is None:  # the shipped template, run as it is
+            raise GongkaiError(
+                "没有给出乡镇、年度和数据目录：这是随软件包发布的模板，请在终端运行 `gongkai notebook 乡镇 年度`"
+                "（如 gongkai notebook 胡集乡 2024），在 JupyterLab 中打开它写出的工作副本"
+            )
         if not Path(data_dir).is_dir():
             raise GongkaiError(
-                f"找不到数据目录 {data_dir}（当前目录 {Path.cwd()}）：请在仓库的 notebooks/ 目录中打开本笔记本，"
-                "或在第一个代码单元中把 data_dir 改为记录所在的目录。"
+                f"找不到数据目录 {data_dir}（当前目录 {Path.cwd()}）：请把参数单元格中的 data_dir 改为记录所在的目录，"
+                "或用 `gongkai notebook 乡镇 年度` 重新生成工作副本。"
             )
         entry = catalog.resolve(Path(data_dir), township, int(year), county)
         return cls.of(inputs.build(entry.path, Path(data_dir)))
