@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from gongkai.errors import GongkaiError, InputError, RecordError
+from gongkai.shown import shown
 
 if TYPE_CHECKING:
     from gongkai.checks.report import CheckReport
@@ -244,12 +245,14 @@ def _review(args: argparse.Namespace) -> int:
 def _audit(args: argparse.Namespace) -> int:
     """Import and check every published report in the folders; one table of findings."""
     from gongkai.build.audit import audit, summary_lines, write_audit
+    from gongkai.importers.guarded import limits
 
     start = time.perf_counter()
     decisions = Path(args.decisions) if args.decisions else None
     if decisions is not None and not decisions.is_dir():
         raise InputError(f"--decisions {decisions} 不是文件夹：应为记录所在目录（如 data）")
-    rows = audit([Path(f) for f in args.folders], jobs=args.jobs, decisions_dir=decisions)
+    budget = limits(args.time_limit, args.memory_limit)
+    rows = audit([Path(f) for f in args.folders], jobs=args.jobs, decisions_dir=decisions, budget=budget)
     if not rows:
         raise InputError(f"{'、'.join(args.folders)} 中没有文件")
     index = write_audit(rows, Path(args.out) / "audit")
@@ -261,6 +264,7 @@ def _audit(args: argparse.Namespace) -> int:
 
 def _import(args: argparse.Namespace) -> int:
     from gongkai import importers
+    from gongkai.importers.guarded import limits, read_one
     from gongkai.outputs import inside
     from gongkai.records.catalog import check_key
     from gongkai.records.record import check_id
@@ -273,16 +277,17 @@ def _import(args: argparse.Namespace) -> int:
         county=args.county, township=args.township, year=args.year, format=args.format, data_dir=data_dir
     )
     files = [Path(f) for f in args.file]
+    budget = limits(args.time_limit, args.memory_limit)
     if args.out_dir or len(files) > 1 or files[0].is_dir():  # many files: one line each, a summary
         from gongkai.importers.batch import import_many, report
 
         if args.output:
             raise InputError("导入多个文件时不能用 -o；请用 --out-dir 指定输出目录")
         out_dir = Path(args.out_dir or data_dir / (args.county or "imported"))
-        lines, code = report(import_many(files, out_dir, overrides, force=args.force))
-        print("\n".join(lines))
+        lines, code = report(import_many(files, out_dir, overrides, force=args.force, budget=budget))
+        print("\n".join(shown(line) for line in lines))
         return code
-    result = importers.import_file(files[0], overrides)
+    result = read_one(files[0], overrides, budget)
     if args.output:
         path = Path(args.output)
         _writable_file(path, "-o", args.force)
@@ -294,17 +299,19 @@ def _import(args: argparse.Namespace) -> int:
     importers.write_result(result, path, force=args.force)
     data = result.data
     print(
-        f"已写入 {path}：{data.get('body') or '（机关名称未知）'} {data.get('year') or '（年度未知）'} 年，"
-        f"{data['format']} 格式，读自 {result.kind}"
+        shown(
+            f"已写入 {path}：{data.get('body') or '（机关名称未知）'} {data.get('year') or '（年度未知）'} 年，"
+            f"{data['format']} 格式，读自 {result.kind}"
+        )
     )
     notes = [p for p in result.problems if p.kind is importers.Trouble.NOTE]
     gaps = [p for p in result.problems if p.kind is not importers.Trouble.NOTE]
     for problem in notes:
-        print(f"  提示：{problem.where + '：' if problem.where else ''}{problem.what}")
+        print(shown(f"  提示：{problem.where + '：' if problem.where else ''}{problem.what}"))
     if gaps:
         print(f"有 {len(gaps)} 处未能读取，记录中留为 ~，请补填：")
         for problem in gaps:
-            print(f"  {problem}")
+            print(shown(f"  {problem}"))
         return 1
     return 0
 
@@ -467,6 +474,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="记录所在目录（如 data）：同一乡镇、年度的记录旁若有审阅决定（<年>.review.yaml），也用于核查"
         "（报告文件旁的同名 .review.yaml 总会采用）",
     )
+    a.add_argument(
+        "--time-limit", type=_whole(1, 86400, "秒数"), help="每个文件最多读取的秒数，超过即停止并注明（默认 120）"
+    )
+    a.add_argument(
+        "--memory-limit", type=_whole(100, 1_000_000, "MB"), help="每个读取进程最多使用的内存 MB（默认 1024）"
+    )
     a.set_defaults(func=_audit)
 
     p = sub.add_parser("import", help="把已发布的报告（PDF、Word、网页、文本）或填好的工作簿（.xlsx）导入为记录")
@@ -479,6 +492,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=("2021", "2019"), help="表格格式，默认按表头和年度判断")
     p.add_argument("--data", default="data", help="记录所在目录（默认 data）")
     p.add_argument("--force", action="store_true", help="覆盖已有的记录文件")
+    p.add_argument(
+        "--time-limit", type=_whole(1, 86400, "秒数"), help="每个文件最多读取的秒数，超过即停止并注明（默认 120）"
+    )
+    p.add_argument(
+        "--memory-limit", type=_whole(100, 1_000_000, "MB"), help="每个读取进程最多使用的内存 MB（默认 1024）"
+    )
     p.set_defaults(func=_import)
 
     p = sub.add_parser("template", help="生成乡镇填报数字用的 Excel 工作簿")
@@ -500,7 +519,7 @@ def main(argv: list[str] | None = None) -> int:
     except GongkaiError as e:
         if args.debug:
             traceback.print_exc()
-        print(f"错误：{' '.join(str(e).splitlines())}", file=sys.stderr)  # one line, always
+        print(f"错误：{shown(' '.join(str(e).splitlines()))}", file=sys.stderr)  # one line, always
         return e.exit_code
     except OSError as e:  # the disk, not the input: full, read-only, a file where a folder belongs …
         if args.debug:

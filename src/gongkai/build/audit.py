@@ -11,21 +11,24 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gongkai.errors import GongkaiError
+from gongkai.importers.guarded import limits, unreadable, warm
 from gongkai.outputs import write_atomic
+from gongkai.pool import Limits, Workers
 from gongkai.records.review import Decision, load_decisions, merged, review_path
+from gongkai.shown import shown
 
 if TYPE_CHECKING:
     from gongkai.records.catalog import Entry
 
-REPORT, NOT_A_REPORT, FAILED = "report", "not-a-report", "failed"
+REPORT, NOT_A_REPORT, FAILED, SKIPPED = "report", "not-a-report", "failed", "skipped"
 REVIEW_SUFFIX = ".review.yaml"  # a reviewer's decisions, not a report to audit
 
 
@@ -53,18 +56,48 @@ class Row:
 
 def files_in(folders: Sequence[Path]) -> list[Path]:
     """Every file under the folders, in a stable order; hidden files and folders left out."""
-    found: set[Path] = set()
+    return [p for p, _ in found_in(folders) if p is not None]
+
+
+def found_in(folders: Sequence[Path]) -> list[tuple[Path, str]]:
+    """Every file under the folders, and every link not followed with the reason ("" for a file to read).
+
+    A link is followed only when it resolves inside one of the folders named: a
+    downloaded folder's link to /etc or a home folder is listed, never read.
+    """
+    roots = [f.resolve() for f in folders]
+    found: dict[Path, str] = {}
     for folder in folders:
         if folder.is_file():
-            found.add(folder)
+            found[folder] = ""
             continue
         if not folder.is_dir():
             raise GongkaiError(f"不是文件夹：{folder}")
-        for path in folder.rglob("*"):
-            hidden = any(p.startswith(".") for p in path.relative_to(folder).parts)
-            if path.is_file() and not hidden and not path.name.endswith(REVIEW_SUFFIX):
-                found.add(path)
-    return sorted(found)
+        for top, dirs, files in os.walk(folder, followlinks=False):
+            here = Path(top)
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in [*files, *(d for d in dirs if (here / d).is_symlink())]:
+                path = here / name
+                if name.startswith(".") or name.endswith(REVIEW_SUFFIX):
+                    continue
+                if path.is_symlink():
+                    found[path] = outside(path, roots)
+                elif path.is_file():
+                    found[path] = ""
+    return sorted(found.items())
+
+
+def outside(link: Path, roots: Sequence[Path]) -> str:
+    """Why a link is not followed ("" when it points to a file inside the folders named)."""
+    try:
+        real = link.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return "符号链接指向不存在的位置，未读取"
+    if not any(real.is_relative_to(r) for r in roots):
+        return f"符号链接指向所选文件夹之外（{shown(str(real))}），未读取"
+    if not real.is_file():
+        return "符号链接指向文件夹，未读取"
+    return ""
 
 
 def beside(paths: Sequence[Path]) -> dict[Path, list[Decision]]:
@@ -72,7 +105,11 @@ def beside(paths: Sequence[Path]) -> dict[Path, list[Decision]]:
     out = {}
     for path in paths:
         review = review_path(path)
-        if review.is_file():
+        try:
+            present = review.is_file()
+        except OSError:  # a long name's review name is longer than a name may be: it cannot exist
+            present = False
+        if present:
             out[path] = load_decisions(review)
     return out
 
@@ -108,20 +145,21 @@ def recorded_decisions(row: Row, records: dict[tuple[str, int], list[Entry]]) ->
 def import_one(path: Path) -> Row:
     """Import one file into a row; never raises."""
     from gongkai import importers
-    from gongkai.errors import NotAReport
     from gongkai.format import FORMATS
 
-    row = Row(str(path))
+    row = Row(shown(str(path)))
     try:
         result = importers.import_file(path)
-    except NotAReport as e:
-        row.status, row.message = NOT_A_REPORT, str(e)
+    except GongkaiError as e:  # NotAReport among them
+        row.status, row.message = NOT_A_REPORT, shown(str(e))
         return row
-    except GongkaiError as e:
-        row.status, row.message = NOT_A_REPORT, str(e)
+    except MemoryError:
+        raise  # the pool's worker says so and is replaced
+    except RecursionError:
+        row.status, row.message = FAILED, unreadable(path, "结构嵌套过深")
         return row
     except Exception as e:  # one bad file must not stop the audit
-        row.status, row.message = FAILED, f"导入时出错：{type(e).__name__}: {e}"
+        row.status, row.message = FAILED, shown(f"导入时出错：{type(e).__name__}: {e}")
         return row
     data = result.data
     fmt = FORMATS.get(str(data.get("format")))
@@ -195,18 +233,29 @@ def check_rows(rows: list[Row], decisions: dict[int, tuple[list[str], list[Decis
         r.data = {}
 
 
-def audit(folders: Sequence[Path], jobs: int = 2, decisions_dir: Path | None = None) -> list[Row]:
-    """Import, check and settle every file under the folders; `decisions_dir` is a records folder (data)."""
-    paths = files_in(folders)
-    if not paths:
+def overran(path: Path, reason: str) -> Row:
+    """The row of a file whose reading worker ran out of time or memory, or died."""
+    return Row(shown(str(path)), FAILED, message=shown(unreadable(path, reason)))
+
+
+def audit(
+    folders: Sequence[Path], jobs: int = 2, decisions_dir: Path | None = None, budget: Limits | None = None
+) -> list[Row]:
+    """Import, check and settle every file under the folders; `decisions_dir` is a records folder (data).
+
+    Each file is read in a worker under `budget` (time and memory), so no file can stop or exhaust the run.
+    """
+    listed = found_in(folders)
+    if not listed:
         return []
+    skipped = {p: why for p, why in listed if why}
+    paths = [p for p, why in listed if not why]
     near = beside(paths)
     records = on_record(decisions_dir) if decisions_dir is not None else {}
-    if jobs <= 1 or len(paths) < 4:
-        rows = [import_one(p) for p in paths]
-    else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            rows = list(pool.map(import_one, paths, chunksize=max(1, len(paths) // (jobs * 8))))
+    with Workers[Path, Row](jobs, budget or limits(), warm=warm) as workers:
+        read = iter(workers.map(import_one, paths, overran))
+        rows = [Row(shown(str(p)), SKIPPED, message=skipped[p]) if p in skipped else next(read) for p, _ in listed]
+    paths = [p for p, _ in listed]
     chosen: dict[int, tuple[list[str], list[Decision]]] = {}
     for n, (path, row) in enumerate(zip(paths, rows, strict=True)):
         sources: list[str] = []

@@ -23,6 +23,7 @@ from gongkai.importers.base import Document, ImportResult, Line, Problem, Troubl
 from gongkai.importers.rows import map_table
 from gongkai.records import catalog
 from gongkai.records.record import ID_PATTERN, LEVELS, NAMES, YEARS, Value
+from gongkai.shown import shown
 
 _ORDINAL = re.compile(r"^\s*第?([一二三四五六七八九十]+|\d+)\s*(?:部分)?\s*[、.．:：]?\s*")
 _PLACE = re.compile(
@@ -256,7 +257,7 @@ def assemble(doc: Document, overrides: Overrides) -> ImportResult:
     data["parts"] = _narratives(fmt, sections, problems)
     names, county_id, township_id = _names(facts, overrides, county, problems)
     data.update(names)
-    data["source"] = f"导入自 {doc.source}"
+    data["source"] = f"导入自 {shown(doc.source)}"
     if doc.synthetic:
         data["synthetic"] = True
     if sections.headings:

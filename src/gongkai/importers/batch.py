@@ -8,6 +8,7 @@ without --force.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,6 +17,8 @@ from pathlib import Path
 from gongkai.errors import GongkaiError
 from gongkai.importers.assemble import Overrides
 from gongkai.importers.base import ImportResult, Trouble
+from gongkai.importers.guarded import limits, read_many
+from gongkai.pool import Limits
 
 SUFFIXES = (".pdf", ".docx", ".doc", ".html", ".htm", ".txt", ".md", ".xlsx")
 COMPLETE, GAPS, NOT_A_REPORT, KEPT = "完整读取", "有缺漏", "不是报告", "已存在，未覆盖"
@@ -48,20 +51,39 @@ def target(result: ImportResult, source: Path, out_dir: Path) -> Path:
     if result.township_id and year:
         path = out_dir / result.township_id / f"{year}.yaml"
     else:
-        path = out_dir / f"{source.stem}.yaml"
+        path = out_dir / f"{fitting(source.stem)}.yaml"
     if not path.resolve().is_relative_to(out_dir.resolve()):
         raise GongkaiError(f"{source.name}：记录路径 {path} 不在输出目录 {out_dir} 之内")
     return path
 
 
-def import_many(paths: Iterable[Path], out_dir: Path, overrides: Overrides, force: bool = False) -> list[Outcome]:
-    from gongkai.importers import import_file, write_result
+def fitting(stem: str, room: int = 240) -> str:
+    """A file stem that leaves room for `.yaml` within the 255 bytes a name may have: cut, with a short hash."""
+    raw = stem.encode("utf-8")
+    if len(raw) <= room:
+        return stem
+    digest = hashlib.sha256(raw).hexdigest()[:8]
+    return raw[: room - 9].decode("utf-8", errors="ignore") + "-" + digest
+
+
+def import_many(
+    paths: Iterable[Path],
+    out_dir: Path,
+    overrides: Overrides,
+    force: bool = False,
+    budget: Limits | None = None,
+    jobs: int = 1,
+) -> list[Outcome]:
+    """Each file read in a worker under `budget` (one that overruns is a line saying so), written here."""
+    from gongkai.importers import write_result
 
     outcomes: list[Outcome] = []
     planned: set[Path] = set()
-    for source in expand(paths):
+    for source, result in read_many(expand(paths), overrides, budget or limits(), jobs):
+        if isinstance(result, str):
+            outcomes.append(Outcome(source, NOT_A_REPORT, result))
+            continue
         try:
-            result = import_file(source, overrides)
             path = target(result, source, out_dir)
             if path in planned or (path.exists() and not force):
                 outcomes.append(Outcome(source, KEPT, f"{path} 已存在；确认要覆盖请加 --force", path, result))

@@ -19,7 +19,7 @@ from typing import Any
 from gongkai.pages.index import STYLE, _data
 from gongkai.resources import TEMPLATES
 
-STATUS = {"report": "报告", "not-a-report": "不是报告", "failed": "导入出错"}
+STATUS = {"report": "报告", "not-a-report": "不是报告", "failed": "导入出错", "skipped": "未读取"}
 CODES = {status: n for n, status in enumerate(STATUS)}
 WIDTHS = (17, 6, 10, 5, 5, 6, 4, 5, 42)  # per cent: a fixed layout is computed once, not per drawn row
 COLUMNS = "".join(f'<col style="width:{w}%">' for w in WIDTHS)
