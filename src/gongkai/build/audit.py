@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gongkai.errors import GongkaiError
+from gongkai.importers.files import found_in
 from gongkai.importers.guarded import limits, unreadable, warm
 from gongkai.outputs import write_atomic
 from gongkai.pool import Limits, Workers
@@ -56,48 +56,11 @@ class Row:
 
 def files_in(folders: Sequence[Path]) -> list[Path]:
     """Every file under the folders, in a stable order; hidden files and folders left out."""
-    return [p for p, _ in found_in(folders) if p is not None]
+    return [p for p, why in found_in(folders, _audited) if not why]
 
 
-def found_in(folders: Sequence[Path]) -> list[tuple[Path, str]]:
-    """Every file under the folders, and every link not followed with the reason ("" for a file to read).
-
-    A link is followed only when it resolves inside one of the folders named: a
-    downloaded folder's link to /etc or a home folder is listed, never read.
-    """
-    roots = [f.resolve() for f in folders]
-    found: dict[Path, str] = {}
-    for folder in folders:
-        if folder.is_file():
-            found[folder] = ""
-            continue
-        if not folder.is_dir():
-            raise GongkaiError(f"不是文件夹：{folder}")
-        for top, dirs, files in os.walk(folder, followlinks=False):
-            here = Path(top)
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in [*files, *(d for d in dirs if (here / d).is_symlink())]:
-                path = here / name
-                if name.startswith(".") or name.endswith(REVIEW_SUFFIX):
-                    continue
-                if path.is_symlink():
-                    found[path] = outside(path, roots)
-                elif path.is_file():
-                    found[path] = ""
-    return sorted(found.items())
-
-
-def outside(link: Path, roots: Sequence[Path]) -> str:
-    """Why a link is not followed ("" when it points to a file inside the folders named)."""
-    try:
-        real = link.resolve(strict=True)
-    except (OSError, RuntimeError):
-        return "符号链接指向不存在的位置，未读取"
-    if not any(real.is_relative_to(r) for r in roots):
-        return f"符号链接指向所选文件夹之外（{shown(str(real))}），未读取"
-    if not real.is_file():
-        return "符号链接指向文件夹，未读取"
-    return ""
+def _audited(name: str) -> bool:
+    return not name.endswith(REVIEW_SUFFIX)
 
 
 def beside(paths: Sequence[Path]) -> dict[Path, list[Decision]]:
@@ -245,7 +208,7 @@ def audit(
 
     Each file is read in a worker under `budget` (time and memory), so no file can stop or exhaust the run.
     """
-    listed = found_in(folders)
+    listed = found_in(folders, _audited)
     if not listed:
         return []
     skipped = {p: why for p, why in listed if why}

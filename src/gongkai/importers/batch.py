@@ -17,12 +17,13 @@ from pathlib import Path
 from gongkai.errors import GongkaiError
 from gongkai.importers.assemble import Overrides
 from gongkai.importers.base import ImportResult, Trouble
+from gongkai.importers.files import found_in
 from gongkai.importers.guarded import limits, read_many
 from gongkai.pool import Limits
 
 SUFFIXES = (".pdf", ".docx", ".doc", ".html", ".htm", ".txt", ".md", ".xlsx")
-COMPLETE, GAPS, NOT_A_REPORT, KEPT = "完整读取", "有缺漏", "不是报告", "已存在，未覆盖"
-EXIT = {COMPLETE: 0, GAPS: 1, NOT_A_REPORT: 2, KEPT: 2}
+COMPLETE, GAPS, NOT_A_REPORT, KEPT, SKIPPED = "完整读取", "有缺漏", "不是报告", "已存在，未覆盖", "未读取"
+EXIT = {COMPLETE: 0, GAPS: 1, NOT_A_REPORT: 2, KEPT: 2, SKIPPED: 2}
 
 
 @dataclass
@@ -34,15 +35,16 @@ class Outcome:
     result: ImportResult | None = None
 
 
-def expand(paths: Iterable[Path]) -> list[Path]:
-    """Files as given; a folder gives its report files (sorted, subfolders included)."""
-    out: list[Path] = []
+def expand(paths: Iterable[Path]) -> list[tuple[Path, str]]:
+    """Files as given; a folder gives its report files (sorted, subfolders included), each with "" or
+    the reason it is skipped (a link leading outside the folder)."""
+    out: dict[Path, str] = {}
     for path in paths:
         if path.is_dir():
-            out += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+            out.update(found_in([path], lambda name: Path(name).suffix.lower() in SUFFIXES))
         else:
-            out.append(path)
-    return list(dict.fromkeys(out))
+            out.setdefault(path, "")
+    return list(out.items())
 
 
 def target(result: ImportResult, source: Path, out_dir: Path) -> Path:
@@ -79,7 +81,13 @@ def import_many(
 
     outcomes: list[Outcome] = []
     planned: set[Path] = set()
-    for source, result in read_many(expand(paths), overrides, budget or limits(), jobs):
+    listed = expand(paths)
+    read = read_many([p for p, why in listed if not why], overrides, budget or limits(), jobs)
+    for source, why in listed:
+        if why:
+            outcomes.append(Outcome(source, SKIPPED, why))
+            continue
+        source, result = next(read)
         if isinstance(result, str):
             outcomes.append(Outcome(source, NOT_A_REPORT, result))
             continue
@@ -92,6 +100,9 @@ def import_many(
             planned.add(path)
         except GongkaiError as e:
             outcomes.append(Outcome(source, NOT_A_REPORT, str(e).splitlines()[0] if str(e) else type(e).__name__))
+            continue
+        except OSError as e:  # this file's record could not be written: the next ones still can
+            outcomes.append(Outcome(source, NOT_A_REPORT, f"{source.name}：记录无法写入（{e.strerror or e}）"))
             continue
         gaps = [p for p in result.problems if p.kind is not Trouble.NOTE]
         status = GAPS if gaps else COMPLETE
@@ -111,7 +122,7 @@ def report(outcomes: list[Outcome]) -> tuple[list[str], int]:
     lines.append("")
     lines.append("| 结果 | 文件数 |")
     lines.append("|---|---|")
-    for status in (COMPLETE, GAPS, NOT_A_REPORT, KEPT):
+    for status in (COMPLETE, GAPS, NOT_A_REPORT, KEPT, SKIPPED):
         lines.append(f"| {status} | {counts.get(status, 0)} |")
     lines.append(f"| 合计 | {len(outcomes)} |")
     code = max((EXIT[o.status] for o in outcomes), default=2)
