@@ -64,7 +64,8 @@ def test_an_audit_does_not_follow_a_link_outside_the_folder(tmp_path: Path) -> N
     folder = _outside_link(tmp_path)
     done = gongkai("audit", str(folder), "--out", str(tmp_path / "out"), "--jobs", "1", timeout=180)
     assert done.returncode == 0, done.stderr
-    rows = {Path(r["file"]).name: r for r in json.loads((tmp_path / "out" / "audit" / "audit.json").read_text())["rows"]}
+    listed = json.loads((tmp_path / "out" / "audit" / "audit.json").read_text("utf-8"))["rows"]
+    rows = {Path(r["file"]).name: r for r in listed}
     assert rows["own.txt"]["status"] == "report"
     for name in ("link.txt", "linked-folder"):
         assert rows[name]["status"] == "skipped" and "所选文件夹之外" in rows[name]["message"], rows[name]
