@@ -19,7 +19,7 @@ from gongkai.importers.assemble import Overrides
 from gongkai.importers.base import ImportResult, Trouble
 from gongkai.importers.files import found_in
 from gongkai.importers.guarded import limits, read_many
-from gongkai.pool import Limits
+from gongkai.procs import Limits
 
 SUFFIXES = (".pdf", ".docx", ".doc", ".html", ".htm", ".txt", ".md", ".xlsx")
 COMPLETE, GAPS, NOT_A_REPORT, KEPT, SKIPPED = "完整读取", "有缺漏", "不是报告", "已存在，未覆盖", "未读取"

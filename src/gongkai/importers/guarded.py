@@ -1,7 +1,7 @@
 """Reading files under limits that hold whatever the library underneath does.
 
 Every file given to `import` or `audit` is read in a worker process with a
-deadline and an address-space limit (`gongkai.pool`): a PDF that loops the
+deadline and an address-space limit (`gongkai.procs`): a PDF that loops the
 parser forever or a stream that inflates to gigabytes costs one row saying
 「无法读取的 PDF：…」, never the run.
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 from gongkai.errors import GongkaiError, NotAReport
 from gongkai.importers.assemble import Overrides
 from gongkai.importers.base import ImportResult
-from gongkai.pool import MB, Limits, TaskFailed, Workers, run_one
+from gongkai.procs import MB, Limits, TaskFailed, Workers, run_one
 
 SECONDS = 120.0  # a township's report reads in about a second; a slow machine, ten
 MEMORY_MB = 1024  # address space of one reading process (about 200 MB of it is the libraries)

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from html import escape
 from pathlib import Path
 
-from gongkai.build.manifest import CRASHED, INVALID, RENDERED, Entry
+from gongkai.batch.manifest import CRASHED, INVALID, RENDERED, Entry
 from gongkai.resources import TEMPLATES
 
 # Outcome of a report, in the order "worst first" sorts them.
@@ -166,7 +166,7 @@ def render_index(entries: Sequence[Entry], out_dir: Path | None = None) -> str:
 
 
 def iter_index(entries: Sequence[Entry], out_dir: Path | None = None) -> Iterator[str]:
-    """The page in pieces, for a writer that never holds it whole (build/publish.py)."""
+    """The page in pieces, for a writer that never holds it whole (batch/publish.py)."""
     ordered = sorted(entries, key=lambda e: (-e.year, e.county, e.key))
     counts = Counter(outcome(e) for e in ordered)
     yield f"""<!DOCTYPE html>

@@ -12,15 +12,15 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from html import escape
 
-from gongkai.build.manifest import RENDERED
-from gongkai.build.manifest import Entry as Built
-from gongkai.build.render import stylesheet
+from gongkai.batch.manifest import RENDERED
+from gongkai.batch.manifest import Entry as Built
 from gongkai.checks.report import CheckReport
 from gongkai.checks.view import appendix, banner
 from gongkai.errors import GongkaiError
 from gongkai.format import APPLICATION_FIGURES, DECISION_FIGURES, KEY_FIGURES, Kind
 from gongkai.pages import charts
 from gongkai.pages.tables import table_html
+from gongkai.production.render import stylesheet
 from gongkai.records.catalog import Entry
 from gongkai.records.record import Record, Value, load_record
 

@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any, cast
 from urllib.parse import parse_qs, urlparse
 
-from gongkai.build.previewserver import Server, allowed_host, since_of
 from gongkai.errors import GongkaiError
+from gongkai.interfaces.previewserver import Server, allowed_host, since_of
 from gongkai.records import catalog
 from gongkai.resources import TEMPLATES
 
@@ -141,12 +141,12 @@ class Preview:
 
     def _show(self, checks_json: str, start: float, *, confirmed: bool, note: str = "") -> None:
         """Run the notebook as `produce` does, but export only the reader's page (no review page, no .ipynb)."""
-        from gongkai.build import render
-        from gongkai.build.kernels import ENGINE
-        from gongkai.build.run import Job, execute
         from gongkai.outputs import write_atomic
         from gongkai.pages.provenance import git_state
         from gongkai.pages.report import meta_of
+        from gongkai.production import render
+        from gongkai.production.kernels import ENGINE
+        from gongkai.production.run import Job, execute
 
         e = self.entry
         folder = self.data_dir.resolve()
@@ -168,8 +168,8 @@ class Preview:
 
     def pdf(self) -> bytes:
         """The current page as the PDF `render` would print; Chromium starts on the first request."""
-        from gongkai.build.render import Printer
-        from gongkai.build.run import alert_for
+        from gongkai.production.render import Printer
+        from gongkai.production.run import alert_for
 
         if not self.state.html:
             raise GongkaiError("还没有可打印的报告")
@@ -192,7 +192,7 @@ class Preview:
 
     def serve(self, port: int = 8000, ready: Any = print) -> None:
         """Render, serve and watch until SIGINT or SIGTERM; then close the kernel and the browser."""
-        from gongkai.build.kernels import WarmKernel
+        from gongkai.production.kernels import WarmKernel
 
         server = Server(("127.0.0.1", port), _handler(self))
         old = {s: signal.signal(s, self.request_stop) for s in (signal.SIGINT, signal.SIGTERM)}
@@ -237,7 +237,7 @@ def reader_notebook() -> Any:
     """
     import nbformat
 
-    from gongkai.build.render import REVIEW_TAG
+    from gongkai.production.render import REVIEW_TAG
     from gongkai.resources import NOTEBOOK
 
     nb = nbformat.read(NOTEBOOK, as_version=4)  # type: ignore[no-untyped-call]

@@ -249,7 +249,7 @@ class Printer:
 
         A running header only when there is something to warn of (failed checks,
         invented figures): then every page carries the warning and the title.
-        Both are CSS margin boxes added to the printed copy only (build/pagebox.py):
+        Both are CSS margin boxes added to the printed copy only (production/pagebox.py):
         Chromium lays out no header and footer document per page.
         """
         if self._page is None:
@@ -263,7 +263,7 @@ class Printer:
             ) from None
 
     def _print(self, html: str, header: str, alert: str) -> bytes:
-        from gongkai.build import fonts, pagebox
+        from gongkai.production import fonts, pagebox
 
         family = f"'{fonts.PRINT_FAMILIES[SERIF]}','{SERIF}',serif" if self._fonts else f"'{SERIF}',serif"
         rules = pagebox.footer_css(family, MARGINS)
@@ -287,7 +287,7 @@ def _font_env() -> dict[str, str] | None:
     Without them the PDF still prints, with Noto's CFF outlines (Type 3 fonts:
     slower, larger); the user is told once how to get them.
     """
-    from gongkai.build import fonts
+    from gongkai.production import fonts
 
     folder = fonts.installed()
     if folder is None:
@@ -295,7 +295,7 @@ def _font_env() -> dict[str, str] | None:
             os.environ[WARNED_ENV] = "1"
             print(
                 "提示：未找到打印用 TrueType 字体，PDF 将以 Noto 字体的 Type 3 字形打印（较慢、文件较大）；"
-                "运行 `make fonts` 或 `python -m gongkai.build.fonts`（约一两分钟，只需一次）可生成",
+                "运行 `make fonts` 或 `python -m gongkai.production.fonts`（约一两分钟，只需一次）可生成",
                 file=sys.stderr,
             )
         return None

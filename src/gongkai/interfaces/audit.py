@@ -21,7 +21,7 @@ from gongkai.errors import GongkaiError
 from gongkai.importers.files import found_in
 from gongkai.importers.guarded import limits, unreadable, warm
 from gongkai.outputs import write_atomic
-from gongkai.pool import Limits, Workers
+from gongkai.procs import Limits, Workers
 from gongkai.records.review import Decision, load_decisions, merged, review_path
 from gongkai.shown import shown
 
