@@ -80,8 +80,8 @@ def bomb_pdf(gigabytes: int = 1, hex: bool = False) -> bytes:
     )
 
 
-def grid_pdf(lines: int = 1_500) -> bytes:
-    """One huge page ruled into a lines × lines grid, with a line of text."""
+def grid_pdf(lines: int = 1_500, pages: int = 1) -> bytes:
+    """A huge page ruled into a lines × lines grid, with a line of text (`pages` times)."""
     step = 9
     size = lines * step + 72
     ops = [TEXT, b"0.1 w"]
@@ -89,13 +89,14 @@ def grid_pdf(lines: int = 1_500) -> bytes:
         at = 36 + k * step
         ops.append(b"36 %d m %d %d l S" % (at, size - 36, at))
         ops.append(b"%d 36 m %d %d l S" % (at, at, size - 36))
+    kids = b" ".join(b"%d 0 R" % (5 + k) for k in range(pages))
     return pdf(
         [
             b"<< /Type /Catalog /Pages 2 0 R >>",
-            b"<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
+            b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages),
             stream(b"\n".join(ops)),
             FONT,
-            page(box=b"[0 0 %d %d]" % (size, size)),
+            *[page(box=b"[0 0 %d %d]" % (size, size))] * pages,
         ]
     )
 

@@ -35,6 +35,7 @@ R = TypeVar("R")
 
 _PR_SET_PDEATHSIG = 1
 MB = 1 << 20
+STARTUP = 120.0  # seconds a new worker may take to start and import its libraries, on a loaded machine
 
 
 @dataclass(frozen=True)
@@ -128,11 +129,14 @@ class _Worker:
         child.close()
         self.task: tuple[int, Any] | None = None
         self.deadline = float("inf")
-        self.pending: tuple[str, Any] | None = None  # a reply read while looking for "started"
+        self.pending: tuple[str, Any] | None = None
+        self.warmed = False  # has said "started" once: its start-up is over  # a reply read while looking for "started"
 
     def give(self, index: int, fn: Callable[[Any], Any], item: Any, seconds: float | None) -> None:
+        """The task, with its deadline; a worker still starting up (imports, `warm`) has STARTUP more."""
         self.task = (index, item)
-        self.deadline = time.monotonic() + seconds if seconds is not None else float("inf")
+        grace = 0.0 if self.warmed else STARTUP
+        self.deadline = time.monotonic() + seconds + grace if seconds is not None else float("inf")
         self.conn.send((fn, item))
 
     def started(self, seconds: float | None) -> bool:
@@ -144,7 +148,7 @@ class _Worker:
                 self.pending = ("died", None)
         if self.pending[0] != "started":
             return False
-        self.pending = None
+        self.pending, self.warmed = None, True
         self.deadline = time.monotonic() + seconds if seconds is not None else float("inf")
         return True
 
