@@ -51,7 +51,7 @@ def _gone(processes: list[psutil.Process], within: float = 15) -> list[psutil.Pr
 def test_ctrl_c_prints_only_interrupted_and_leaves_no_worker(command: tuple[str, ...], tmp_path: Path) -> None:
     proc, workers = _busy(tmp_path, *command)
     os.killpg(proc.pid, signal.SIGINT)
-    out, err = proc.communicate(timeout=60)
+    _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert err.strip() == "已中断", err
     assert not _gone(workers)

@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 from gongkai.errors import GongkaiError
 from gongkai.format import FORMATS
 from gongkai.interfaces import checking, importing, rendering
+from gongkai.scratch import sweep
 from gongkai.shown import shown
 
 # argparse's own words, in Chinese, for this program's parsers only (nothing global is patched):
@@ -222,6 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    sweep()  # the temporary folders of runs that were killed
     try:
         code: int = args.func(args)
         return code

@@ -14,7 +14,7 @@ import json
 import multiprocessing
 import multiprocessing.util
 import os
-import tempfile
+import shutil
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -25,6 +25,7 @@ from typing import Any, Protocol
 
 from gongkai.batch.family import start_worker
 from gongkai.production.run import Job, Page, Products, produce
+from gongkai.scratch import private_dir
 
 
 @dataclass
@@ -107,13 +108,16 @@ def unpacked(job: Job) -> Iterator[Job]:
     if not job.files:
         yield job
         return
-    with tempfile.TemporaryDirectory(prefix="gongkai-job-") as tmp:
-        root = Path(tmp) / "data"
+    tmp = private_dir("job")
+    try:
+        root = tmp / "data"
         for name, data in job.files:
             target = root / _safe(name)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
         yield replace(job, data_dir=str(root), files=())
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def produce_in_worker(job: Job) -> Result:

@@ -17,7 +17,6 @@ import json
 import queue
 import shutil
 import signal
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from gongkai.errors import GongkaiError
 from gongkai.interfaces.previewserver import Server, allowed_host, since_of
 from gongkai.records import catalog
 from gongkai.resources import TEMPLATES
+from gongkai.scratch import private_dir
 
 SCRIPT = TEMPLATES / "preview.js"
 PUBLISHED_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -98,7 +98,7 @@ class Preview:
         self.tasks: queue.Queue[tuple[str, Any]] = queue.Queue()
         self.stop = threading.Event()
         self.printer: Any = None
-        self.handoff = Path(tempfile.mkdtemp(prefix="gongkai-preview-")) / "checks.json"
+        self.handoff = private_dir("preview") / "checks.json"
 
     def watched(self) -> set[Path]:
         """The record, last year's record and the county file: what the page is made of."""

@@ -13,7 +13,6 @@ import json
 import os
 import shutil
 import subprocess
-import tempfile
 import time
 from dataclasses import dataclass, field
 from functools import cache
@@ -24,6 +23,7 @@ from gongkai.errors import GongkaiError
 from gongkai.outputs import write_atomic
 from gongkai.production import render
 from gongkai.resources import NOTEBOOK
+from gongkai.scratch import private_dir
 
 INJECTED_ID = "injected-parameters"
 # The kernel warns in English that it speaks TCP without encryption: it listens
@@ -247,7 +247,7 @@ def handoff_dir() -> Path:
     swap the file. Set in the environment before any kernel starts, so the
     kernels (our children) find it; removed when this process exits.
     """
-    folder = Path(tempfile.mkdtemp(prefix="gongkai-checks-"))
+    folder = private_dir("checks")
     os.environ[HANDOFF_ENV] = str(folder)
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     return folder
