@@ -124,7 +124,7 @@ class _Worker:
         ctx = mp.get_context("spawn")
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(target=_serve, args=(child, os.getpid(), limits.memory, warm), daemon=True)
-        with _no_interrupt():  # the child starts with Ctrl-C ignored: no traceback from its start-up
+        with no_interrupt():  # the child starts with Ctrl-C ignored: no traceback from its start-up
             self.process.start()
         child.close()
         self.task: tuple[int, Any] | None = None
@@ -178,7 +178,7 @@ class _Worker:
 
 
 @contextlib.contextmanager
-def _no_interrupt() -> Iterator[None]:
+def no_interrupt() -> Iterator[None]:
     """SIGINT ignored while a child is started (an ignored signal stays ignored across exec)."""
     try:
         old = signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -7,6 +7,7 @@ are paid once, not per report.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import shutil
 import sys
@@ -212,6 +213,9 @@ class Printer:
         from playwright.sync_api import sync_playwright
 
         executable = chromium_path()
+        # Ctrl-C reaches Playwright's driver too; its lost connection would be logged by asyncio, in
+        # English, from every worker ("Future exception was never retrieved"): the parent says 「已中断」.
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL)
         self._playwright = sync_playwright().start()
         args = [
             "--disable-gpu",
