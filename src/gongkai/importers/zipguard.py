@@ -14,9 +14,10 @@ import zlib
 from pathlib import Path
 
 from gongkai.errors import NotAReport
+from gongkai.importers.base import MAX_UNZIPPED
 
 MAX_MEMBERS = 10_000  # a .docx has ~20, a workbook ~40
-MAX_INFLATED = 256 << 20  # all members together; a report's .docx inflates to a few MB
+MAX_INFLATED = MAX_UNZIPPED  # all members together, as counted, not as the directory states
 PIECE = 1 << 20
 
 
@@ -36,7 +37,7 @@ def check_zip(path: Path, what: str) -> None:
             raise refuse(f"压缩包内有 {len(members)} 个文件，超过上限 {MAX_MEMBERS}")
         stated = sum(m.file_size for m in members)
         if stated > MAX_INFLATED:
-            raise refuse(f"解压后有 {stated >> 20} MB，超过上限 {MAX_INFLATED >> 20} MB，不像一份年度报告")
+            raise refuse(f"解压后有 {stated // 1_000_000} MB，超过上限 {MAX_INFLATED // 1_000_000} MB，不像一份年度报告")
         total = 0
         for member in members:
             try:
@@ -46,4 +47,4 @@ def check_zip(path: Path, what: str) -> None:
             except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError, OSError) as e:
                 raise refuse(f"压缩包已损坏或目录与内容不符（{member.filename}：{type(e).__name__}）") from None
             if total > MAX_INFLATED:
-                raise refuse(f"解压后超过 {MAX_INFLATED >> 20} MB，不像一份年度报告")
+                raise refuse(f"解压后超过 {MAX_INFLATED // 1_000_000} MB，不像一份年度报告")

@@ -151,6 +151,14 @@ def settled(finding: Any) -> bool:
     return bool(finding.accepted and (finding.severity != "error" or finding.allowed))
 
 
+def _in_batches(check: Any, pairs: list[Any]) -> Iterator[Any]:
+    """Reports batch by batch: what great-expectations holds is bounded by BATCH, not by the folder."""
+    from gongkai.checks.many import BATCH
+
+    for start in range(0, len(pairs), BATCH):
+        yield from check(pairs[start : start + BATCH])
+
+
 def check_rows(rows: list[Row], decisions: dict[int, tuple[list[str], list[Decision]]] | None = None) -> None:
     """Check every imported report in one batch; last year's report by the same body, when present.
 
@@ -173,7 +181,7 @@ def check_rows(rows: list[Row], decisions: dict[int, tuple[list[str], list[Decis
     records = [_record(r) for r in readable]
     by_body = {(rec.body, rec.year): rec for rec in records if rec.body}
     pairs = [(rec, by_body.get((rec.body, rec.year - 1))) for rec in records]
-    for row, report in zip(readable, check_many(pairs), strict=True):
+    for row, report in zip(readable, _in_batches(check_many, pairs), strict=True):
         sources, chosen = decisions.get(index[id(row)], ([], []))
         if sources:
             report = apply(report, chosen)
