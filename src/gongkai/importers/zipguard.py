@@ -37,7 +37,8 @@ def check_zip(path: Path, what: str) -> None:
             raise refuse(f"压缩包内有 {len(members)} 个文件，超过上限 {MAX_MEMBERS}")
         stated = sum(m.file_size for m in members)
         if stated > MAX_INFLATED:
-            raise refuse(f"解压后有 {stated // 1_000_000} MB，超过上限 {MAX_INFLATED // 1_000_000} MB，不像一份年度报告")
+            limit = MAX_INFLATED // 1_000_000
+            raise refuse(f"解压后有 {stated // 1_000_000} MB，超过上限 {limit} MB，不像一份年度报告")
         total = 0
         for member in members:
             try:
