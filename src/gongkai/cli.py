@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 
 from gongkai.errors import GongkaiError
 from gongkai.format import FORMATS
-from gongkai.interfaces import checking, importing, rendering
+from gongkai.interfaces import checking, importing, rendering, year
 from gongkai.scratch import sweep
 from gongkai.shown import shown
 
@@ -185,6 +185,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="记录所在目录（如 data）：同一乡镇、年度的记录旁若有审阅决定（<年>.review.yaml），也用于核查"
         "（报告文件旁的同名 .review.yaml 总会采用）",
     )
+    a.add_argument("--year", type=_whole(1990, 2100, "年度"), help="文档中读不出年度时用的年度")
+    a.add_argument(
+        "--name-pattern",
+        metavar="REGEX",
+        help="从文件名读出机关和年度的正则表达式，含 (?P<body>…)、(?P<year>…)，如 '(?P<body>.+?)(?P<year>\\d{4})'",
+    )
+    a.add_argument("--profile", default="默认", help="校验设置：默认，或 考核（与上年相同的文字超过 50%% 即提示）")
     a.add_argument(
         "--time-limit", type=_whole(1, 86400, "秒数"), help="每个文件最多读取的秒数，超过即停止并注明（默认 120）"
     )
@@ -211,12 +218,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=importing.import_files)
 
-    p = sub.add_parser("template", help="生成乡镇填报数字用的 Excel 工作簿")
-    p.add_argument("--year", type=_year, help="报告年度（决定格式，并预先填入）")
-    p.add_argument("--format", choices=tuple(FORMATS), help="表格格式，默认按年度（无年度时为 2021）")
-    p.add_argument("-o", "--output", required=True, help="工作簿文件，如 胡集乡2022.xlsx")
+    p = sub.add_parser("template", help="生成乡镇填报用的 Excel 工作簿：由记录生成（乡镇 年度），或空白的（--year）")
+    p.add_argument("township", nargs="?", help="乡镇（街道）：由它的记录生成工作簿（数字和文字已填入）")
+    p.add_argument("year_pos", nargs="?", type=_year, metavar="year", help="报告年度")
+    p.add_argument("--year", type=_year, help="空白工作簿的报告年度（决定格式，并预先填入）")
+    p.add_argument("--format", choices=tuple(FORMATS), help="空白工作簿的表格格式，默认按年度（无年度时为 2021）")
+    p.add_argument("--county", help="县（区）：乡镇名在多个县重复时必填")
+    p.add_argument("--data", default="data", help="记录所在目录（默认 data）")
+    p.add_argument("-o", "--output", help="工作簿文件（由记录生成时默认 <乡镇><年度>.xlsx，如 胡集乡2024.xlsx）")
     p.add_argument("--force", action="store_true", help="覆盖已有的文件")
-    p.set_defaults(func=importing.template)
+    p.set_defaults(func=year.template)
+
+    p = sub.add_parser(
+        "new", help="由上年的记录生成新一年的记录（文字沿用为草稿，上年结转、现行有效件数沿用，其余为 0）"
+    )
+    p.add_argument("township", nargs="?", help="乡镇（街道）：中文名或拼音标识；用 --all 时省略")
+    p.add_argument("year_pos", nargs="?", type=_year, metavar="year", help="新的报告年度，如 2024")
+    p.add_argument("--all", action="store_true", help="县里（或数据目录下）每个有上年记录的乡镇")
+    p.add_argument("--year", type=_year, help="新的报告年度（与 --all 一起用）")
+    p.add_argument("--county", help="县（区）：中文名或拼音标识")
+    p.add_argument("--data", default="data", help="记录所在目录（默认 data）")
+    p.add_argument("--force", action="store_true", help="覆盖已有的记录")
+    p.set_defaults(func=year.new)
     return parser
 
 

@@ -54,3 +54,11 @@ def outside(link: Path, roots: Sequence[Path]) -> str:
     if not real.is_file():
         return "符号链接指向文件夹，未读取"
     return ""
+
+
+def present(path: Path) -> bool:
+    """Whether a file is there; a name too long to exist (a 253-byte report's `.review.yaml`) is not."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False

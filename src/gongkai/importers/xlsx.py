@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-from gongkai.errors import NotAReport
-from gongkai.format import FIELDS
+from gongkai.errors import InputError, NotAReport
+from gongkai.format import FIELDS, FORMATS
 from gongkai.format.common import PARTS
 from gongkai.format.labels import normalize, spellings
 from gongkai.importers.assemble import is_part_heading
@@ -44,7 +45,7 @@ class XlsxParser:
         doc = Document(path.name, [])
         started = False
         for sheet in book.worksheets:
-            for line in _lines(sheet, cached[sheet.title]):
+            for line in _lines(sheet, cached[sheet.title], path.name):
                 started = started or any(is_part_heading(line, p) for p in PARTS)
                 field = None if started else _field(line)
                 if field is not None and field[0] not in doc.meta:
@@ -54,7 +55,8 @@ class XlsxParser:
         return doc
 
 
-def _lines(sheet: Any, cached: Any) -> list[Line]:
+def _lines(sheet: Any, cached: Any, source: str = "") -> list[Line]:
+    _refuse_merged_entries(sheet, source)
     covered = {
         (r, c)
         for rng in sheet.merged_cells.ranges
@@ -74,16 +76,52 @@ def _lines(sheet: Any, cached: Any) -> list[Line]:
                 slots.append(Slot(None, where))  # the template's own check
             elif cell.data_type == "f":
                 value = cached.cell(row=r, column=c).value
-                slots.append(Slot(_text(value if value is not None else cell.value), where, entry=True))
+                slots.append(Slot(cell_text(value if value is not None else cell.value), where, entry=True))
             else:
-                slots.append(Slot(_text(cell.value), where, entry=not _locked(cell)))
+                slots.append(Slot(cell_text(cell.value), where, entry=not _locked(cell)))
         texts = [s for s in slots if s.text and s.text.strip()]
         where = texts[0].where if texts else f"{sheet.title}!A{r}"
-        markdown = texts[0].text or "" if len(texts) == 1 else " | ".join(s.text or "" for s in texts)
-        lines.append(Line(where, markdown.strip("\n"), tuple(slots), table=len(texts) > 1))
-        if len(texts) == 1:
-            lines.append(Line(where))  # each narrative cell is a paragraph of its own
+        if len(texts) != 1:
+            lines.append(Line(where, " | ".join(s.text or "" for s in texts), tuple(slots), table=bool(texts)))
+            continue
+        # each narrative cell is a paragraph of its own, and so is each line typed in it (Alt+Enter)
+        paragraphs = [p for p in (texts[0].text or "").replace("\r\n", "\n").split("\n") if p.strip()]
+        for n, paragraph in enumerate(paragraphs):
+            lines.append(Line(where, paragraph, tuple(slots) if n == 0 else ()))
+            lines.append(Line(where))
     return lines
+
+
+@cache
+def _template_merges() -> dict[str, set[str]]:
+    """The merges our templates' table sheets have (either format): layout, not a person's doing."""
+    from gongkai.workbook import build
+
+    out: dict[str, set[str]] = {}
+    for fmt in FORMATS.values():
+        book, _ = build(fmt)
+        for ws in book.worksheets:
+            if ws.title.startswith("表"):
+                out.setdefault(ws.title, set()).update(str(r) for r in ws.merged_cells.ranges)
+    return out
+
+
+def _refuse_merged_entries(sheet: Any, source: str) -> None:
+    """On a template's table sheet, a merge over cells made for typing (unlocked) would shift a row's figures."""
+    if not sheet.title.startswith("表") or not sheet.merged_cells.ranges:
+        return
+    own = _template_merges().get(sheet.title)
+    if own is None:
+        return
+    for rng in sheet.merged_cells.ranges:
+        if str(rng) in own or rng.max_row > MAX_ROWS or rng.max_col > MAX_COLUMNS:
+            continue
+        rows, cols = range(rng.min_row, rng.max_row + 1), range(rng.min_col, rng.max_col + 1)
+        if any(not _locked(sheet.cell(row=r, column=c)) for r in rows for c in cols):
+            raise InputError(
+                f"{source}：{sheet.title}!{rng} 是合并单元格，盖住了要填写数字的格子：合并后数字会错位。"
+                "请取消合并，每格填一个数字后再导入"
+            )
 
 
 def _locked(cell: Any) -> bool:
@@ -102,7 +140,7 @@ def _field(line: Line) -> tuple[str, tuple[str, str]] | None:
     return None
 
 
-def _text(value: Any) -> str:
+def cell_text(value: Any) -> str:
     """A cell's value as the text a reader would see, numbers without float noise."""
     if value is None:
         return ""

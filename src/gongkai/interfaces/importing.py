@@ -65,33 +65,23 @@ def import_files(args: argparse.Namespace) -> int:
     return 0
 
 
-def template(args: argparse.Namespace) -> int:
-    from gongkai.format import FORMATS, format_for_year
-    from gongkai.workbook import write_template
-
-    fmt = FORMATS[args.format] if args.format else format_for_year(args.year or 2100)
-    path = Path(args.output)
-    writable_file(path, "-o", args.force)
-    write_template(path, fmt, args.year, force=args.force)
-    print(f"已生成填报用工作簿 {path}（{fmt.name}{f'，{args.year} 年' if args.year else ''}）")
-    return 0
-
-
 def audit(args: argparse.Namespace) -> int:
     """Import and check every published report in the folders; one table of findings."""
     from gongkai.importers.guarded import limits
-    from gongkai.interfaces.audit import audit, summary_lines, write_audit
+    from gongkai.interfaces.audit import audit, exit_code, summary_lines, write_audit
+    from gongkai.interfaces.audit_facts import Given
 
     start = time.perf_counter()
     decisions = Path(args.decisions) if args.decisions else None
     if decisions is not None and not decisions.is_dir():
         raise InputError(f"--decisions {decisions} 不是文件夹：应为记录所在目录（如 data）")
+    given = Given(year=args.year, pattern=args.name_pattern or "")
     budget = limits(args.time_limit, args.memory_limit)
-    rows = audit([Path(f) for f in args.folders], jobs=args.jobs, decisions_dir=decisions, budget=budget)
+    rows = audit([Path(f) for f in args.folders], args.jobs, decisions, given, args.profile, budget=budget)
     if not rows:
         raise InputError(f"{'、'.join(args.folders)} 中没有文件")
-    index = write_audit(rows, Path(args.out) / "audit")
+    index = write_audit(rows, Path(args.out) / "audit", args.profile)
     for line in summary_lines(rows):
         print(line)
     print(f"用时 {time.perf_counter() - start:.1f} 秒；结果：{index}（另有 audit.json、audit.csv）")
-    return 0
+    return exit_code(rows)

@@ -29,13 +29,12 @@ from urllib.parse import parse_qs, urlparse
 
 from gongkai.errors import GongkaiError
 from gongkai.interfaces.previewserver import Server, allowed_host, since_of
+from gongkai.pages import policy
 from gongkai.records import catalog
 from gongkai.resources import TEMPLATES
 from gongkai.scratch import private_dir
 
 SCRIPT = TEMPLATES / "preview.js"
-PUBLISHED_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
-PREVIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'self'; connect-src 'self'"
 LONG_POLL = 20.0  # seconds a /version request waits for a change
 
 
@@ -70,7 +69,7 @@ class State:
         if not self.html:
             head = f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">{script}</head>'
             return f"{head}<body>{bar}<p>还没有可显示的报告。</p></body></html>"
-        html = self.html.replace(PUBLISHED_CSP, PREVIEW_CSP, 1)
+        html = self.html.replace(policy.STATIC, policy.PREVIEW, 1)
         html = html.replace("</head>", f"{script}\n</head>", 1)
         head, sep, rest = html.partition("<main>")
         return f"{head}{bar}{sep}{rest}".replace("</body>", f"{tools}\n</body>", 1) if sep else html
@@ -114,7 +113,7 @@ class Preview:
         """
         from gongkai.checks import check
         from gongkai.checks.quick import check_quick
-        from gongkai.pages.report import load_previous
+        from gongkai.records.history import load_previous
         from gongkai.records.record import load_record
 
         start = time.perf_counter()
@@ -255,7 +254,7 @@ def _handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
-            self.send_header("Content-Security-Policy", PREVIEW_CSP)
+            self.send_header("Content-Security-Policy", policy.PREVIEW)
             self.end_headers()
             self.wfile.write(body)
 

@@ -16,12 +16,13 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from gongkai.checks.report import CheckReport
+from gongkai.checks.report import CheckReport, draft_note
 from gongkai.errors import GongkaiError
 from gongkai.format import Part
 from gongkai.pages import markdown
 from gongkai.pages.tables import table_html
 from gongkai.records import catalog
+from gongkai.records.history import load_previous
 from gongkai.records.record import Record, load_record
 
 META_MIME = "application/vnd.gongkai.meta+json"
@@ -55,19 +56,6 @@ class Cover:
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         return {"text/html": self.html, META_MIME: self.meta, "text/plain": self.meta["title"]}
-
-
-def load_previous(record: Record) -> tuple[Record | None, str]:
-    """Last year's record for the cross-year rules, or why there is none."""
-    if record.path is None:
-        return None, "没有上年记录"
-    path = record.path.with_name(f"{record.year - 1}.yaml")
-    if not path.exists():
-        return None, f"没有 {record.year - 1} 年的记录"
-    try:
-        return load_record(path), ""
-    except GongkaiError as e:
-        return None, f"{record.year - 1} 年的记录无效（{e}）"
 
 
 HASH_NAME = re.compile(r"[0-9a-f]{64}\.json")
@@ -157,17 +145,22 @@ class Report:
             "warnings": len(self.checks.warnings),
             "accepted": len(self.checks.accepted),
             "allowed": len(self.checks.allowed),  # errors a reviewer let through: every PDF page says so
+            "drafts": list(self.checks.drafts),  # parts still last year's text: every page says so
         }
 
     def cover(self) -> Cover:
         """The title as a published report sets it; a synthetic or failing report says so under it."""
         r = self.record
-        rest = f"{r.year}年政府信息公开工作年度报告"
-        lines = [f'<header class="gk-cover"><h1 class="gk-title">{escape(r.body)}<br>{escape(rest)}</h1>']
+        lines = [f'<header class="gk-cover"><h1 class="gk-title">{"<br>".join(map(escape, r.title_lines))}</h1>']
         if r.synthetic:
             lines.append(
                 '<p class="gk-banner gk-synthetic">示例数据：本报告的数字和文字为程序生成的虚构内容，'
                 "不是该单位公开发布的报告。</p>"
+            )
+        if self.checks.drafts:  # carried by `gongkai new` and not yet rewritten
+            lines.append(
+                f'<p class="gk-banner gk-draft">草稿：{escape(draft_note(self.checks.drafts))}'
+                "（由上年报告沿用），改写后此标记自动消失；发布前请改写。</p>"
             )
         if not self.checks.passed:  # the official document has no appendix: point to the review page
             lines.append(

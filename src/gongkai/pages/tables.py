@@ -9,24 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from html import escape
 
 from gongkai.format import Kind, Node, Table
 from gongkai.format.model import depth, leaves
-from gongkai.records.record import CellKey, Record, Value
+from gongkai.records.display import show
+from gongkai.records.record import CellKey, Record
 
 Marks = Mapping[CellKey, tuple[str, str]]  # cell → (css class, tooltip)
 Content = Callable[[CellKey], str]  # cell → its inner HTML, already escaped
-
-
-def show(value: Value, kind: Kind) -> str:
-    """A cell as printed: blank stays blank, amounts with 4 decimals."""
-    if value is None:
-        return ""
-    if kind is Kind.AMOUNT:
-        return f"{Decimal(value):.4f}"
-    return str(value)
 
 
 def table_html(record: Record, table_id: str, marks: Marks | None = None, content: Content | None = None) -> str:

@@ -17,13 +17,16 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from gongkai.errors import GongkaiError
+from gongkai.format.page import PAGE
+from gongkai.pages import policy
+from gongkai.pages.style import stylesheet
 from gongkai.resources import TEMPLATES
 
 if TYPE_CHECKING:
     from nbconvert import HTMLExporter
 
 # Top, bottom, left, right as printed government documents set A4 (GB/T 9704 is 37/35/28/26 mm).
-MARGINS = {"top": "37mm", "bottom": "35mm", "left": "28mm", "right": "26mm"}
+MARGINS = PAGE.css_margins()
 # Debian's headless shell first: the same Blink without the browser's own UI, it prints a page for about
 # two thirds of the CPU and starts for two thirds (benchmarks/print.py); the full browser otherwise.
 CHROMIUM_CANDIDATES = (
@@ -127,11 +130,6 @@ def _exporter(review: bool = False) -> HTMLExporter:
     )
 
 
-@cache
-def stylesheet() -> str:
-    return "".join((TEMPLATES / name).read_text(encoding="utf-8") for name in ("report.css", "parts.css"))
-
-
 def to_html(nb: Any, title: str, *, review: bool = False, review_link: bool = False) -> str:
     """The finished page: no scripts and nothing fetched; it works offline.
 
@@ -141,6 +139,7 @@ def to_html(nb: Any, title: str, *, review: bool = False, review_link: bool = Fa
 
     resources = {
         "gongkai_title": f"{title}（审阅版）" if review else title,
+        "gongkai_csp": policy.STATIC,
         "gongkai_css": stylesheet(),
         "gongkai_body_class": " gk-review" if review else "",
         "gongkai_review_link": review_link and not review,

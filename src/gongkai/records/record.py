@@ -7,6 +7,7 @@ to compare them. A blank cell is `None`, not 0.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -16,20 +17,24 @@ from typing import Any
 
 from gongkai.errors import RecordError
 from gongkai.format import FORMATS, Cell, Format, Kind
+from gongkai.format.common import TITLE
 from gongkai.records import yamlio
+from gongkai.records.catalog import COUNTY_FILE, county_of
+from gongkai.records.ids import ID_PATTERN as ID_PATTERN  # re-exported: where the record's fields are
+from gongkai.records.ids import LEVELS as LEVELS
+from gongkai.records.ids import MAX_NAME as MAX_NAME
+from gongkai.records.ids import YEARS as YEARS
+from gongkai.records.ids import check_id as check_id
 from gongkai.shown import BIDI
 
 Value = int | Decimal | None
 CellKey = tuple[str, str, str]  # (table id, row id, column id)
 
-LEVELS = ("乡", "镇", "街道")
-YEARS = (2008, 2100)
-ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")  # fullmatch: `$` would allow a newline
 MAX_TEXT = 200_000  # characters in one narrative part
-MAX_NAME = 100  # characters in a name (body, county, …)
 NAMES = ("body", "province", "city", "county", "township")
 REQUIRED = ("format", "year", *NAMES, "level", "parts", "table2", "table3", "table4")
-OPTIONAL = ("synthetic", "source")
+OPTIONAL = ("synthetic", "source", "drafts")
+DRAFT_HASH = re.compile(r"[0-9a-f]{12}")
 
 
 @dataclass(frozen=True)
@@ -46,12 +51,18 @@ class Record:
     cells: Mapping[CellKey, Value]
     synthetic: bool = False
     source: str = ""
+    drafts: Mapping[str, str] = field(default_factory=dict)  # narrative key → hash of last year's text carried
     path: Path | None = None
     lines: Mapping[tuple[Any, ...], int] = field(default_factory=dict, compare=False, repr=False)
 
     @property
+    def title_lines(self) -> tuple[str, str]:
+        """The title as a published report sets it, on two lines: the body, then 「2021年政府信息公开工作年度报告」."""
+        return self.body, f"{self.year}年{TITLE.label}"
+
+    @property
     def title(self) -> str:
-        return f"{self.body}{self.year}年政府信息公开工作年度报告"
+        return "".join(self.title_lines)
 
     @property
     def county_id(self) -> str:
@@ -78,13 +89,6 @@ class Record:
         return replace(self, cells={**self.cells, key: value})
 
 
-def check_id(kind: str, value: str) -> str:
-    """An ASCII folder name: never a path, never `..`."""
-    if not ID_PATTERN.fullmatch(value):
-        raise RecordError(None, None, kind, f"标识 {value!r} 无效：应为拼音文件夹名，只用小写字母、数字、- 和 _")
-    return value
-
-
 def load_record(path: Path | str) -> Record:
     """Read and validate `data/<county>/<township>/<year>.yaml`."""
     path = Path(path)
@@ -105,8 +109,6 @@ def _check_placement(record: Record, path: Path) -> None:
     published, the index row and the county summary, while the record decides
     its title; a mismatch would publish one township's report as another's.
     """
-    from gongkai.records.catalog import COUNTY_FILE, county_of
-
     folder = path.parent.parent
     if not (folder / COUNTY_FILE).is_file():
         return  # a record outside a data folder (a draft, an import)
@@ -176,6 +178,7 @@ def from_mapping(data: Any, *, path: Path | None = None, lines: Mapping[tuple[An
     if len(source) > MAX_NAME * 10:
         raise fail(("source",), f"应不超过 {MAX_NAME * 10} 字，实际 {len(source)} 字")
 
+    drafts = _drafts(data.get("drafts", {}), fmt, fail)
     parts_raw = data["parts"]
     if not isinstance(parts_raw, dict):
         raise fail(("parts",), "应为各部分文字的映射（overview、problems、other）")
@@ -211,12 +214,39 @@ def from_mapping(data: Any, *, path: Path | None = None, lines: Mapping[tuple[An
         year=year,
         synthetic=synthetic,
         source=source,
+        drafts=drafts,
         parts=parts,
         cells=cells,
         path=path,
         lines=dict(lines),
         **names,
     )
+
+
+def _drafts(raw: Any, fmt: Format, fail: Any) -> dict[str, str]:
+    """`drafts: {overview: 1a2b3c4d5e6f}`: the parts `gongkai new` carried over, by the hash of the text carried."""
+    if not isinstance(raw, dict):
+        raise fail(("drafts",), "应为 部分 → 上年文字的哈希 的映射（由 gongkai new 写出；改写后可删去此项）")
+    keys = fmt.narrative_keys()
+    _keys(raw, keys, (), ("drafts",), fail)
+    for key, value in raw.items():
+        if not isinstance(value, str) or not DRAFT_HASH.fullmatch(value):
+            raise fail(("drafts", key), f"应为 12 位十六进制的哈希（由 gongkai new 写出），实际为 {value!r}")
+    return {k: raw[k] for k in keys if k in raw}
+
+
+def text_hash(text: str) -> str:
+    """What `drafts:` stores for a part: enough to tell whether the text is still the one carried."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def carried_drafts(record: Record) -> list[str]:
+    """The narrative parts still exactly as carried from last year (unedited drafts), in report order."""
+    return [
+        k
+        for k in record.format.narrative_keys()
+        if k in record.drafts and record.drafts[k] == text_hash(record.parts[k])
+    ]
 
 
 def _keys(
@@ -291,6 +321,9 @@ def dump_record(record: Record) -> str:
         out.append("synthetic: true")
     if record.source:
         out.append(f"source: {s(record.source)}")
+    if record.drafts:
+        out.append("drafts:  # 沿用上年文字的部分（草稿）：文字改写后不再标为草稿，此项可删去")
+        out += [f"  {k}: {s(v)}" for k, v in record.drafts.items()]
     out.append("parts:")
     for key in record.format.narrative_keys():
         out += _block(key, record.parts[key])
