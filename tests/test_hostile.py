@@ -88,7 +88,7 @@ def test_an_audit_of_hostile_and_good_files_completes_with_every_row(hostile: Pa
     out = tmp_path / "out"
     args = ["audit", str(folder), "--out", str(out), "--jobs", "2", "--time-limit", "4"]
     done = gongkai(*args, timeout=240)
-    assert done.returncode == 0, done.stderr
+    assert done.returncode in (0, 1), done.stderr  # 1: a report read has an error; the run itself finished
     assert "Traceback" not in done.stderr + done.stdout
     rows = {Path(r["file"]).name: r for r in json.loads((out / "audit" / "audit.json").read_text("utf-8"))["rows"]}
     assert set(rows) == {*REFUSED, "slow.pdf", "a-seed.txt", "z-hongze.pdf"}
