@@ -10,14 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from gongkai.errors import InputError, NotAReport, RecordError
+from gongkai.errors import ImageOnly, InputError, NotAReport, RecordError
 from gongkai.format import FORMAT_2021, FORMATS, Format
 from gongkai.importers.assemble import Overrides, assemble
 from gongkai.importers.base import Document, ImportResult, Parser, Problem, Trouble, printable, zip_kind
 from gongkai.importers.docx import DocParser, DocxParser
 from gongkai.importers.html import HtmlParser
+from gongkai.importers.ocr import ImageParser
 from gongkai.importers.ours import read_ours
 from gongkai.importers.pdf import PdfParser
+from gongkai.importers.scanned import import_scan
 from gongkai.importers.text import TextParser
 from gongkai.importers.xlsx import XlsxParser
 from gongkai.outputs import write_atomic
@@ -32,7 +34,7 @@ def register(parser: Parser) -> None:
     PARSERS[parser.name] = parser
 
 
-for _parser in (XlsxParser(), DocxParser(), DocParser(), PdfParser(), HtmlParser(), TextParser()):
+for _parser in (XlsxParser(), DocxParser(), DocParser(), PdfParser(), ImageParser(), HtmlParser(), TextParser()):
     register(_parser)
 
 
@@ -45,7 +47,7 @@ def parser_for(path: Path, head: bytes) -> Parser:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16, as Windows saves "Unicode" text
         head = head.decode("utf-16", errors="ignore").encode("utf-8")
     html, xlsx = PARSERS["html"], PARSERS["xlsx"]
-    for name in ("pdf", "doc"):
+    for name in ("pdf", "doc", "ocr"):
         if PARSERS[name].sniff(head):
             return PARSERS[name]
     if xlsx.sniff(head):
@@ -81,7 +83,13 @@ def import_file(path: Path | str, overrides: Overrides | None = None) -> ImportR
         ours = read_ours(path, overrides or Overrides())
         if ours is not None:
             return ours
-    result = assemble(parser.parse(path), overrides or Overrides())
+    if parser.name == "ocr":
+        return import_scan(path, overrides or Overrides())
+    try:
+        document = parser.parse(path)
+    except ImageOnly:  # a scan: its pages are pictures, read by OCR (or a message naming the extra)
+        return import_scan(path, overrides or Overrides())
+    result = assemble(document, overrides or Overrides())
     result.kind = parser.name
     return result
 

@@ -21,7 +21,7 @@ from gongkai.importers.files import found_in
 from gongkai.importers.guarded import limits, read_many
 from gongkai.procs import Limits
 
-SUFFIXES = (".pdf", ".docx", ".doc", ".html", ".htm", ".txt", ".md", ".xlsx")
+SUFFIXES = (".pdf", ".docx", ".doc", ".html", ".htm", ".txt", ".md", ".xlsx", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
 COMPLETE, GAPS, NOT_A_REPORT, KEPT, SKIPPED = "完整读取", "有缺漏", "不是报告", "已存在，未覆盖", "未读取"
 EXIT = {COMPLETE: 0, GAPS: 1, NOT_A_REPORT: 2, KEPT: 2, SKIPPED: 2}
 

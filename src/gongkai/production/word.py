@@ -23,10 +23,12 @@ from gongkai.format import Part
 from gongkai.format.page import PAGE
 from gongkai.pages import markdown
 from gongkai.pages.tables import table_html
+from gongkai.records import narrative
 from gongkai.records.record import Record
 
 BODY_FONT = "宋体"
 HEADING_FONT = "黑体"
+SUBHEADING_FONT = "楷体"  # the second level of an official document: （一） in 楷体
 LATIN_FONT = "Times New Roman"
 FIXED_TIME = datetime(2000, 1, 1)  # core properties: a fixed date keeps the bytes identical across renders
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -34,7 +36,9 @@ TEXT_WIDTH_MM = PAGE.text_width
 TWIPS_PER_MM = 1440 / 25.4
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 # Style ids of the paragraph styles _styles() adds (python-docx drops the spaces of their names).
-TITLE, HEADING, SUBHEADING, TABLE, BODY = "GKTitle", "GKHeading", "GKSubheading", "GKTable", "GKBody"
+TITLE, HEADING, TABLE, BODY, ITEM = "GKTitle", "GKHeading", "GKTable", "GKBody", "GKListItem"
+# The narrative's sub-headings, by level: real headings (an outline level) that the importer reads back.
+SUBHEADINGS = ("GKSubheading1", "GKSubheading2", "GKSubheading3")
 BODY_MARK, TITLE_MARK, AUTHOR_MARK = "GK-BODY-7f3a", "GK-TITLE-7f3a", "GK-AUTHOR-7f3a"  # replaced per report
 MARKER_PARAGRAPH = re.compile(r"<w:p>(?:(?!<w:p>).)*?" + BODY_MARK + r".*?</w:p>", re.S)
 
@@ -132,7 +136,6 @@ def _styles(document: Any) -> None:
     for name, font, size, centre in (
         ("GK Title", BODY_FONT, 20, True),
         ("GK Heading", HEADING_FONT, 14, False),
-        ("GK Subheading", BODY_FONT, 12, False),
         ("GK Table", BODY_FONT, 9, True),
     ):
         style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
@@ -147,12 +150,33 @@ def _styles(document: Any) -> None:
             fmt.keep_with_next = True
             fmt.space_before = Pt(6)
             fmt.space_after = Pt(6 if name == "GK Title" else 0)
-        if name == "GK Subheading":
-            fmt.first_line_indent = Pt(24)
     body = document.styles.add_style("GK Body", WD_STYLE_TYPE.PARAGRAPH)
     body.base_style = normal
     body.paragraph_format.first_line_indent = Pt(24)  # two characters of 小四
     body.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    _narrative_styles(document)
+
+
+def _narrative_styles(document: Any) -> None:
+    """Sub-headings with outline levels (Word's navigation pane lists them; import reads them back), list items."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    body = document.styles["GK Body"]
+    for level, (font, bold) in enumerate(((SUBHEADING_FONT, False), (BODY_FONT, True), (BODY_FONT, True)), 1):
+        style = document.styles.add_style(f"GK Subheading {level}", WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = body
+        _fonts(style, font, 12, bold=bold)
+        style.paragraph_format.keep_with_next = True
+        outline = OxmlElement("w:outlineLvl")
+        outline.set(qn("w:val"), str(level))  # 0 would be the part headings' level
+        style.element.get_or_add_pPr().append(outline)
+    item = document.styles.add_style("GK List Item", WD_STYLE_TYPE.PARAGRAPH)
+    item.base_style = document.styles["List Paragraph"]
+    item.paragraph_format.left_indent = Pt(0)
+    item.paragraph_format.first_line_indent = Pt(24)
 
 
 def _page(document: Any, alert: str) -> None:
@@ -200,29 +224,22 @@ def _p(style: str, runs: str, keep: bool = False, align: str = "") -> str:
 
 
 def _narrative(text: str) -> list[str]:
-    """The part's Markdown as paragraphs: headings bold, list items keep (or get) their numbers."""
+    """The part's blocks as paragraphs: sub-headings in their levels' styles, items with their numbers."""
     out: list[str] = []
-    style, prefix, counters = BODY, "", []
-    for token in markdown.parse(text):
-        if token.type == "heading_open":
-            style = SUBHEADING
-        elif token.type == "ordered_list_open":
-            counters.append(int(token.attrGet("start") or 1))
-        elif token.type == "bullet_list_open":
-            counters.append(0)
-        elif token.type in ("ordered_list_close", "bullet_list_close"):
-            counters.pop()
-        elif token.type == "list_item_open" and counters:
-            n = counters[-1]
-            prefix = f"{n}. " if n else "· "
-            counters[-1] = n + 1 if n else 0
-        elif token.type == "inline":
-            if prefix and markdown.own_number(token.content):
-                prefix = ""
-            runs = (_run(prefix) if prefix else "") + _inline(token.children or [])
-            out.append(_p(style, runs, keep=style == SUBHEADING))
-            style, prefix = BODY, ""
+    for block in narrative.parse(text):
+        if block.kind is narrative.Kind.SUBHEADING:
+            style = SUBHEADINGS[min(block.level, len(SUBHEADINGS)) - 1]
+            out.append(_p(style, _inline(_inline_tokens(block.text)), keep=True))
+        elif block.kind is narrative.Kind.ITEM:
+            prefix = "" if markdown.own_number(block.plain) else "· "
+            out.append(_p(ITEM, (_run(prefix) if prefix else "") + _inline(_inline_tokens(block.text))))
+        else:  # a paragraph; a table or quote kept in the Markdown gives one paragraph per line of text
+            out += [_p(BODY, _inline(t.children or [])) for t in markdown.parse(block.text) if t.type == "inline"]
     return out
+
+
+def _inline_tokens(text: str) -> list[Any]:
+    return [child for t in markdown.parse_inline(text) for child in (t.children or [])]
 
 
 def _inline(children: list[Any]) -> str:
