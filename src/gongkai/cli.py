@@ -211,7 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--time-limit", type=_whole(1, 86400, "秒数"), help="每个文件最多读取的秒数，超过即停止并注明（默认 120）"
     )
     a.add_argument(
-        "--memory-limit", type=_whole(100, 1_000_000, "MB"), help="每个读取进程最多使用的内存 MB（默认 1024）"
+        "--memory-limit", type=_whole(100, 1_000_000, "MB"), help="每个读取进程最多使用的内存 MB（默认 4096）"
     )
     a.set_defaults(func=importing.audit)
 
@@ -229,7 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--time-limit", type=_whole(1, 86400, "秒数"), help="每个文件最多读取的秒数，超过即停止并注明（默认 120）"
     )
     p.add_argument(
-        "--memory-limit", type=_whole(100, 1_000_000, "MB"), help="每个读取进程最多使用的内存 MB（默认 1024）"
+        "--memory-limit", type=_whole(100, 1_000_000, "MB"), help="每个读取进程最多使用的内存 MB（默认 4096）"
     )
     p.set_defaults(func=importing.import_files)
 

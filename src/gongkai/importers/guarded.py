@@ -17,7 +17,7 @@ from gongkai.importers.base import ImportResult
 from gongkai.procs import MB, Limits, TaskFailed, Workers, run_one
 
 SECONDS = 120.0  # a township's report reads in about a second; a slow machine, ten
-MEMORY_MB = 1024  # address space of one reading process (about 200 MB of it is the libraries)
+MEMORY_MB = 4096  # address space of one reading process: OCR (onnxruntime) reserves ~3.5 GB of it, uses ~1.7
 KINDS = {
     ".pdf": "PDF",
     ".docx": "Word 文件",
