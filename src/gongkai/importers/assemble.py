@@ -25,7 +25,6 @@ from gongkai.importers.title import find_title, level_of, township_of
 from gongkai.records import catalog
 from gongkai.records.narrative import mark_subheadings
 from gongkai.records.record import ID_PATTERN, LEVELS, NAMES, YEARS, Value
-from gongkai.shown import shown
 
 _ORDINAL = re.compile(r"^\s*第?([一二三四五六七八九十]+|\d+)\s*(?:部分)?\s*[、.．:：]?\s*")
 _PLACE = re.compile(
@@ -223,7 +222,7 @@ def assemble(doc: Document, overrides: Overrides) -> ImportResult:
     data["parts"] = _narratives(fmt, sections, problems)
     names, county_id, township_id = _names(facts, overrides, county, problems)
     data.update(names)
-    data["source"] = f"导入自 {shown(doc.source)}"
+    data["source"] = f"导入自 {doc.source}"
     if doc.synthetic:
         data["synthetic"] = True
     if sections.headings:

@@ -273,8 +273,7 @@ def _finding(f: Any) -> dict[str, Any]:
     }
 
 
-def overran(path: Path, reason: str) -> Row:
-    """The row of a file whose reading worker ran out of time or memory, or died."""
+def overran(path: Path, reason: str) -> Row:  # its reading worker ran out of time or memory, or died
     return Row(shown(str(path)), FAILED, message=shown(unreadable(path, reason)))
 
 
