@@ -10,8 +10,10 @@ the real ones (PP-OCRv4 in rapidocr-onnxruntime's wheel).
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -130,8 +132,24 @@ BLOCKER = textwrap.dedent(
 
 
 def without_extra(*args: str) -> subprocess.CompletedProcess[str]:
+    """The command as a user without the extra runs it; the reading workers it spawns cannot find it either."""
+    shadow = Path(tempfile.mkdtemp(prefix="no-ocr-")) / "rapidocr_onnxruntime"
+    shadow.mkdir()
+    (shadow / "__init__.py").write_text(
+        "raise ModuleNotFoundError(\"No module named 'rapidocr_onnxruntime'\", name='rapidocr_onnxruntime')\n"
+    )
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(shadow.parent), os.environ.get("PYTHONPATH")])),
+    }
     return subprocess.run(
-        [sys.executable, "-c", BLOCKER, *args], capture_output=True, text=True, cwd=REPO, timeout=300, check=False
+        [sys.executable, "-c", BLOCKER, *args],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=300,
+        check=False,
+        env=env,
     )
 
 

@@ -14,6 +14,8 @@ from gongkai.errors import GongkaiError
 from gongkai.format import FORMATS
 from gongkai.interfaces import checking, importing, notebook, rendering, year
 from gongkai.interfaces.locating import DATA_HELP
+from gongkai.scratch import sweep
+from gongkai.shown import shown
 
 # argparse's own words, in Chinese, for this program's parsers only (nothing global is patched):
 # section titles and usage prefix are set on the parser, and its error messages are translated
@@ -205,6 +207,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="从文件名读出机关和年度的正则表达式，含 (?P<body>…)、(?P<year>…)，如 '(?P<body>.+?)(?P<year>\\d{4})'",
     )
     a.add_argument("--profile", default="默认", help="校验设置：默认，或 考核（与上年相同的文字超过 50%% 即提示）")
+    a.add_argument(
+        "--time-limit", type=_whole(1, 86400, "秒数"), help="每个文件最多读取的秒数，超过即停止并注明（默认 120）"
+    )
+    a.add_argument(
+        "--memory-limit", type=_whole(100, 1_000_000, "MB"), help="每个读取进程最多使用的内存 MB（默认 4096）"
+    )
     a.set_defaults(func=importing.audit)
 
     p = sub.add_parser("import", help="把已发布的报告（PDF、Word、网页、文本）或填好的工作簿（.xlsx）导入为记录")
@@ -217,6 +225,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=tuple(FORMATS), help="表格格式，默认按表头和年度判断")
     p.add_argument("--data", help=DATA_HELP)
     p.add_argument("--force", action="store_true", help="覆盖已有的记录文件")
+    p.add_argument(
+        "--time-limit", type=_whole(1, 86400, "秒数"), help="每个文件最多读取的秒数，超过即停止并注明（默认 120）"
+    )
+    p.add_argument(
+        "--memory-limit", type=_whole(100, 1_000_000, "MB"), help="每个读取进程最多使用的内存 MB（默认 4096）"
+    )
     p.set_defaults(func=importing.import_files)
 
     p = sub.add_parser("template", help="生成乡镇填报用的 Excel 工作簿：由记录生成（乡镇 年度），或空白的（--year）")
@@ -247,13 +261,14 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    sweep()  # the temporary folders of runs that were killed
     try:
         code: int = args.func(args)
         return code
     except GongkaiError as e:
         if args.debug:
             traceback.print_exc()
-        print(f"错误：{' '.join(str(e).splitlines())}", file=sys.stderr)  # one line, always
+        print(f"错误：{shown(' '.join(str(e).splitlines()))}", file=sys.stderr)  # one line, always
         return e.exit_code
     except OSError as e:  # the disk, not the input: full, read-only, a file where a folder belongs …
         if args.debug:

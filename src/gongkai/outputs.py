@@ -41,11 +41,16 @@ def _replace(tmp: Path, path: Path) -> None:
         raise
 
 
+def _clipped(name: str, size: int = 200) -> str:
+    """The name cut to `size` bytes (whole characters): room for the temporary file's marks in 255."""
+    return name.encode("utf-8")[:size].decode("utf-8", errors="ignore")
+
+
 def _stage(path: Path, chunks: Iterable[bytes]) -> Path:
     """The chunks in a hidden temporary file beside `path`, on disk; removed again if anything fails."""
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{_clipped(path.name)}.", suffix=".tmp", dir=path.parent)
     except OSError as e:
         raise OSError(e.errno, e.strerror, str(path)) from None  # name the file meant, not the temporary one
     try:

@@ -9,9 +9,11 @@ depend on the executor.
 from __future__ import annotations
 
 import contextlib
+import logging
 import multiprocessing
 import multiprocessing.util
 import os
+import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -20,6 +22,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 from gongkai.family import start_worker
+from gongkai.procs import no_interrupt
 from gongkai.production.run import Job, Page, Products, produce
 
 
@@ -205,7 +208,14 @@ class DaskExecutor:
             raise GongkaiError("--executor dask 需要安装 dask[distributed]：pip install 'gongkai[dask]'") from None
         self.cluster = None
         if scheduler is None:
-            self.cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+            with no_interrupt():  # its processes start with Ctrl-C ignored: the parent alone says 「已中断」
+                self.cluster = LocalCluster(
+                    n_workers=jobs,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.CRITICAL,  # the workers' and nannies' English logs are not for the user
+                )
             self.client = Client(self.cluster)
         else:
             self.client = Client(scheduler)
@@ -245,8 +255,25 @@ class DaskExecutor:
 
 
 def _close_worker(worker: Any = None) -> None:
-    if _Worker.current is not None:
-        _Worker.current.close()
+    """Close the worker's browser and kernel from a thread of their own.
+
+    A Dask worker tears down on its event loop's thread: Playwright's sync API and the kernel
+    client would run their own loops there and leave the worker's futures on another loop (a
+    page of English tracebacks at the end of a good run). The browser is killed, not closed
+    (its Playwright driver exits with the worker), and the kernel is shut down elsewhere.
+    """
+    current = _Worker.current
+    if current is None:
+        return
+    _Worker.current = None
+    if current.printer is not None:
+        current.printer.kill()
+        current.printer = None
+    from gongkai.production.kernels import WarmKernel
+
+    closing = threading.Thread(target=WarmKernel.close_current, daemon=True)
+    closing.start()
+    closing.join(30)
 
 
 def _teardown_plugin() -> Any:

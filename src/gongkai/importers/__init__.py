@@ -24,6 +24,7 @@ from gongkai.importers.text import TextParser
 from gongkai.importers.xlsx import XlsxParser
 from gongkai.outputs import write_atomic
 from gongkai.records.record import DRAFT_HASH, NAMES, Record, dump_record, from_mapping
+from gongkai.shown import shown
 
 MAX_BYTES = 20_000_000  # a report page is well under 1 MB; a workbook a few hundred KB
 
@@ -91,6 +92,8 @@ def import_file(path: Path | str, overrides: Overrides | None = None) -> ImportR
         return import_scan(path, overrides or Overrides())
     result = assemble(document, overrides or Overrides())
     result.kind = parser.name
+    if "source" in result.data:  # a file name's control characters, escaped
+        result.data["source"] = shown(str(result.data["source"]))
     return result
 
 

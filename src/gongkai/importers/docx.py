@@ -16,6 +16,7 @@ from typing import Any
 
 from gongkai.errors import NotAReport
 from gongkai.importers.base import Document, Line, Slot, escape_markdown
+from gongkai.importers.zipguard import check_zip
 from gongkai.records import narrative
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary Office container (.doc, .xls)
@@ -69,6 +70,7 @@ class DocParser:
 def parse_docx(path: Path, source: str) -> Document:
     import docx
 
+    check_zip(path, " Word 文件")
     try:
         document = docx.Document(str(path))
     except Exception as e:  # a zip that is not a Word file, a damaged one

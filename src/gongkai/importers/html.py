@@ -30,6 +30,9 @@ BLOCKS = {
     "table", "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "pre", "hr", "form", "fieldset",
     "figure", "figcaption", "address", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "td", "th",
 }  # fmt: skip
+MAX_TAGS = 300_000
+MAX_CELLS = 30_000
+_CELL = re.compile(r"<t[dh][\s>/]", re.IGNORECASE)
 MAX_SPAN = 200  # a rowspan/colspan beyond this is an error in the page, not a layout
 _MARKER = re.compile(r"^(\s*)([#>+*-]|\d+[.)])(\s|$)")
 
@@ -51,6 +54,7 @@ class HtmlParser:
 def parse_html(text: str, source: str) -> Document:
     from bs4 import BeautifulSoup
 
+    _bounded(text, source)
     try:
         soup = BeautifulSoup(text, "lxml")
     except Exception as e:  # lxml gives up on some binary junk; that is not a report
@@ -70,6 +74,25 @@ def parse_html(text: str, source: str) -> Document:
     except RecursionError:
         raise NotAReport(f"{source}：HTML 嵌套过深（标签层层嵌套数百层以上），不像一份年度报告的网页") from None
     return Document(source, walker.lines, synthetic=walker.synthetic)
+
+
+def _bounded(text: str, source: str) -> None:
+    """Refuse, before parsing, a page with more tags or table cells than any report's page.
+
+    The parsed tree costs about a kilobyte a tag: a 19 MB table would take minutes and gigabytes.
+    """
+    tags = text.count("<")
+    if tags > MAX_TAGS:
+        raise NotAReport(
+            f"{source}：无法读取的网页：约有 {tags} 个标签，超过上限 {MAX_TAGS}（一份报告的网页只有几千个），"
+            "不像一份年度报告"
+        )
+    cells = sum(1 for _ in _CELL.finditer(text))
+    if cells > MAX_CELLS:
+        raise NotAReport(
+            f"{source}：无法读取的网页：表格共有 {cells} 个单元格，超过上限 {MAX_CELLS}（一份报告约 300 个），"
+            "不像一份年度报告"
+        )
 
 
 def _own_report(soup: Any) -> list[Any] | None:

@@ -21,6 +21,7 @@ from typing import Any
 from gongkai.errors import ImageOnly, NotAReport
 from gongkai.importers import running
 from gongkai.importers.base import Document, Line, Slot, escape_markdown, is_blank, is_number
+from gongkai.importers.pdfguard import check_page, survey
 
 MAX_PAGES = 60  # a township's report is 3–10 pages
 _PAGE_NUMBER = re.compile(r"^[-—–－~·\s]*(?:第\s*)?\d{1,3}(?:\s*页)?(?:\s*[/／共]\s*\d{1,3}\s*页?)?[-—–－~·\s]*$")
@@ -92,21 +93,29 @@ def parse_pdf(path: Path) -> Document:
     import pdfplumber
 
     logging.getLogger("pdfminer").setLevel(logging.ERROR)  # font warnings about Type 3 fonts, not ours to fix
+    survey(path, MAX_PAGES)  # loops, bombs and deep trees refused before pdfplumber meets them
     try:
         pdf = pdfplumber.open(path)
     except Exception as e:  # not a PDF after all, encrypted, damaged
-        raise NotAReport(f"{path.name}：无法读取的 PDF（{type(e).__name__}）") from None
+        raise NotAReport(f"{path.name}：无法读取的 PDF：文件已损坏或加密（{type(e).__name__}）") from None
     with pdf:
-        if len(pdf.pages) > MAX_PAGES:
-            raise NotAReport(f"{path.name}：PDF 有 {len(pdf.pages)} 页，超过上限 {MAX_PAGES} 页，不像一份年度报告")
         rows: list[_Row] = []
         chars = 0
         try:
+            if len(pdf.pages) > MAX_PAGES:
+                raise NotAReport(f"{path.name}：PDF 有 {len(pdf.pages)} 页，超过上限 {MAX_PAGES} 页，不像一份年度报告")
             for number, page in enumerate(pdf.pages, 1):
+                check_page(page, number, path)
                 chars += len(page.chars)
                 rows += _page_rows(page, number)
+        except NotAReport:
+            raise
+        except RecursionError:
+            raise NotAReport(f"{path.name}：无法读取的 PDF：结构嵌套过深") from None
         except Exception as e:  # a damaged content stream
-            raise NotAReport(f"{path.name}：PDF 内容无法解析（{type(e).__name__}）") from None
+            if isinstance(e.__cause__ or e.__context__, MemoryError):  # pdfplumber wraps it: the worker's limit
+                raise MemoryError from None
+            raise NotAReport(f"{path.name}：无法读取的 PDF：内容无法解析（{type(e).__name__}）") from None
     dropped = running.furniture([(r.page, r.text, r.edge and r.cells is None) for r in rows])
     rows = [r for n, r in enumerate(rows) if n not in dropped]
     if chars == 0:

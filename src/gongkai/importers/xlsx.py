@@ -20,6 +20,7 @@ from gongkai.format.common import PARTS
 from gongkai.format.labels import normalize, spellings
 from gongkai.importers.assemble import is_part_heading
 from gongkai.importers.base import Document, Line, Slot
+from gongkai.importers.zipguard import check_zip
 
 MAX_ROWS = 2_000
 MAX_COLUMNS = 80
@@ -35,6 +36,7 @@ class XlsxParser:
     def parse(self, path: Path) -> Document:
         import openpyxl
 
+        check_zip(path, " Excel 工作簿")
         try:
             book = openpyxl.load_workbook(path, data_only=False)
             cached = openpyxl.load_workbook(path, data_only=True)

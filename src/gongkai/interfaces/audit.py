@@ -12,32 +12,34 @@ import functools
 import json
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gongkai.errors import GongkaiError, ImageOnly, OldFormat
 from gongkai.format.rules import PROFILES
+from gongkai.importers.files import present
+from gongkai.importers.guarded import unreadable
 from gongkai.interfaces.audit_facts import (
     Given,
     block_of,
     check_pattern,
     from_name,
-    is_info,
     previous_of,
     sidecar,
     with_document,
 )
+from gongkai.interfaces.audit_read import in_batches, listed, read_all
 from gongkai.outputs import write_atomic
+from gongkai.procs import Limits
 from gongkai.records.review import Decision, load_decisions, merged, review_path
+from gongkai.shown import shown
 
 if TYPE_CHECKING:
     from gongkai.records.catalog import Entry
 
-REPORT, NOT_A_REPORT, FAILED = "report", "not-a-report", "failed"
+REPORT, NOT_A_REPORT, FAILED, SKIPPED = "report", "not-a-report", "failed", "skipped"
 OLD, IMAGE = "pre-2019", "image-only"  # recognised, not checked against the tables: said once per file
-REVIEW_SUFFIX = ".review.yaml"  # a reviewer's decisions, not a report to audit
 
 
 @dataclass
@@ -70,19 +72,8 @@ class Row:
 
 
 def files_in(folders: Sequence[Path]) -> list[Path]:
-    """Every file under the folders, in a stable order; hidden files and folders left out."""
-    found: set[Path] = set()
-    for folder in folders:
-        if folder.is_file():
-            found.add(folder)
-            continue
-        if not folder.is_dir():
-            raise GongkaiError(f"不是文件夹：{folder}")
-        for path in folder.rglob("*"):
-            hidden = any(p.startswith(".") for p in path.relative_to(folder).parts)
-            if path.is_file() and not hidden and not path.name.endswith(REVIEW_SUFFIX) and not is_info(path):
-                found.add(path)
-    return sorted(found)
+    """Every file under the folders, in a stable order; hidden files, and links leading outside, left out."""
+    return [p for p, why in listed(folders) if not why]
 
 
 def beside(paths: Sequence[Path]) -> dict[Path, list[Decision]]:
@@ -90,7 +81,7 @@ def beside(paths: Sequence[Path]) -> dict[Path, list[Decision]]:
     out = {}
     for path in paths:
         review = review_path(path)
-        if review.is_file():
+        if present(review):  # a long name's review name may be longer than a name can be
             out[path] = load_decisions(review)
     return out
 
@@ -130,7 +121,7 @@ def import_one(path: Path, given: Given | None = None) -> Row:
     from gongkai.format.bodies import kind_of_body
 
     given = given or Given()
-    row = Row(str(path))
+    row = Row(shown(str(path)))
     told = {**from_name(path, given.pattern), **sidecar(path)}  # a bad sidecar stopped `audit` before
     try:
         result = importers.import_file(path)
@@ -144,10 +135,12 @@ def import_one(path: Path, given: Given | None = None) -> Row:
         row.data = {"image_only": True, **told}
         return row
     except GongkaiError as e:
-        row.status, row.message = NOT_A_REPORT, str(e)
+        row.status, row.message = NOT_A_REPORT, shown(str(e))
         return row
+    except MemoryError:
+        raise  # the reading worker says so, and is replaced
     except Exception as e:  # one bad file must not stop the audit
-        row.status, row.message = FAILED, f"导入时出错：{type(e).__name__}: {e}"
+        row.status, row.message = FAILED, shown(f"导入时出错：{type(e).__name__}: {e}")
         return row
     data = result.data
     fmt = FORMATS.get(str(data.get("format")))
@@ -230,7 +223,9 @@ def check_rows(
             row.previous = readable[k].file
             same, total = copied_share(rec, prev, ("overview", "problems"))
             row.share = round(same / total, 3) if total else None
-    for row, report, record in zip(readable, check_many(pairs, profile=profile), records, strict=True):
+    for row, report, record in zip(
+        readable, in_batches(functools.partial(check_many, profile=profile), pairs), records, strict=True
+    ):
         facts = Facts(
             body=row.body,
             kind=row.level,
@@ -278,14 +273,21 @@ def _finding(f: Any) -> dict[str, Any]:
     }
 
 
+def overran(path: Path, reason: str) -> Row:  # its reading worker ran out of time or memory, or died
+    return Row(shown(str(path)), FAILED, message=shown(unreadable(path, reason)))
+
+
 def audit(
     folders: Sequence[Path],
     jobs: int = 2,
     decisions_dir: Path | None = None,
     given: Given | None = None,
     profile: str = "默认",
+    budget: Limits | None = None,
 ) -> list[Row]:
     """Import, check and settle every file under the folders; `decisions_dir` is a records folder (data).
+
+    Each file is read in a worker under `budget` (time, memory): no file can stop or exhaust the run.
 
     `given`: a year and a file-name pattern for what documents do not say; `profile`: the thresholds (考核).
     """
@@ -293,19 +295,18 @@ def audit(
     check_pattern(given.pattern)
     if profile not in PROFILES:
         raise GongkaiError(f"没有名为「{profile}」的校验设置；可用：{'、'.join(PROFILES)}")
-    paths = files_in(folders)
-    if not paths:
+    entries = listed(folders)
+    if not entries:
         return []
+    skipped = {p: why for p, why in entries if why}
+    paths = [p for p, why in entries if not why]
     near = beside(paths)
     for path in paths:  # a sidecar with a mistake stops the audit before any import, as a review file does
         sidecar(path)
     records = on_record(decisions_dir) if decisions_dir is not None else {}
-    if jobs <= 1 or len(paths) < 4:
-        rows = [import_one(p, given) for p in paths]
-    else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            one = functools.partial(import_one, given=given)
-            rows = list(pool.map(one, paths, chunksize=max(1, len(paths) // (jobs * 8))))
+    read = iter(read_all(import_one, paths, jobs, budget, overran, given=given))
+    rows = [Row(shown(str(p)), SKIPPED, message=skipped[p]) if p in skipped else next(read) for p, _ in entries]
+    paths = [p for p, _ in entries]
     chosen: dict[int, tuple[list[str], list[Decision]]] = {}
     for n, (path, row) in enumerate(zip(paths, rows, strict=True)):
         sources: list[str] = []

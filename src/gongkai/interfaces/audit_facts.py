@@ -18,6 +18,7 @@ from typing import Any
 
 from gongkai.errors import InputError, RecordError
 from gongkai.format.bodies import KINDS, same_body
+from gongkai.importers.files import present
 from gongkai.records import yamlio
 
 INFO_SUFFIX = ".info.yaml"
@@ -43,7 +44,7 @@ def is_info(path: Path) -> bool:
 
 def sidecar(path: Path) -> dict[str, Any]:
     """The facts a sidecar file gives (validated: a wrong key or value stops the audit before it starts)."""
-    found = next((p for p in info_paths(path) if p.is_file()), None)
+    found = next((p for p in info_paths(path) if present(p)), None)
     if found is None:
         return {}
     data, lines = yamlio.load(found)

@@ -9,10 +9,12 @@ from pathlib import Path
 from gongkai.errors import InputError
 from gongkai.interfaces.locating import import_data
 from gongkai.outputs import writable_file
+from gongkai.shown import shown
 
 
 def import_files(args: argparse.Namespace) -> int:
     from gongkai import importers
+    from gongkai.importers.guarded import limits, read_one
     from gongkai.outputs import inside
     from gongkai.records.catalog import check_key
     from gongkai.records.record import check_id
@@ -25,6 +27,7 @@ def import_files(args: argparse.Namespace) -> int:
         county=args.county, township=args.township, year=args.year, format=args.format, data_dir=data_dir
     )
     files = [Path(f) for f in args.file]
+    budget = limits(args.time_limit, args.memory_limit)
     if args.out_dir or len(files) > 1 or files[0].is_dir():  # many files: one line each, a summary
         from gongkai.importers.batch import import_many, report
 
@@ -35,10 +38,10 @@ def import_files(args: argparse.Namespace) -> int:
         else:
             assert data_dir is not None  # import_data: without --out-dir the data folder is needed
             out_dir = data_dir / (args.county or "imported")
-        lines, code = report(import_many(files, out_dir, overrides, force=args.force))
-        print("\n".join(lines))
+        lines, code = report(import_many(files, out_dir, overrides, force=args.force, budget=budget))
+        print("\n".join(shown(line) for line in lines))
         return code
-    result = importers.import_file(files[0], overrides)
+    result = read_one(files[0], overrides, budget)
     if args.output:
         path = Path(args.output)
         writable_file(path, "-o", args.force)
@@ -51,23 +54,26 @@ def import_files(args: argparse.Namespace) -> int:
     importers.write_result(result, path, force=args.force)
     data = result.data
     print(
-        f"已写入 {path}：{data.get('body') or '（机关名称未知）'} {data.get('year') or '（年度未知）'} 年，"
-        f"{data['format']} 格式，读自 {result.kind}"
+        shown(
+            f"已写入 {path}：{data.get('body') or '（机关名称未知）'} {data.get('year') or '（年度未知）'} 年，"
+            f"{data['format']} 格式，读自 {result.kind}"
+        )
     )
     notes = [p for p in result.problems if p.kind is importers.Trouble.NOTE]
     gaps = [p for p in result.problems if p.kind is not importers.Trouble.NOTE]
     for problem in notes:
-        print(f"  提示：{problem.where + '：' if problem.where else ''}{problem.what}")
+        print(shown(f"  提示：{problem.where + '：' if problem.where else ''}{problem.what}"))
     if gaps:
         print(f"有 {len(gaps)} 处未能读取，记录中留为 ~，请补填：")
         for problem in gaps:
-            print(f"  {problem}")
+            print(shown(f"  {problem}"))
         return 1
     return 0
 
 
 def audit(args: argparse.Namespace) -> int:
     """Import and check every published report in the folders; one table of findings."""
+    from gongkai.importers.guarded import limits
     from gongkai.interfaces.audit import audit, exit_code, summary_lines, write_audit
     from gongkai.interfaces.audit_facts import Given
 
@@ -76,7 +82,8 @@ def audit(args: argparse.Namespace) -> int:
     if decisions is not None and not decisions.is_dir():
         raise InputError(f"--decisions {decisions} 不是文件夹：应为记录所在目录（如 data）")
     given = Given(year=args.year, pattern=args.name_pattern or "")
-    rows = audit([Path(f) for f in args.folders], args.jobs, decisions, given, args.profile)
+    budget = limits(args.time_limit, args.memory_limit)
+    rows = audit([Path(f) for f in args.folders], args.jobs, decisions, given, args.profile, budget=budget)
     if not rows:
         raise InputError(f"{'、'.join(args.folders)} 中没有文件")
     index = write_audit(rows, Path(args.out) / "audit", args.profile)

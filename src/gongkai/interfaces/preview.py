@@ -21,12 +21,13 @@ import time
 from dataclasses import dataclass, field
 from functools import cache
 from html import escape
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import parse_qs, urlparse
 
 from gongkai.errors import GongkaiError
+from gongkai.interfaces.previewserver import Server, allowed_host, since_of
 from gongkai.pages import policy
 from gongkai.records import catalog
 from gongkai.resources import TEMPLATES
@@ -184,8 +185,7 @@ class Preview:
         """Render, serve and watch until SIGINT or SIGTERM; then close the kernel and the browser."""
         from gongkai.production.kernels import WarmKernel
 
-        server = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
-        server.daemon_threads = True
+        server = Server(("127.0.0.1", port), _handler(self))
         old = {s: signal.signal(s, self.request_stop) for s in (signal.SIGINT, signal.SIGTERM)}
         threads = [
             threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True),
@@ -252,11 +252,16 @@ def _handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             url = urlparse(self.path)
             state = preview.state
-            if url.path == "/":
+            server = cast(Server, self.server)
+            if not allowed_host(self.headers.get("Host"), server.port):
+                # a page elsewhere reaching us through a rebound DNS name reads nothing and prints nothing
+                self._send(421, "只接受 127.0.0.1 或 localhost 的请求".encode(), "text/plain; charset=utf-8")
+            elif url.path == "/":
                 self._send(200, state.page().encode("utf-8"), "text/html; charset=utf-8")
             elif url.path == "/version":
-                since = parse_qs(url.query).get("since", [""])[0]
-                version = state.wait(int(since), LONG_POLL) if since.isdigit() else state.version
+                since = since_of(parse_qs(url.query).get("since", [""])[0])
+                with server.long_poll() as allowed:
+                    version = state.wait(since, LONG_POLL) if since is not None and allowed else state.version
                 body = {
                     "version": version,
                     "error": state.error,
@@ -269,7 +274,10 @@ def _handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
             elif url.path == "/report.pdf":
                 reply: queue.Queue[Any] = queue.Queue()
                 preview.tasks.put(("pdf", reply))
-                result = reply.get(timeout=120)
+                try:
+                    result = reply.get(timeout=120)
+                except queue.Empty:
+                    result = GongkaiError("两分钟内未打印完成")
                 if isinstance(result, Exception):
                     self._send(500, f"无法生成 PDF：{result}".encode(), "text/plain; charset=utf-8")
                 else:

@@ -26,6 +26,7 @@ STATUS = {
     "failed": "导入出错",
     "pre-2019": "2019 年以前的报告",
     "image-only": "图片版",
+    "skipped": "未读取",
 }
 CODES = {status: n for n, status in enumerate(STATUS)}
 WIDTHS = (17, 6, 10, 5, 5, 6, 4, 5, 42)  # per cent: a fixed layout is computed once, not per drawn row

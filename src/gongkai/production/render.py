@@ -6,9 +6,12 @@ are paid once, not per report.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import shutil
 import sys
+import threading
 from functools import cache, lru_cache
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
@@ -182,6 +185,18 @@ def check_chromium() -> str:
     return executable
 
 
+def _browsers() -> set[int]:
+    """The Chromium processes among this process's descendants (through Playwright's driver)."""
+    import psutil
+
+    out = set()
+    for proc in psutil.Process().children(recursive=True):
+        with contextlib.suppress(psutil.Error):
+            if "chrom" in proc.name().lower():
+                out.add(proc.pid)
+    return out
+
+
 class Printer:
     """One headless Chromium that prints many pages to PDF."""
 
@@ -191,11 +206,15 @@ class Printer:
         self._browser: Any = None
         self._page: Any = None
         self._fonts = False  # the Gongkai TrueType faces are in this browser's fontconfig
+        self._pids: set[int] = set()  # this browser's processes, killed if it stops answering
 
     def __enter__(self) -> Printer:
         from playwright.sync_api import sync_playwright
 
         executable = chromium_path()
+        # Ctrl-C reaches Playwright's driver too; its lost connection would be logged by asyncio, in
+        # English, from every worker ("Future exception was never retrieved"): the parent says 「已中断」.
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL)
         self._playwright = sync_playwright().start()
         args = [
             "--disable-gpu",
@@ -210,6 +229,7 @@ class Printer:
         timeout = print_timeout() * 1000
         env = _font_env() if self._want_fonts else None
         self._fonts = env is not None
+        before = _browsers()
         try:
             self._browser = self._playwright.chromium.launch(
                 executable_path=executable, args=args, timeout=timeout, env=env
@@ -219,6 +239,7 @@ class Printer:
             self._playwright = None
             raise BrowserError(f"无法启动 Chromium（{executable}）：{_first_line(e)}") from None
         self._page = self._browser.new_page()
+        self._pids = _browsers() - before
         self._page.set_default_timeout(timeout)
         # Nothing leaves the machine: the page is self-contained by design.
         self._page.route("**/*", lambda route: route.abort())
@@ -231,8 +252,6 @@ class Printer:
 
     def close(self) -> None:
         """Close the browser; one that hangs or died is left to the driver, which kills it when stopped."""
-        import contextlib
-
         if self._browser is not None:
             with contextlib.suppress(Exception):
                 self._browser.close()
@@ -242,6 +261,20 @@ class Printer:
             with contextlib.suppress(Exception):
                 self._playwright.stop()
             self._playwright = None
+
+    def kill(self) -> None:
+        """Kill this browser's processes and the ones they started (SIGKILL stops even a stopped one)."""
+        import psutil
+
+        procs: list[Any] = []
+        for pid in set(self._pids):  # a copy: the watchdog's thread and the caller's may both be here
+            with contextlib.suppress(psutil.Error):
+                main = psutil.Process(pid)
+                procs += [main, *main.children(recursive=True)]
+        for proc in procs:
+            with contextlib.suppress(psutil.Error):
+                proc.kill()
+        psutil.wait_procs(procs, timeout=5)
 
     def pdf(self, html: str, header: str, alert: str = "") -> bytes:
         """A4 in the margins of printed government documents, `- 1 -` centred below.
@@ -253,13 +286,21 @@ class Printer:
         """
         if self._page is None:
             raise RuntimeError("Printer used outside `with`")
+        # Playwright's pdf() and evaluate() take no timeout: a browser frozen in them (stopped, not dead)
+        # would be waited for forever. A watchdog kills it; the call then fails like any dead browser's.
+        watchdog = threading.Timer(2 * print_timeout(), self.kill)
+        watchdog.daemon = True
+        watchdog.start()
         try:
             return self._print(html, header, alert)
         except Exception as e:
+            self.kill()  # a frozen browser (stopped, not dead) would hang the polite close below
             self.close()  # a hung or dead browser is not used again: the caller starts another
             raise BrowserError(
                 f"Chromium 打印失败（{print_timeout():.0f} 秒超时或浏览器退出）：{_first_line(e)}"
             ) from None
+        finally:
+            watchdog.cancel()
 
     def _print(self, html: str, header: str, alert: str) -> bytes:
         from gongkai.production import fonts, pagebox

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import atexit
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field
 from functools import cache
@@ -22,6 +21,7 @@ from gongkai.pages.inputs import INPUT_NAME, ReportInput, digest
 from gongkai.production import render
 from gongkai.production.quiet import QUIET_KERNEL, quiet_kernels
 from gongkai.resources import NOTEBOOK
+from gongkai.scratch import private_dir
 
 INJECTED_ID = "injected-parameters"
 # What `--formats` may ask for; the reviewer's HTML, the notebook and checks.json are always written.
@@ -199,7 +199,7 @@ def workdir() -> Path:
     the file saved beside it, so renders stay byte-identical. Not a shared name
     under $TMPDIR: another user could create it first and swap the file.
     """
-    folder = Path(tempfile.mkdtemp(prefix="gongkai-kernel-"))
+    folder = private_dir("kernel")
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     return folder
 

@@ -28,6 +28,7 @@ from gongkai.records.ids import LEVELS as LEVELS
 from gongkai.records.ids import MAX_NAME as MAX_NAME
 from gongkai.records.ids import YEARS as YEARS
 from gongkai.records.ids import check_id as check_id
+from gongkai.shown import BIDI
 
 Value = int | Decimal | None
 CellKey = tuple[str, str, str]  # (table id, row id, column id)
@@ -182,6 +183,11 @@ def from_mapping(data: Any, *, path: Path | None = None, lines: Mapping[tuple[An
             raise fail((key,), f"应为非空文本，实际为 {value!r}{_bool_hint(value)}")
         if "\n" in value or len(value) > MAX_NAME:
             raise fail((key,), f"名称应为一行、不超过 {MAX_NAME} 字")
+        bidi = BIDI.search(value)
+        if bidi:  # 「\u202e」 shows the name reversed: the title would read as another body's
+            raise fail(
+                (key,), f"含有不可见的文字方向控制字符 U+{ord(bidi.group()):04X}：名称应为普通文字，请删去该字符"
+            )
         names[key] = value.strip()
     if names["level"] not in LEVELS:
         raise fail(("level",), f"应为 {'、'.join(LEVELS)} 之一，实际为 {names['level']!r}")
@@ -191,6 +197,8 @@ def from_mapping(data: Any, *, path: Path | None = None, lines: Mapping[tuple[An
     source = data.get("source", "")
     if not isinstance(source, str):
         raise fail(("source",), f"应为文本，实际为 {source!r}{_bool_hint(source)}")
+    if BIDI.search(source):
+        raise fail(("source",), "含有不可见的文字方向控制字符：应为普通文字，请删去")
     if len(source) > MAX_NAME * 10:
         raise fail(("source",), f"应不超过 {MAX_NAME * 10} 字，实际 {len(source)} 字")
 

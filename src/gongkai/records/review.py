@@ -30,6 +30,10 @@ FIELDS = ("key", "decision", "reason", "who", "date")
 KEY = re.compile(r"[A-Z][0-9]{1,2}(?::[^\s:]{1,200}){0,4}")
 MAX_DECISIONS = 1000
 MAX_TEXT = 1000
+# what a file of MAX_DECISIONS decisions may hold (each a mapping of up to 6 keys, texts of MAX_TEXT characters)
+REVIEW = yamlio.Limits(
+    "审阅文件", MAX_DECISIONS * 6 * (3 * MAX_TEXT + 40), MAX_DECISIONS * 13 + 10, 8, f"至多 {MAX_DECISIONS} 条决定"
+)
 
 
 @dataclass(frozen=True)
@@ -55,12 +59,12 @@ def load_decisions(path: Path) -> list[Decision]:
     """The decisions in a review file; none when there is no file."""
     if not path.exists():
         return []
-    return load_decisions_text(path, yamlio.read_text(path))
+    return load_decisions_text(path, yamlio.read_text(path, REVIEW))
 
 
 def load_decisions_text(path: Path, text: str) -> list[Decision]:
     """Decisions from a review file's text; `path` names it in errors."""
-    data, lines = yamlio.load(path, text)
+    data, lines = yamlio.load(path, text, REVIEW)
 
     def fail(at: tuple[Any, ...], message: str) -> RecordError:
         line = next((lines[at[:n]] for n in range(len(at), -1, -1) if at[:n] in lines), None)
