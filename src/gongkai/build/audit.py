@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from gongkai.errors import GongkaiError
+from gongkai.importers.base import office_lock
 from gongkai.outputs import write_atomic
 from gongkai.records.review import Decision, load_decisions, merged, review_path
 
@@ -52,7 +53,7 @@ class Row:
 
 
 def files_in(folders: Sequence[Path]) -> list[Path]:
-    """Every file under the folders, in a stable order; hidden files and folders left out."""
+    """Every file under the folders, in a stable order; hidden files and folders, Office lock files left out."""
     found: set[Path] = set()
     for folder in folders:
         if folder.is_file():
@@ -62,7 +63,7 @@ def files_in(folders: Sequence[Path]) -> list[Path]:
             raise GongkaiError(f"不是文件夹：{folder}")
         for path in folder.rglob("*"):
             hidden = any(p.startswith(".") for p in path.relative_to(folder).parts)
-            if path.is_file() and not hidden and not path.name.endswith(REVIEW_SUFFIX):
+            if path.is_file() and not hidden and not path.name.endswith(REVIEW_SUFFIX) and not office_lock(path):
                 found.add(path)
     return sorted(found)
 

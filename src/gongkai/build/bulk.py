@@ -20,7 +20,7 @@ from gongkai.build import fingerprint, manifest
 from gongkai.build import products as products_of
 from gongkai.build.manifest import CRASHED, INVALID, RENDERED
 from gongkai.build.run import DEFAULT_FORMATS, Job
-from gongkai.errors import GongkaiError
+from gongkai.errors import GongkaiError, ProductInUse
 from gongkai.outputs import lock, publish
 from gongkai.records.catalog import Entry
 from gongkai.records.record import check_id
@@ -62,7 +62,8 @@ class Summary:
     seconds: float = 0.0
     index: Path | None = None
     completed: list[str] = field(default_factory=list)  # current reports given the products newly asked for
-    removed: list[str] = field(default_factory=list)  # product files no longer asked for, removed
+    kept: list[str] = field(default_factory=list)  # product files not made again but still valid (products.py)
+    removed: list[str] = field(default_factory=list)  # product files of earlier inputs, removed (products.py)
     total: int = 0  # matched reports
     statuses: dict[str, int] = field(default_factory=dict)  # matched reports by status
     failing: list[manifest.Entry] = field(default_factory=list)  # rendered, but failed their checks
@@ -247,11 +248,17 @@ def render_many(entries: Iterable[Entry], opts: Options) -> Summary:
                     results = _produce_here(added, any(m & {"pdf", "review-pdf"} for _, m in extra))
                 try:
                     for result in results:
-                        if result.job.notebook:  # a current report's missing products
-                            done[result.job.key] = _publish_added(kept[result.job.key], result, opts, summary)
-                        else:
-                            entry, inputs = by_key[result.job.key]
-                            done[result.job.key] = _publish(entry, inputs, result, opts, summary.removed)
+                        key = result.job.key
+                        try:  # a product open in Word fails its report alone (outputs.publish)
+                            if result.job.notebook:  # a current report's missing products
+                                done[key] = _publish_added(kept[key], result, opts, summary)
+                            else:
+                                entry, inputs = by_key[key]
+                                done[key] = _publish(entry, inputs, result, opts, summary.kept, summary.removed)
+                        except ProductInUse as e:  # no fingerprint: the next run tries again
+                            last = kept.get(key) if result.job.notebook else None
+                            failed = last or _entry(*by_key[key], CRASHED)
+                            done[key] = replace(failed, status=CRASHED, message=str(e), fingerprint="")
                         bar.update(1)
                     bar.update(len(todo) + len(extra) - bar.n)  # records that never became jobs
                 finally:
@@ -292,7 +299,12 @@ def render_many(entries: Iterable[Entry], opts: Options) -> Summary:
 
 
 def _publish(
-    entry: Entry, inputs: dict[str, str], result: object, opts: Options, removed: list[str] | None = None
+    entry: Entry,
+    inputs: dict[str, str],
+    result: object,
+    opts: Options,
+    kept: list[str] | None = None,
+    removed: list[str] | None = None,
 ) -> manifest.Entry:
     import json
 
@@ -306,6 +318,9 @@ def _publish(
     meta = products.meta
     checks = CheckReport.from_dict(json.loads(products.files["checks.json"]))
     folder = folder_for(opts.out_dir, entry)
+    last = manifest.read_build(folder)
+    same = last is not None and last.status == RENDERED and last.fingerprint == fingerprint.digest(inputs)
+    still, stale = products_of.settle(folder, products.files, last.files if same and last else ())
     publish(folder, products.files)
     record = _entry(
         entry,
@@ -319,20 +334,23 @@ def _publish(
         accepted=meta.get("accepted", 0),
         allowed=meta.get("allowed", 0),
         synthetic=meta["synthetic"],
-        files=sorted(products.files),
+        files=sorted([*products.files, *still]),
         seconds=round(products.seconds, 3),
     )
     manifest.write_build(folder, record)
-    if removed is not None:  # after the new products and build.json: a failed run removes nothing
-        removed += products_of.remove_unwanted(folder, opts.formats)
+    # after the new products and build.json: a failed run removes nothing
+    gone = products_of.remove(folder, stale)
+    if removed is not None:
+        removed += gone
+    if kept is not None:
+        kept += [str(folder / name) for name in still]
     return record
 
 
 def _product_jobs(kept: dict[str, manifest.Entry], opts: Options, summary: Summary) -> list[tuple[str, frozenset[str]]]:
-    """Current reports under other formats than last time: the formats missing, unwanted files removed.
+    """Current reports under other formats than last time: the formats missing.
 
-    A report with nothing missing loses its unwanted files now (its last run succeeded);
-    one with something missing, once that is published (`_publish_added`).
+    Products not asked for stay: they were made from the same inputs (build/products.py).
     """
     jobs = []
     asked = {products_of.OPTIONAL[f] for f in opts.formats}
@@ -341,14 +359,13 @@ def _product_jobs(kept: dict[str, manifest.Entry], opts: Options, summary: Summa
         if last.status != RENDERED:
             continue
         made = {name for name in last.files if name in optional}
-        if made == asked and fingerprint.CACHE.has_files(os.path.join(out, key), last.files, key.split("/")[1]):
+        if asked <= made and fingerprint.CACHE.has_files(os.path.join(out, key), last.files, key.split("/")[1]):
             continue  # as the last run left it (no stat per product: a no-op over a nation's records)
         folder = opts.out_dir / key
         missing = products_of.missing(folder, opts.formats)
         if not missing:
-            if products_of.unwanted(folder, opts.formats):
-                kept[key] = _refiled(folder, last, opts.formats)
-                summary.removed += products_of.remove_unwanted(folder, opts.formats)
+            if products_of.present(folder, last.files) != sorted(set(last.files)):
+                kept[key] = _refiled(folder, last, opts.formats)  # a product lost: no longer listed
             continue
         jobs.append((key, missing))
     return jobs
@@ -381,8 +398,8 @@ def _produce_here(jobs: Iterable[Job], pdf: bool) -> Iterator[Result]:
 
 
 def _refiled(folder: Path, last: manifest.Entry, formats: frozenset[str]) -> manifest.Entry:
-    """The entry listing the files asked for that are in the folder; in build.json, before any removal."""
-    names = [*products_of.ALWAYS, *(products_of.OPTIONAL[f] for f in formats)]
+    """The entry listing the files of the last run and those asked for that are in the folder, in build.json."""
+    names = [*products_of.ALWAYS, *last.files, *(products_of.OPTIONAL[f] for f in formats)]
     entry = replace(last, files=products_of.present(folder, names))
     manifest.write_build(folder, entry)
     return entry
@@ -399,7 +416,6 @@ def _publish_added(last: manifest.Entry, result: object, opts: Options, summary:
     publish(folder, result.products.files)
     entry = _refiled(folder, last, opts.formats)
     summary.completed.append(last.key)
-    summary.removed += products_of.remove_unwanted(folder, opts.formats)
     return entry
 
 
@@ -422,11 +438,14 @@ def _progress(total: int, show: bool) -> _NoBar:
     return bar
 
 
-def render_one(entry: Entry, opts: Options, removed: list[str] | None = None) -> manifest.Entry:
+def render_one(
+    entry: Entry, opts: Options, kept: list[str] | None = None, removed: list[str] | None = None
+) -> manifest.Entry:
     """One report on a fresh kernel, as `papermill` alone would run it; errors raise.
 
-    Products of its folder no longer asked for (`--formats`) are removed once it
-    succeeded, and named in `removed`.
+    Products of its folder not made by this run are kept while they match its
+    inputs and named in `kept`; those of other inputs are removed once it
+    succeeded, and named in `removed` (build/products.py).
     """
     from gongkai.build import render
     from gongkai.build.executors import Result
@@ -450,7 +469,7 @@ def render_one(entry: Entry, opts: Options, removed: list[str] | None = None) ->
                 products = produce(job, printer=printer)
         else:
             products = produce(job)
-        done = _publish(entry, inputs, Result(job, products), opts, removed=[] if removed is None else removed)
+        done = _publish(entry, inputs, Result(job, products), opts, kept, removed)
         known = manifest.read_manifest(opts.out_dir)
         known[done.key] = done
         manifest.write_manifest(opts.out_dir, known, {"seconds": products.seconds})

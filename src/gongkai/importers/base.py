@@ -217,3 +217,17 @@ def zip_kind(path: Path) -> str:
         )
     names = {i.filename for i in infos}
     return "docx" if "word/document.xml" in names else "xlsx"
+
+
+def office_lock(path: Path) -> str | None:
+    """The document an Office lock file stands for, or None: Word/WPS write `~$x.docx`, LibreOffice `.~lock.x.docx#`.
+
+    They appear beside a document while it is open and hold no report, so
+    folders skip them and a lock file named on its own is refused in Chinese.
+    """
+    name = path.name
+    if name.startswith("~$"):
+        return name[2:]
+    if name.startswith(".~lock.") and name.endswith("#"):
+        return name[len(".~lock.") : -1]
+    return None

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from gongkai.errors import GongkaiError
 from gongkai.importers.assemble import Overrides
-from gongkai.importers.base import ImportResult, Trouble
+from gongkai.importers.base import ImportResult, Trouble, office_lock
 
 SUFFIXES = (".pdf", ".docx", ".doc", ".html", ".htm", ".txt", ".md", ".xlsx")
 COMPLETE, GAPS, NOT_A_REPORT, KEPT = "完整读取", "有缺漏", "不是报告", "已存在，未覆盖"
@@ -32,11 +32,12 @@ class Outcome:
 
 
 def expand(paths: Iterable[Path]) -> list[Path]:
-    """Files as given; a folder gives its report files (sorted, subfolders included)."""
+    """Files as given; a folder gives its report files (sorted, subfolders included; no Office lock files)."""
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            out += sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+            found = (p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+            out += sorted(p for p in found if not office_lock(p))
         else:
             out.append(path)
     return list(dict.fromkeys(out))
