@@ -24,7 +24,7 @@ from gongkai.records.record import LEVELS
 
 COVER = "封面"
 NARRATIVE_WIDTH = 8  # columns a narrative cell spans on its sheet
-NUMBER_FORMATS = {Kind.COUNT: "0", Kind.CHANGE: "+0;-0;0", Kind.AMOUNT: "0.0000"}
+NUMBER_FORMATS = {Kind.COUNT: "0", Kind.CHANGE: "+0;-0;0", Kind.AMOUNT: "General"}  # an amount as written: 0, 96171.6
 
 
 @dataclass
@@ -194,7 +194,7 @@ class _Sheet:
             return found
         if kind is Kind.AMOUNT:
             dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0")
-            dv.error = "金额应为非负数（万元，最多 4 位小数）"
+            dv.error = "金额应为非负数（万元）"
         elif kind is Kind.CHANGE:
             dv = DataValidation(type="whole", operator="between", formula1="-1000000", formula2="1000000")
             dv.error = "应为整数（可为负数）"

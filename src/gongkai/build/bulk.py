@@ -186,6 +186,7 @@ def _entry(entry: Entry, inputs: dict[str, str], status: str, **fields: object) 
 
 def _jobs(todo: list[tuple[Entry, dict[str, str]]], opts: Options, done: dict[str, manifest.Entry]) -> Iterator[Job]:
     """Load and check records a batch at a time; a bad record is a result, not a job."""
+    from gongkai.build.run import data_label
     from gongkai.checks import check_many
     from gongkai.pages.provenance import git_state
     from gongkai.pages.report import load_previous
@@ -193,6 +194,7 @@ def _jobs(todo: list[tuple[Entry, dict[str, str]]], opts: Options, done: dict[st
 
     data_dir = str(opts.data_dir.resolve())
     git = git_state(opts.data_dir.resolve())  # read here, not on a worker that may have no repository
+    shown = data_label(opts.data_dir)  # as the review page names it, whatever folder a worker reads
     bounds = [0, *range(FIRST_BATCH, len(todo), CHECK_BATCH), len(todo)]
     for start, end in pairwise(bounds):
         batch, pairs = [], []
@@ -212,7 +214,17 @@ def _jobs(todo: list[tuple[Entry, dict[str, str]]], opts: Options, done: dict[st
             if opts.strict and not report.passed:
                 done[key_of(entry)] = _entry(entry, inputs, REFUSED, message=report.summary(), **facts)
                 continue
-            yield Job(entry.county.id, entry.township.id, entry.year, data_dir, report.to_json(), opts.formats, git=git)
+            checks = report.to_json()
+            yield Job(
+                entry.county.id,
+                entry.township.id,
+                entry.year,
+                data_dir,
+                checks,
+                opts.formats,
+                git=git,
+                data_shown=shown,
+            )
 
 
 def render_many(entries: Iterable[Entry], opts: Options) -> Summary:
@@ -449,7 +461,7 @@ def render_one(
     """
     from gongkai.build import render
     from gongkai.build.executors import Result
-    from gongkai.build.run import RenderError, produce
+    from gongkai.build.run import RenderError, data_label, produce
     from gongkai.checks import check
     from gongkai.pages.provenance import git_state
     from gongkai.pages.report import load_previous
@@ -463,7 +475,7 @@ def render_one(
         inputs = inputs_of(entry, opts)
         data_dir = opts.data_dir.resolve()
         job = Job(entry.county.id, entry.township.id, entry.year, str(data_dir), report.to_json(), opts.formats)
-        job = replace(job, git=git_state(data_dir))
+        job = replace(job, git=git_state(data_dir), data_shown=data_label(data_dir))
         if opts.pdf:
             with render.Printer() as printer:
                 products = produce(job, printer=printer)

@@ -156,7 +156,7 @@ class Preview:
         nb = execute(job.parameters(str(self.handoff)), ENGINE, reader_notebook())
         meta = meta_of(nb)
         self.state.publish(
-            html=render.to_html(nb, title=meta["title"]),
+            html=with_findings(render.to_html(nb, title=meta["title"]), checks_json),
             meta=meta,
             title=meta["title"],
             error="",
@@ -229,6 +229,15 @@ class Preview:
 
 
 @cache
+def with_findings(html: str, checks_json: str) -> str:
+    """The reader's page with the findings under its title: the preview has no review page to point to."""
+    from gongkai.checks.report import CheckReport
+    from gongkai.checks.view import findings_list
+
+    found = findings_list(CheckReport.from_dict(json.loads(checks_json)))
+    return html.replace("</header>", f"</header>\n{found}", 1) if found else html
+
+
 def reader_notebook() -> Any:
     """The notebook without the reviewer's cells: the preview shows the reader's page, which omits them.
 

@@ -7,6 +7,7 @@ and bulk runs share this path, which is why their HTML is byte-identical.
 
 from __future__ import annotations
 
+import ast
 import atexit
 import hashlib
 import json
@@ -66,6 +67,8 @@ class Job:
     # The data folder's git commit, read by the caller: a worker may have no
     # repository (or another checkout), and the provenance appendix names this one.
     git: str | None = None
+    # data_dir as the review page shows it (relative to the project: `data_label`), set by the caller.
+    data_shown: str = ""
 
     @property
     def key(self) -> str:
@@ -182,6 +185,7 @@ def produce(job: Job, *, engine: str | None = None, printer: render.Printer | No
         write_atomic(handoff_dir() / name, job.checks_json)
         nb = execute(job.parameters(name), engine)
         _show_checks_as_saved(nb)
+        _readable_parameters(nb, job.data_shown or data_label(Path(job.data_dir)))
         files = {
             "report.ipynb": nbformat.writes(nb).encode("utf-8"),  # type: ignore[no-untyped-call]
             "checks.json": job.checks_json.encode("utf-8"),
@@ -237,6 +241,37 @@ def _show_checks_as_saved(nb: Any) -> None:
                 for line in lines
             ]
             cell.source = "\n".join(lines)
+
+
+def data_label(data_dir: Path) -> str:
+    """The data folder as a reader of the review page knows it: relative to the folder gongkai ran in.
+
+    Not the rendering machine's absolute path (it says nothing to another
+    reader and differs between machines); outside that folder, its own name.
+    """
+    folder, here = data_dir.resolve(), Path.cwd().resolve()
+    return folder.relative_to(here).as_posix() if folder.is_relative_to(here) else folder.name
+
+
+def _readable_parameters(nb: Any, data_shown: str) -> None:
+    """The parameters cell as a reader reads it: Chinese as Chinese (papermill writes `\\uff08`), paths relative."""
+    for cell in nb.cells:
+        if INJECTED_ID not in cell.metadata.get("tags", []):
+            continue
+        lines = []
+        for line in cell.source.splitlines():
+            name, equals, rest = line.partition(" = ")
+            text, hash_, comment = rest.partition("  # ")
+            try:
+                value = ast.literal_eval(text) if equals and name.isidentifier() else None
+            except (ValueError, SyntaxError):
+                value = None
+            if name == "data_dir" and isinstance(value, str):
+                value, hash_, comment = data_shown, "  # ", "记录所在的目录（相对于项目）"
+            if isinstance(value, str):
+                line = f"{name} = {json.dumps(value, ensure_ascii=False)}{hash_}{comment}"
+            lines.append(line)
+        cell.source = "\n".join(lines)
 
 
 @cache

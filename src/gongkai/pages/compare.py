@@ -11,7 +11,8 @@ from decimal import Decimal
 from html import escape
 
 from gongkai.checks.instances import ref
-from gongkai.pages.tables import show, table_html
+from gongkai.pages.tables import table_html
+from gongkai.records.figures import show
 from gongkai.records.record import CellKey, Record, Value
 
 

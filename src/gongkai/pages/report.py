@@ -180,12 +180,13 @@ class Report:
 
     def status(self) -> Html:
         """For the reviewer only: where and what the report is, and the checks' verdict when it passed."""
-        from gongkai.checks.view import banner
+        from gongkai.checks.view import appendix_keys, banner, findings_list
 
         r = self.record
         place = "".join(escape(x) for x in (r.province, r.city, r.county, r.township))
         line = f'<p class="gk-meta">{place} · 报告年度 {r.year} · 格式 {escape(r.format.name)}</p>'
-        return Html(line + (banner(self.checks) if self.checks.passed else ""))
+        found = findings_list(self.checks, appendix_keys(self.checks, r, self.previous[0]))
+        return Html(line + (banner(self.checks) if self.checks.passed else "") + found)
 
     def part(self, number: int) -> Html:
         """Part `number` (1–6) under its official heading; failing cells highlighted."""
@@ -195,7 +196,7 @@ class Report:
             body = markdown.to_html(self.record.parts[part.narrative])
         else:
             assert part.table is not None
-            body = table_html(self.record, part.table, self.checks.marks())
+            body = table_html(self.record, part.table, self.checks.marks(), anchors=True)
         return Html(f"{head}{body}</section>\n")
 
     def appendix(self) -> Html:

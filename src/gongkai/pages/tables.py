@@ -9,30 +9,28 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from html import escape
 
+from gongkai.checks.view import cell_anchor
 from gongkai.format import Kind, Node, Table
 from gongkai.format.model import depth, leaves
-from gongkai.records.record import CellKey, Record, Value
+from gongkai.records.figures import show
+from gongkai.records.record import CellKey, Record
 
 Marks = Mapping[CellKey, tuple[str, str]]  # cell → (css class, tooltip)
 Content = Callable[[CellKey], str]  # cell → its inner HTML, already escaped
 
 
-def show(value: Value, kind: Kind) -> str:
-    """A cell as printed: blank stays blank, amounts with 4 decimals."""
-    if value is None:
-        return ""
-    if kind is Kind.AMOUNT:
-        return f"{Decimal(value):.4f}"
-    return str(value)
+def table_html(
+    record: Record, table_id: str, marks: Marks | None = None, content: Content | None = None, anchors: bool = False
+) -> str:
+    """The table as the official format draws it; `content` may replace what each cell shows.
 
-
-def table_html(record: Record, table_id: str, marks: Marks | None = None, content: Content | None = None) -> str:
-    """The table as the official format draws it; `content` may replace what each cell shows."""
+    `anchors`: each value cell gets an id, the target of the findings' links (checks/view.py): the
+    report's own tables only, since a page may show a table twice (附录二).
+    """
     table = record.format.table(table_id)
-    cells = _Cells(record, table, marks or {}, content)
+    cells = _Cells(record, table, marks or {}, content, anchors)
     if table.blocks:
         body = _blocks(cells)
     elif table.transposed:
@@ -50,6 +48,7 @@ class _Cells:
     table: Table
     marks: Marks
     content: Content | None
+    anchors: bool = False
 
     def td(self, row: Node, col: Node, colspan: int = 1) -> str:
         key = (self.table.id, row.id, col.id)
@@ -63,7 +62,8 @@ class _Cells:
             tip = f' title="{escape(message)}"'
         span = f' colspan="{colspan}"' if colspan > 1 else ""
         inner = self.content(key) if self.content else escape(show(value, kind))
-        return f'<td class="{" ".join(classes)}" data-cell="{".".join(key)}"{span}{tip}>{inner}</td>'
+        anchor = f' id="{cell_anchor(key)}"' if self.anchors else ""
+        return f'<td{anchor} class="{" ".join(classes)}" data-cell="{".".join(key)}"{span}{tip}>{inner}</td>'
 
 
 def _th(text: str, rowspan: int = 1, colspan: int = 1, css: str = "") -> str:

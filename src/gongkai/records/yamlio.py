@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -244,6 +245,8 @@ class _Builder:
             value = self.loader.construct_object(node)
         except yaml.YAMLError as e:
             raise self.fail(node, at, f"无法读取的值：{_one_line(str(e))}") from None
+        if node.tag == f"{_TAG}float":
+            return Decimal(node.value)  # as written, digits and all: a float would lose 0.10's last 0
         if isinstance(value, str):
             bad = CONTROL.search(value)  # "\e", "\0", "\a" … are control characters once unescaped
             if bad:
