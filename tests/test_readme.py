@@ -84,7 +84,8 @@ def filled_workbook(path: Path) -> None:
         book[sheet][cell] = None if value is None else float(value) if not isinstance(value, int) else value
     for name, where in layout.fields.items():
         sheet, cell = where.split("!")
-        book[sheet][cell] = getattr(record, name, None)
+        value = getattr(record, name, None)
+        book[sheet][cell] = value.id if name == "format" else value
     for name, where in layout.parts.items():
         sheet, cell = where.split("!")
         book[sheet][cell] = record.parts[name]
