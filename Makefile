@@ -26,7 +26,7 @@ setup: system $(STAMP) fonts
 # 黑体) instead of Type 3 glyphs: under half Chromium's printing time. Built once
 # (a minute or two) into ~/.cache/gongkai/fonts, shared by every clone; seconds when present.
 fonts: $(STAMP)
-	@$(BIN)/python -m gongkai.build.fonts
+	@$(BIN)/python -m gongkai.production.fonts
 
 # Debian packages: Chromium's headless shell prints the PDFs (the full chromium is
 # there for people and the naive-loop benchmark), Noto CJK gives Chinese glyphs,

@@ -34,8 +34,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "src"), str(REPO / "tests")]
 
-from gongkai.build import audit  # noqa: E402
 from gongkai.checks import check  # noqa: E402
+from gongkai.interfaces import audit  # noqa: E402
 from gongkai.records import catalog  # noqa: E402
 from gongkai.records.record import load_record  # noqa: E402
 from gongkai.synthetic import BROKEN, REAL  # noqa: E402
@@ -122,7 +122,7 @@ def measure(browser: Any, path: Path, runs: int = 7) -> dict[str, float]:
 def browse(rows: list[audit.Row], sizes: list[int], folder: Path) -> None:
     from playwright.sync_api import sync_playwright
 
-    from gongkai.build.render import chromium_path
+    from gongkai.production.render import chromium_path
 
     flags = ["--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--no-sandbox"]
     found = {}

@@ -342,8 +342,8 @@ def dask_without_shared_files(data: Path, root: Path, local: Path) -> None:
     sys.path.insert(0, str(REPO / "src"))
     from distributed import LocalCluster
 
-    from gongkai.build import bulk
-    from gongkai.build.executors import DaskExecutor, pack
+    from gongkai.batch import bulk
+    from gongkai.batch.executors import DaskExecutor, pack
     from gongkai.records import catalog
 
     os.environ["GX_ANALYTICS_ENABLED"] = "false"

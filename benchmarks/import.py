@@ -8,7 +8,7 @@
    what pdfplumber alone takes for the same file (words and ruled tables).
    Target: ≤ 1.5 s. The machine is shared, so CPU seconds are the steadier figure.
 2. A folder of --n files (half PDF printed from bundled records by the project's
-   own Chromium printer, half .docx written by gongkai.build.word), imported with
+   own Chromium printer, half .docx written by gongkai.production.word), imported with
    `gongkai import --out-dir`'s code: files per second, and the same libraries'
    floor. The corpus is generated once and cached under the temp dir.
 3. HTML linearity: a table of --rows rows and one four times longer (ratio near 4).
@@ -119,9 +119,9 @@ def corpus(n: int, fresh: bool) -> Path:
         shutil.rmtree(folder)
     if folder.is_dir() and len(list(folder.iterdir())) == n:
         return folder
-    from gongkai.build.render import Printer, stylesheet
-    from gongkai.build.word import report_docx
     from gongkai.pages.report import Report
+    from gongkai.production.render import Printer, stylesheet
+    from gongkai.production.word import report_docx
     from gongkai.records.record import load_record
 
     data = REPO / "data"

@@ -43,8 +43,8 @@ ENV = {**os.environ, "GX_ANALYTICS_ENABLED": "false", "PYTHONPATH": str(REPO / "
 DRIVER = r"""
 import json, sys, time
 from pathlib import Path
-from gongkai.build import bulk, fingerprint, manifest
-from gongkai.build.publish import write_index
+from gongkai.batch import bulk, fingerprint, manifest
+from gongkai.batch.publish import write_index
 from gongkai.records import catalog
 data, out, mode = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 t = time.perf_counter()

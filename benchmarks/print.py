@@ -47,12 +47,12 @@ def seed_html(out: Path) -> str:
 
 
 def build_once() -> None:
-    """`python -m gongkai.build.fonts` into an empty cache: what a first `make fonts` costs."""
+    """`python -m gongkai.production.fonts` into an empty cache: what a first `make fonts` costs."""
     with tempfile.TemporaryDirectory() as cache:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         done = subprocess.run(
-            [sys.executable, "-m", "gongkai.build.fonts"],
+            [sys.executable, "-m", "gongkai.production.fonts"],
             capture_output=True,
             text=True,
             env={**ENV, "XDG_CACHE_HOME": cache},
@@ -84,7 +84,7 @@ def templates_pdf(printer: Any, html: str, header: str, alert: str) -> bytes:
     """The PDF as `Printer` printed it before margin boxes: Playwright's header and footer templates."""
     from html import escape
 
-    from gongkai.build import fonts, render
+    from gongkai.production import fonts, render
 
     page = printer._page  # the benchmark reaches into the printer to print the old way on the same browser
     page.set_content(fonts.print_css(html), wait_until="load")
@@ -132,7 +132,7 @@ def measure(
 
 def compare_boxes(html: str, n: int) -> None:
     """Chromium core-s per PDF: templates against margin boxes, without and with a running header."""
-    from gongkai.build import render
+    from gongkai.production import render
 
     title, alert = "胡集乡人民政府2021年政府信息公开工作年度报告", "示例数据（虚构）"
     me = psutil.Process()
@@ -158,7 +158,7 @@ def compare_boxes(html: str, n: int) -> None:
 
 
 def main() -> None:
-    from gongkai.build import fonts, render
+    from gongkai.production import fonts, render
 
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=8)

@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/roundtrip.py [--routes docx,pdf,lo] [--limit N]
 
 A one-off measurement, not a test (the tests take a sample): each record is
-written by the project's own writers (gongkai.build.word for .docx, the
+written by the project's own writers (gongkai.production.word for .docx, the
 Chromium printer for PDF; LibreOffice prints the .docx for the third route),
 imported back, and compared cell by cell. Prints, per route, cells right /
 cells in the records, figures right / figures present (cells that hold a
@@ -64,7 +64,7 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=0, help="only the first N records (0: all)")
     args = parser.parse_args()
     routes = args.routes.split(",")
-    from gongkai.build.word import report_docx
+    from gongkai.production.word import report_docx
     from gongkai.records.record import load_record
 
     paths = sorted(p for p in (REPO / "data").glob("*/*/*.yaml") if p.stem.isdigit())
@@ -106,8 +106,8 @@ def run(records: list[Any], files: list[Path]) -> tuple[Counter[str], list[str],
 
 def our_pdfs(records: list[Any], tmp: Path) -> list[Path]:
     """The published parts (cover and parts 一–六) printed by the project's Chromium printer."""
-    from gongkai.build.render import Printer, stylesheet
     from gongkai.pages.report import Report
+    from gongkai.production.render import Printer, stylesheet
 
     out = []
     with Printer() as printer:

@@ -1,7 +1,7 @@
 """Published reports made from bundled records, some with a planted defect: the audit's corpus.
 
 Every kind the importer reads, as offices publish them: a web page (the
-report's parts as HTML), the project's Word file (build/word.py), the
+report's parts as HTML), the project's Word file (production/word.py), the
 project's PDF (the published parts printed by its Chromium printer) and plain
 text (what copying the web page gives: one line a paragraph, table cells
 separated by tabs).
@@ -74,14 +74,14 @@ def published_text(record: Record) -> str:
 
 
 def published_docx(record: Record) -> bytes:
-    from gongkai.build.word import report_docx
+    from gongkai.production.word import report_docx
 
     return report_docx(record)
 
 
 def published_pdfs(records: Sequence[Record]) -> list[bytes]:
     """Each record's web page (published_html) printed by one Chromium of the project's printer, A4."""
-    from gongkai.build.render import Printer, stylesheet
+    from gongkai.production.render import Printer, stylesheet
 
     head = f"<meta charset='utf-8'><style>{stylesheet()}</style></head>"
     with Printer() as printer:

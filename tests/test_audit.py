@@ -153,7 +153,7 @@ def test_a_bad_review_file_is_bad_input_with_its_line(tmp_path):
 
 
 def test_the_page_shows_what_came_from_files_as_text_only():
-    from gongkai.build.audit import Row
+    from gongkai.interfaces.audit import Row
     from gongkai.pages.audit import audit_html
 
     evil = "</script><script>alert(1)</script>"

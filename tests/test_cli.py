@@ -74,12 +74,30 @@ def test_argument_errors_are_one_chinese_line():
     assert "无法识别的参数：--bogus" in line and "unrecognized" not in line
 
 
-@pytest.mark.parametrize("flags", [(), ("--xlsx",)])
-def test_template_makes_the_workbook_with_or_without_xlsx_flag(tmp_path: Path, flags: tuple[str, ...]):
+def test_template_makes_the_workbook(tmp_path: Path):
     path = tmp_path / "胡集乡2022.xlsx"
-    result = gongkai("template", *flags, "--year", "2022", "-o", str(path))
+    result = gongkai("template", "--year", "2022", "-o", str(path))
     assert result.returncode == 0, result.stderr
     assert path.read_bytes()[:2] == b"PK"
+
+
+@pytest.mark.parametrize("argv", [("template", "--xlsx", "-o", "x.xlsx"), ("check", "胡集乡", "2021", "--quick")])
+def test_options_that_did_nothing_are_refused(argv: tuple[str, ...]):
+    result = gongkai(*argv)
+    assert result.returncode == 2 and "无法识别的参数" in result.stderr, result.stderr
+
+
+def test_argparse_is_translated_for_our_parser_only():
+    """Chinese for gongkai's own messages, without patching argparse for other programs in the process."""
+    import argparse
+
+    from gongkai.cli import build_parser, translate
+
+    build_parser()
+    assert argparse._("usage: ") == "usage: "  # type: ignore[attr-defined]
+    message = "argument --jobs: invalid choice: 'x' (choose from 'a', 'b')"
+    assert translate(message) == "参数 --jobs：无效的选择：'x'（可选：'a', 'b'）"
+    assert translate("something argparse never said") == "something argparse never said"
 
 
 @pytest.mark.slow

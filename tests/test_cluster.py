@@ -16,8 +16,8 @@ import psutil
 import pytest
 
 from conftest import GONGKAI, REPO, copy_data
-from gongkai.build import bulk
-from gongkai.build.executors import DaskExecutor, pack
+from gongkai.batch import bulk
+from gongkai.batch.executors import DaskExecutor, pack
 from gongkai.records import catalog
 
 TOWNSHIPS = {"hujixiang", "renhezhen"}

@@ -12,9 +12,9 @@ import pytest
 from lxml import etree
 
 from conftest import DATA
-from gongkai.build.word import report_docx
 from gongkai.format.model import Node, leaves
 from gongkai.pages.tables import show
+from gongkai.production.word import report_docx
 from gongkai.records.record import Record, load_record
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"

@@ -173,9 +173,7 @@ FAULTS = [
         "只读",
         mount="size=1m,ro",
     ),
-    Fault(
-        "read-only-template", lambda d, o, t: ["template", "--xlsx", "-o", f"{o}/t.xlsx"], 2, "只读", mount="size=1m,ro"
-    ),
+    Fault("read-only-template", lambda d, o, t: ["template", "-o", f"{o}/t.xlsx"], 2, "只读", mount="size=1m,ro"),
     Fault(
         "out-is-a-file",
         lambda d, o, t: [*ONE, "--data", str(d), "--out", str(d / "minquan" / "county.yaml")],

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from conftest import DATA, REPO
-from gongkai.build import fonts
-from gongkai.build.render import Printer
 from gongkai.importers.pdf import parse_pdf
+from gongkai.production import fonts
+from gongkai.production.render import Printer
 
 # What the pages print besides hanzi: checks' marks, comparisons, full-width punctuation (✗ is in no Noto
 # CJK face: it comes from a fallback font either way).

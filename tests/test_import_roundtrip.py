@@ -209,8 +209,8 @@ def test_word_cells_keep_their_places_in_messages(tmp_path: Path):
 
 def our_pdf_many(records: list[Record], folder: Path, prefix: str) -> list[Path]:
     """Each record's published parts (cover and parts 一–六) printed by the project's own Chromium printer."""
-    from gongkai.build.render import Printer, stylesheet
     from gongkai.pages.report import Report
+    from gongkai.production.render import Printer, stylesheet
 
     out = []
     with Printer() as printer:

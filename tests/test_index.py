@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from gongkai.build.manifest import CRASHED, RENDERED, Entry
-from gongkai.build.publish import write_index
-from gongkai.build.render import chromium_path
+from gongkai.batch.manifest import CRASHED, RENDERED, Entry
+from gongkai.batch.publish import write_index
+from gongkai.production.render import chromium_path
 
 COUNTIES = {"minquan": "民权县", "suixian": "睢县", "ningling": "宁陵县"}
 TOWNSHIPS = {"renhezhen": "人和镇", "hujixiang": "胡集乡", "beiguanzhen": "北关镇", "shuangtazhen": "双塔镇"}

@@ -20,8 +20,8 @@ import yaml
 from bs4 import BeautifulSoup
 
 from conftest import DATA, GONGKAI, REPO
-from gongkai.build.render import chromium_path
 from gongkai.pages.index import SCRIPT
+from gongkai.production.render import chromium_path
 from gongkai.records.record import dump_record, load_record
 
 RUN = "window.__pwned=1"

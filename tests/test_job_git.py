@@ -14,11 +14,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from gongkai.build.executors import pack
-from gongkai.build.run import Job
+from gongkai.batch.executors import pack
 from gongkai.checks.quick import check_quick
 from gongkai.pages.provenance import git_state
 from gongkai.pages.report import load_previous
+from gongkai.production.run import Job
 from gongkai.records.record import load_record
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -28,7 +28,7 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 WORKER = """
 import json, pickle, sys
 from pathlib import Path
-from gongkai.build.executors import unpacked
+from gongkai.batch.executors import unpacked
 from gongkai.resources import NOTEBOOK
 job = pickle.loads(sys.stdin.buffer.read())
 cells = [c for c in json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"]

@@ -6,8 +6,8 @@ import asyncio
 import os
 from pathlib import Path
 
-from gongkai.build.kernels import WarmKernel
-from gongkai.build.run import quiet_kernels
+from gongkai.production.kernels import WarmKernel
+from gongkai.production.run import quiet_kernels
 
 
 def _stderr_of(pid: int) -> str:

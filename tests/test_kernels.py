@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from conftest import DATA
-from gongkai.build.kernels import ENGINE, WarmKernel
-from gongkai.build.run import Job, produce
 from gongkai.checks import check
 from gongkai.pages.report import load_previous
+from gongkai.production.kernels import ENGINE, WarmKernel
+from gongkai.production.run import Job, produce
 from gongkai.records.record import load_record
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.build import manifest
-from gongkai.build.manifest import CRASHED, RENDERED, Entry, ManifestError
+from gongkai.batch import manifest
+from gongkai.batch.manifest import CRASHED, RENDERED, Entry, ManifestError
 
 
 def _entry(n: int) -> Entry:
@@ -128,7 +128,7 @@ def test_memory_per_report_is_bounded_by_its_line(tmp_path: Path) -> None:
 
 
 def test_the_fingerprint_cache_keeps_outcomes_a_line_each_and_drops_an_old_layout(tmp_path: Path) -> None:
-    from gongkai.build import fingerprint
+    from gongkai.batch import fingerprint
 
     entries = _write(tmp_path, 20)
     cache = fingerprint.Cache(tmp_path / fingerprint.CACHE_FILE, "v1")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.build import bulk, fingerprint, manifest
+from gongkai.batch import bulk, fingerprint, manifest
 from gongkai.records import catalog
 from gongkai.synthetic import main as synthetic
 
@@ -99,7 +99,7 @@ def test_a_deleted_product_a_new_year_or_a_county_edit_is_rebuilt(finished: tupl
     first = sorted(out.glob("2022/*/t0003/report.review.html"))[0]  # made by every run: render again
     first.unlink()
     assert _todo(data, out) == [f"2022/{first.parts[-3]}/t0003"]
-    # an optional product is made again from the saved notebook instead (build/products.py)
+    # an optional product is made again from the saved notebook instead (production/products.py)
     lost = sorted(out.glob("2021/*/t0002/report.html"))[0]
     lost.unlink()
     opts = bulk.Options(data, out, formats=frozenset({"html"}), progress=False)

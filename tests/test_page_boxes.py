@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from gongkai.build import pagebox
-from gongkai.build.render import Printer
+from gongkai.production import pagebox
+from gongkai.production.render import Printer
 
 HOSTILE = [
     'say "hi"',

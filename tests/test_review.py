@@ -167,7 +167,7 @@ def test_the_review_page_leads_to_the_problem_in_a_browser(two_renders, width):
 
     from playwright.sync_api import sync_playwright
 
-    from gongkai.build.render import chromium_path
+    from gongkai.production.render import chromium_path
 
     root, first, _ = two_renders
     path = first / "2022" / "minquan" / "renhezhen" / "report.review.html"

@@ -12,11 +12,11 @@ import shutil
 from pathlib import Path
 
 from conftest import DATA, copy_data, gongkai
-from gongkai.build import products
-from gongkai.build.bulk import Options, Summary, _publish, _publish_added, inputs_of
-from gongkai.build.executors import Result
-from gongkai.build.manifest import CRASHED, read_build
-from gongkai.build.run import Job
+from gongkai.batch.bulk import Options, Summary, _publish, _publish_added, inputs_of
+from gongkai.batch.executors import Result
+from gongkai.batch.manifest import CRASHED, read_build
+from gongkai.production import products
+from gongkai.production.run import Job
 from gongkai.records import catalog
 
 UNTOUCHED = ("report.html", "report.ipynb", "report.review.html", "checks.json")

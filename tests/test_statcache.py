@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.build import bulk, fingerprint, manifest, noop
-from gongkai.build.publish import write_index
+from gongkai.batch import bulk, fingerprint, manifest, noop
+from gongkai.batch.publish import write_index
 from gongkai.records import catalog
 from gongkai.synthetic import main as synthetic
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from conftest import copy_data
-from gongkai.build import manifest
-from gongkai.build.publish import write_summaries
+from gongkai.batch import manifest
+from gongkai.batch.publish import write_summaries
 from gongkai.checks import check
 from gongkai.pages import summary
 from gongkai.pages.report import load_previous

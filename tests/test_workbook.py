@@ -156,12 +156,12 @@ def test_template_refuses_to_overwrite(tmp_path: Path):
 
 def test_cli_template_then_import(tmp_path: Path):
     out = tmp_path / "t.xlsx"
-    made = gongkai("template", "--xlsx", "--year", "2020", "-o", str(out))
+    made = gongkai("template", "--year", "2020", "-o", str(out))
     assert made.returncode == 0, made.stderr
     assert "2019" in openpyxl.load_workbook(out)["封面"]["B4"].value
     empty = gongkai("import", str(out), "-o", str(tmp_path / "r.yaml"))
     assert empty.returncode == 1 and "表三!D5" in empty.stdout
-    assert gongkai("template", "-o", str(tmp_path / "x.xlsx")).returncode == 0  # --xlsx is no longer needed
+    assert gongkai("template", "-o", str(tmp_path / "x.xlsx")).returncode == 0
 
 
 @pytest.mark.parametrize("fmt", [FORMAT_2021, FORMAT_2019], ids=["2021", "2019"])

@@ -156,3 +156,20 @@ def lock(out_dir: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+
+
+def writable_folder(folder: Path, option: str) -> None:
+    """An output folder that can be: not a file, not under a file (checked before any work)."""
+    for part in (folder, *folder.parents):
+        if part.exists():
+            if not part.is_dir():
+                what = "是一个文件" if part == folder else f"位于文件 {part} 之下"
+                raise InputError(f"输出目录 {folder} {what}：{option} 应为文件夹")
+            return
+
+
+def writable_file(path: Path, option: str, force: bool) -> None:
+    """An output file that can be written: not a folder, its folder not a file."""
+    if path.is_dir():
+        raise InputError(f"{path} 是一个文件夹：{option} 应为文件名{'（--force 不会覆盖文件夹）' if force else ''}")
+    writable_folder(path.parent, option)

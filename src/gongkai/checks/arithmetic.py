@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import singledispatch
 
 from gongkai.checks.instances import CellRef, Instance, instances, qualified, short
 from gongkai.format import phrases
@@ -23,6 +24,7 @@ from gongkai.format.rules import (
     FiguresRule,
     FormatYearRule,
     OtherYearRule,
+    Rule,
     StockRule,
     SumRule,
     ZeroRule,
@@ -236,31 +238,32 @@ def lines(record: Record, previous: Record | None, failed: set[str]) -> list[Lin
     return out
 
 
-def _line(rule: object, item: Instance, record: Record) -> Line | None:
-    if isinstance(rule, SumRule):
-        return _sum_line(rule, item, record)
-    if isinstance(rule, CarryRule):
-        return _carry_line(rule, item, record)
-    if isinstance(rule, StockRule):
-        return _stock_line(rule, item, record)
-    if isinstance(rule, ZeroRule):
-        return _zero_line(rule, item, record)
-    if isinstance(rule, OtherYearRule):
-        holds = _holds(item)
-        text = f"正文提到 {item.stated} 年度报告 {'≠' if holds is False else '='} 本报告 {item.computed} 年度"
-        return Line(rule.id, item.id, "正文", text, holds)
-    if isinstance(rule, FormatYearRule):
-        holds = _holds(item)
-        sign = "≠" if holds is False else "="
-        return Line(
-            rule.id,
-            item.id,
-            "记录",
-            f"记录所用格式 {item.stated} {sign} {record.year} 年度应用的格式 {item.computed}",
-            holds,
-        )
-    if isinstance(rule, FiguresRule):
-        return _figure_line(rule, item, record)
-    if isinstance(rule, CopiedRule):
-        return _copied_line(rule, item, record)
+@singledispatch
+def _line(rule: Rule, item: Instance, record: Record) -> Line | None:
+    """The figures behind one instance, for 附录一: one handler registered per rule kind."""
     return None  # W6–W8 read the text for a statement: no figure to show
+
+
+def _other_year_line(rule: OtherYearRule, item: Instance, record: Record) -> Line:
+    holds = _holds(item)
+    text = f"正文提到 {item.stated} 年度报告 {'≠' if holds is False else '='} 本报告 {item.computed} 年度"
+    return Line(rule.id, item.id, "正文", text, holds)
+
+
+def _format_line(rule: FormatYearRule, item: Instance, record: Record) -> Line:
+    sign = "≠" if _holds(item) is False else "="
+    text = f"记录所用格式 {item.stated} {sign} {record.year} 年度应用的格式 {item.computed}"
+    return Line(rule.id, item.id, "记录", text, _holds(item))
+
+
+for _kind, _handler in (
+    (SumRule, _sum_line),
+    (CarryRule, _carry_line),
+    (StockRule, _stock_line),
+    (ZeroRule, _zero_line),
+    (OtherYearRule, _other_year_line),
+    (FormatYearRule, _format_line),
+    (FiguresRule, _figure_line),
+    (CopiedRule, _copied_line),
+):
+    _line.register(_kind, _handler)

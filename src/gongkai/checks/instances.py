@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import singledispatch
 
 from gongkai.format import Kind, Node, Table, format_for_year
 from gongkai.format.model import leaves
@@ -367,26 +368,22 @@ def _format_instances(rule: FormatYearRule, record: Record) -> Iterator[Instance
     yield Instance(rule, rule.id, f"{rule.id}:format", DOCUMENT, int(record.format.id), int(expected.id), message)
 
 
+@singledispatch
+def rule_instances(rule: Rule, record: Record, previous: Record | None) -> Iterable[Instance]:
+    """The instances of one rule on a record: one handler registered per rule kind."""
+    raise TypeError(f"no instances for {type(rule).__name__}: register a handler for it")
+
+
+rule_instances.register(SumRule, lambda rule, record, previous: _sum_instances(rule, record))
+rule_instances.register(CellRule, lambda rule, record, previous: _cell_instances(rule, record))
+rule_instances.register(CarryRule, lambda rule, record, previous: _carry_instances(rule, record, previous))
+rule_instances.register(StockRule, lambda rule, record, previous: _stock_instances(rule, record, previous))
+rule_instances.register(ZeroRule, lambda rule, record, previous: _zero_instances(rule, record))
+rule_instances.register(OtherYearRule, lambda rule, record, previous: _text_instances(rule, record))
+rule_instances.register(FormatYearRule, lambda rule, record, previous: _format_instances(rule, record))
+rule_instances.register(TextRule, lambda rule, record, previous: ())  # evaluated in plain Python: checks/text.py
+
+
 def instances(record: Record, previous: Record | None, rules: Iterable[Rule]) -> list[Instance]:
     """Every instance of every rule, in rule order."""
-    out: list[Instance] = []
-    for rule in rules:
-        if isinstance(rule, SumRule):
-            out += _sum_instances(rule, record)
-        elif isinstance(rule, CellRule):
-            out += _cell_instances(rule, record)
-        elif isinstance(rule, CarryRule):
-            out += _carry_instances(rule, record, previous)
-        elif isinstance(rule, StockRule):
-            out += _stock_instances(rule, record, previous)
-        elif isinstance(rule, ZeroRule):
-            out += _zero_instances(rule, record)
-        elif isinstance(rule, OtherYearRule):
-            out += _text_instances(rule, record)
-        elif isinstance(rule, FormatYearRule):
-            out += _format_instances(rule, record)
-        elif isinstance(rule, TextRule):
-            continue  # evaluated in plain Python: checks/text.py
-        else:  # pragma: no cover - a new rule kind must be taught here
-            raise TypeError(f"no instances for {type(rule).__name__}")
-    return out
+    return [item for rule in rules for item in rule_instances(rule, record, previous)]

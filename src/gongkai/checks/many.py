@@ -171,7 +171,7 @@ def _deaf() -> Iterator[None]:
 
 def _start(parent: int) -> None:
     """A worker ends with the parent however it ends, and leaves Ctrl-C to the parent."""
-    from gongkai.build.family import die_with_parent
+    from gongkai.batch.family import die_with_parent
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with_parent(parent)

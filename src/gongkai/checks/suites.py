@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from functools import cache
+from functools import cache, singledispatch
 from pathlib import Path
 from typing import Any
 
@@ -49,15 +49,18 @@ def _all_rules() -> list[Rule]:
     return list(seen.values())
 
 
+@singledispatch
 def _suites_of(rule: Rule) -> list[str]:
-    if isinstance(rule, TextRule):
-        return []  # read in plain Python (checks/text.py): no expectation
-    if isinstance(rule, CellRule):
-        return ["table2", "table3", "table4"]
-    if isinstance(rule, OtherYearRule | FormatYearRule):
-        return [DOCUMENT]
-    assert isinstance(rule, SumRule | CarryRule | StockRule | ZeroRule), rule
-    return [rule.table]
+    """The suites a rule's expectations go into: one handler registered per rule kind."""
+    raise TypeError(f"no suite for {type(rule).__name__}: register a handler for it")
+
+
+_suites_of.register(TextRule, lambda rule: [])  # read in plain Python (checks/text.py): no expectation
+_suites_of.register(CellRule, lambda rule: ["table2", "table3", "table4"])
+_suites_of.register(OtherYearRule, lambda rule: [DOCUMENT])
+_suites_of.register(FormatYearRule, lambda rule: [DOCUMENT])
+for _table_rule in (SumRule, CarryRule, StockRule, ZeroRule):
+    _suites_of.register(_table_rule, lambda rule: [rule.table])
 
 
 def _expectation(kind: str, selector: str, rule: Rule, **kwargs: Any) -> dict[str, Any]:
@@ -78,19 +81,29 @@ def _expectation(kind: str, selector: str, rule: Rule, **kwargs: Any) -> dict[st
     }
 
 
+PAIR = {"column_A": "stated", "column_B": "computed", "ignore_row_if": "either_value_is_missing"}
+
+
+@singledispatch
 def _expectations(rule: Rule) -> list[dict[str, Any]]:
-    pair = {"column_A": "stated", "column_B": "computed", "ignore_row_if": "either_value_is_missing"}
-    if isinstance(rule, CellRule):
-        return [
-            _expectation("expect_column_values_to_not_be_null", "R5.blank", rule, column="stated"),
-            _expectation("expect_column_values_to_be_between", "R5.sign", rule, column="stated", min_value=0),
-            _expectation("expect_column_pair_values_to_be_equal", "R5.precision", rule, **pair),
-        ]
-    if isinstance(rule, ZeroRule):
-        return [
-            _expectation("expect_column_values_to_be_between", rule.id, rule, column="stated", min_value=0, max_value=0)
-        ]
-    return [_expectation("expect_column_pair_values_to_be_equal", rule.id, rule, **pair)]
+    """A rule's expectations; by default stated = computed, per instance (one handler per rule kind)."""
+    return [_expectation("expect_column_pair_values_to_be_equal", rule.id, rule, **PAIR)]
+
+
+@_expectations.register
+def _cell_expectations(rule: CellRule) -> list[dict[str, Any]]:
+    return [
+        _expectation("expect_column_values_to_not_be_null", "R5.blank", rule, column="stated"),
+        _expectation("expect_column_values_to_be_between", "R5.sign", rule, column="stated", min_value=0),
+        _expectation("expect_column_pair_values_to_be_equal", "R5.precision", rule, **PAIR),
+    ]
+
+
+@_expectations.register
+def _zero_expectations(rule: ZeroRule) -> list[dict[str, Any]]:
+    return [
+        _expectation("expect_column_values_to_be_between", rule.id, rule, column="stated", min_value=0, max_value=0)
+    ]
 
 
 def suite_documents() -> dict[str, dict[str, Any]]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from functools import singledispatch
 
 from gongkai.checks.instances import Instance, ref
 from gongkai.format import phrases
@@ -266,6 +267,20 @@ def _copied(rule: CopiedRule, record: Record, previous: Record | None) -> Iterat
     )
 
 
+@singledispatch
+def evaluate(rule: TextRule, record: Record, previous: Record | None) -> Iterable[tuple[Instance, bool]]:
+    """A text rule's instances and whether each failed: one handler registered per rule kind."""
+    raise TypeError(f"no evaluation for {type(rule).__name__}: register a handler for it")
+
+
+evaluate.register(FiguresRule, lambda rule, record, previous: _figures(rule, record))
+evaluate.register(EmptyPartRule, lambda rule, record, previous: _empty_part(rule, record))
+evaluate.register(FeeNoticeRule, lambda rule, record, previous: _fee_notice(rule, record))
+evaluate.register(FeeClaimRule, lambda rule, record, previous: _fee_claim(rule, record))
+evaluate.register(CopiedRule, lambda rule, record, previous: _copied(rule, record, previous))
+evaluate.register(UpheldRule, lambda rule, record, previous: _upheld(rule, record))
+
+
 def text_instances(
     record: Record, previous: Record | None, rules: Iterable[Rule]
 ) -> tuple[list[Instance], dict[str, set[str]]]:
@@ -277,22 +292,7 @@ def text_instances(
     for rule in rules:
         if not isinstance(rule, TextRule) or (rule.formats and record.format.id not in rule.formats):
             continue
-        found: Iterable[tuple[Instance, bool]]
-        if isinstance(rule, FiguresRule):
-            found = _figures(rule, record)
-        elif isinstance(rule, EmptyPartRule):
-            found = _empty_part(rule, record)
-        elif isinstance(rule, FeeNoticeRule):
-            found = _fee_notice(rule, record)
-        elif isinstance(rule, FeeClaimRule):
-            found = _fee_claim(rule, record)
-        elif isinstance(rule, CopiedRule):
-            found = _copied(rule, record, previous)
-        elif isinstance(rule, UpheldRule):
-            found = _upheld(rule, record)
-        else:  # pragma: no cover - a new text rule must be taught here
-            raise TypeError(f"no evaluation for {type(rule).__name__}")
-        for instance, bad in found:
+        for instance, bad in evaluate(rule, record, previous):
             items.append(instance)
             if bad:
                 failed.setdefault(rule.id, set()).add(instance.id)

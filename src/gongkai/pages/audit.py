@@ -9,13 +9,12 @@ came from a file is shown with textContent, never parsed as HTML.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from html import escape
 from typing import Any
 
+from gongkai.pages import policy
 from gongkai.pages.index import STYLE, _data
 from gongkai.resources import TEMPLATES
 
@@ -39,11 +38,6 @@ tr.other td { color: #666; }
 #reports { table-layout: fixed; }  /* one layout pass for the widths, not one per drawn row */
 #reports td { overflow-wrap: anywhere; }
 """
-
-
-def _csp() -> str:
-    digest = base64.b64encode(hashlib.sha256(SCRIPT.encode()).digest()).decode()
-    return f"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{digest}'; img-src data:"
 
 
 def _row(row: Any) -> dict[str, object]:
@@ -88,7 +82,7 @@ def audit_html(rows: Sequence[Any], tally: Counter[str], settled: Counter[str] |
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="{_csp()}">
+<meta http-equiv="Content-Security-Policy" content="{policy.with_script(SCRIPT)}">
 <title>已发布报告核查</title>
 <style>{STYLE}{EXTRA_STYLE}</style>
 </head>

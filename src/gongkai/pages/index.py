@@ -10,15 +10,14 @@ so nothing that came from a record can run even if it slipped past escaping.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from html import escape
 from pathlib import Path
 
-from gongkai.build.manifest import CRASHED, INVALID, RENDERED, Entry
+from gongkai.batch.manifest import CRASHED, INVALID, RENDERED, Entry
+from gongkai.pages import policy
 from gongkai.resources import TEMPLATES
 
 # Outcome of a report, in the order "worst first" sorts them.
@@ -63,11 +62,6 @@ details { margin: 0.4em 0; } summary { cursor: pointer; }
   td.why { max-width: 14em; }
 }
 """
-
-
-def _csp() -> str:
-    digest = base64.b64encode(hashlib.sha256(SCRIPT.encode()).digest()).decode()
-    return f"default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-{digest}'; img-src data:"
 
 
 def outcome(e: Entry) -> int:
@@ -166,7 +160,7 @@ def render_index(entries: Sequence[Entry], out_dir: Path | None = None) -> str:
 
 
 def iter_index(entries: Sequence[Entry], out_dir: Path | None = None) -> Iterator[str]:
-    """The page in pieces, for a writer that never holds it whole (build/publish.py)."""
+    """The page in pieces, for a writer that never holds it whole (batch/publish.py)."""
     ordered = sorted(entries, key=lambda e: (-e.year, e.county, e.key))
     counts = Counter(outcome(e) for e in ordered)
     yield f"""<!DOCTYPE html>
@@ -174,7 +168,7 @@ def iter_index(entries: Sequence[Entry], out_dir: Path | None = None) -> Iterato
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="{_csp()}">
+<meta http-equiv="Content-Security-Policy" content="{policy.with_script(SCRIPT)}">
 <title>政府信息公开工作年度报告 · 索引</title>
 <style>{STYLE}</style>
 </head>

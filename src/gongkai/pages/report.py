@@ -162,8 +162,7 @@ class Report:
     def cover(self) -> Cover:
         """The title as a published report sets it; a synthetic or failing report says so under it."""
         r = self.record
-        rest = f"{r.year}年政府信息公开工作年度报告"
-        lines = [f'<header class="gk-cover"><h1 class="gk-title">{escape(r.body)}<br>{escape(rest)}</h1>']
+        lines = [f'<header class="gk-cover"><h1 class="gk-title">{"<br>".join(map(escape, r.title_lines))}</h1>']
         if r.synthetic:
             lines.append(
                 '<p class="gk-banner gk-synthetic">示例数据：本报告的数字和文字为程序生成的虚构内容，'

@@ -12,19 +12,17 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from html import escape
 
-from gongkai.build.manifest import RENDERED
-from gongkai.build.manifest import Entry as Built
-from gongkai.build.render import stylesheet
+from gongkai.batch.manifest import RENDERED
+from gongkai.batch.manifest import Entry as Built
 from gongkai.checks.report import CheckReport
 from gongkai.checks.view import appendix, banner
 from gongkai.errors import GongkaiError
 from gongkai.format import APPLICATION_FIGURES, DECISION_FIGURES, KEY_FIGURES, Kind
-from gongkai.pages import charts
+from gongkai.pages import charts, policy
 from gongkai.pages.tables import table_html
+from gongkai.production.render import stylesheet
 from gongkai.records.catalog import Entry
 from gongkai.records.record import Record, Value, load_record
-
-CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
 @dataclass(frozen=True)
@@ -144,7 +142,7 @@ def summary_html(
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{CSP}">
+<meta http-equiv="Content-Security-Policy" content="{policy.STATIC}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>{escape(title)}</title>
 <style>

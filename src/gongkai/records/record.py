@@ -16,6 +16,7 @@ from typing import Any
 
 from gongkai.errors import RecordError
 from gongkai.format import FORMATS, Cell, Format, Kind
+from gongkai.format.common import TITLE
 from gongkai.records import yamlio
 
 Value = int | Decimal | None
@@ -49,8 +50,13 @@ class Record:
     lines: Mapping[tuple[Any, ...], int] = field(default_factory=dict, compare=False, repr=False)
 
     @property
+    def title_lines(self) -> tuple[str, str]:
+        """The title as a published report sets it, on two lines: the body, then 「2021年政府信息公开工作年度报告」."""
+        return self.body, f"{self.year}年{TITLE.label}"
+
+    @property
     def title(self) -> str:
-        return f"{self.body}{self.year}年政府信息公开工作年度报告"
+        return "".join(self.title_lines)
 
     @property
     def county_id(self) -> str:

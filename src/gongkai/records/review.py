@@ -19,9 +19,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from gongkai.errors import RecordError
+from gongkai.errors import InputError, RecordError
+from gongkai.outputs import write_atomic
 from gongkai.records import yamlio
 
 DECISIONS = ("accepted", "to-fix")
@@ -127,3 +128,45 @@ def merged(old: list[Decision], new: list[Decision]) -> list[Decision]:
     """Old decisions with the new ones replacing any on the same finding, in key order."""
     by_key = {d.key: d for d in old} | {d.key: d for d in new}
     return sorted(by_key.values(), key=lambda d: d.key)
+
+
+class Finding(Protocol):
+    """What a decision is taken on (a checks finding): its stable key, its rule and its severity."""
+
+    @property
+    def key(self) -> str: ...
+    @property
+    def rule(self) -> str: ...
+    @property
+    def severity(self) -> str: ...
+
+
+def decide(
+    findings: list[Finding], key: str, *, accept: bool, allow: bool, reason: str, who: str, date: str, title: str
+) -> list[Decision]:
+    """The decisions a reviewer takes on `key` (a finding's key, or a rule: all its findings).
+
+    An error accepted without `allow` is refused: an accepted error still may not be published, unless the
+    reviewer says so explicitly (every page then says so too).
+    """
+    chosen = [f for f in findings if key in (f.key, f.rule)]
+    if not chosen:
+        keys = "、".join(f.key for f in findings) or "（没有任何发现）"
+        raise InputError(f"{title} 没有发现 {key}：现有的发现是 {keys}")
+    errors = [f.key for f in chosen if f.severity == "error"]
+    if accept and errors and not allow:
+        raise InputError(
+            f"{'、'.join(errors)} 是错误，确认后仍不能发布；若确需照此发布，请加 --allow（每页都会注明经确认放行）"
+        )
+    decision = "accepted" if accept else "to-fix"
+    return [Decision(f.key, decision, reason, who, date, allow=allow and f.severity == "error") for f in chosen]
+
+
+def record_decisions(record_path: Path, new: list[Decision]) -> tuple[Path, int]:
+    """Merge `new` into the review file beside the record; what is written must read back. (path, count)"""
+    path = review_path(record_path)
+    decisions = merged(load_decisions(path), new)
+    text = dump_decisions(decisions)
+    load_decisions_text(path, text)
+    write_atomic(path, text)
+    return path, len(decisions)

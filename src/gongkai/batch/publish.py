@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from gongkai.build.manifest import Entry
-from gongkai.build.run import Page, alert_for
+from gongkai.batch.manifest import Entry
 from gongkai.outputs import publish, write_atomic_lines
 from gongkai.pages.index import iter_index
 from gongkai.pages.summary import County, Saved, Township, gather, page, township_reports
+from gongkai.production.run import Page, alert_for
 from gongkai.records import catalog
 
 SUMMARY_BATCH = 50  # county-years checked in one validation, printed and written together
@@ -71,7 +71,7 @@ def _saved_checks(out_dir: Path) -> Saved:
     """A township's checks as its current report saved them (None: not rendered, or unreadable)."""
     import json
 
-    from gongkai.build.manifest import RENDERED
+    from gongkai.batch.manifest import RENDERED
     from gongkai.checks.report import CheckReport
 
     def saved(township: Township) -> CheckReport | None:

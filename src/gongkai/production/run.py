@@ -21,9 +21,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from gongkai.build import render
 from gongkai.errors import GongkaiError
 from gongkai.outputs import write_atomic
+from gongkai.production import render
 from gongkai.resources import NOTEBOOK
 
 INJECTED_ID = "injected-parameters"
@@ -62,7 +62,7 @@ class Job:
     # The record files as bytes, by path under data_dir, for workers that cannot
     # read data_dir (executors.unpacked); empty when they share the filesystem.
     files: tuple[tuple[str, bytes], ...] = ()
-    # The report's saved executed notebook: make only `formats` from it (build/products.py).
+    # The report's saved executed notebook: make only `formats` from it (production/products.py).
     notebook: bytes = b""
     # The data folder's git commit, read by the caller: a worker may have no
     # repository (or another checkout), and the provenance appendix names this one.
@@ -129,9 +129,9 @@ def execute(params: dict[str, Any], engine: str | None = None, notebook: Any = N
 
     fresh: dict[str, Any] = {"kernel_manager_class": quiet_kernels()}
     if engine is not None:
-        import gongkai.build.kernels  # noqa: F401 - registers the warm engine with papermill
+        import gongkai.production.kernels  # noqa: F401 - registers the warm engine with papermill
 
-        fresh = {}  # the warm engine's own kernel (build/kernels.py)
+        fresh = {}  # the warm engine's own kernel (production/kernels.py)
     try:
         nb = papermill.execute_notebook(
             str(NOTEBOOK) if notebook is None else notebook,
@@ -212,7 +212,7 @@ def produce(job: Job, *, engine: str | None = None, printer: render.Printer | No
         assert printer is not None
         files["report.review.pdf"] = printer.pdf(review, header=f"{meta['title']}（审阅版）", alert=alert_for(meta))
     if "docx" in job.formats:
-        from gongkai.build.word import report_docx
+        from gongkai.production.word import report_docx
         from gongkai.records.catalog import resolve
         from gongkai.records.record import load_record
 

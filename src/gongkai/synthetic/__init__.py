@@ -18,55 +18,42 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from gongkai.format import FORMAT_2021, Kind, Node
-from gongkai.format.model import leaves
+from gongkai.format import Kind, Node
 from gongkai.records import yamlio
 from gongkai.records.record import LEVELS, CellKey, Record, Value, dump_record, load_record
+from gongkai.synthetic.narrative import narrative
+from gongkai.synthetic.shape import (
+    APPLICANT_WEIGHTS,
+    APPLICANTS,
+    CARRIED_IN,
+    CARRIED_OVER,
+    COERCION,
+    FEES,
+    FORMAT,
+    IN_FORCE,
+    ISSUED,
+    LICENSING,
+    NATURAL_PERSON,
+    NORMATIVE,
+    OUTCOME_CHOICES,
+    OUTCOME_TOTAL,
+    OUTCOME_WEIGHTS,
+    PENALTY,
+    RECEIVED,
+    REGULATIONS,
+    REPEALED,
+    T2,
+    T3,
+    T4,
+    T4_PARTS,
+    T4_TOTAL,
+    T4_WEIGHTS,
+    TOTAL,
+    whole,
+)  # fmt: skip
 
 Township = tuple[str, str, str]  # (pinyin id, Chinese name, level)
 Broken = Mapping[tuple[str, int], str]  # (township id, year) → the rule it breaks
-
-FORMAT = FORMAT_2021
-T2, T3, T4 = (FORMAT.table(p.table) for p in FORMAT.parts if p.table)
-
-
-def _pick(nodes: Sequence[Node], node_id: str) -> Node:
-    """A node the format defines, by id: a typo fails at import, not silently."""
-    for node in nodes:
-        if node.id == node_id:
-            return node
-    raise KeyError(node_id)
-
-
-# Table 三: the rows that carry the flow of applications, and its columns.
-RECEIVED, CARRIED_IN, CARRIED_OVER, OUTCOME_TOTAL = (
-    T3.row(i) for i in ("received", "carried_in", "carried_over", "outcome_total")
-)
-OUTCOME = next(n for n in T3.rows if n.children)
-OUTCOME_LEAVES = [n for n in OUTCOME.leaves() if n is not OUTCOME_TOTAL]
-TOTAL = _pick(leaves(T3.columns), "total")
-APPLICANTS = [c for c in leaves(T3.columns) if c is not TOTAL]
-NATURAL_PERSON = _pick(APPLICANTS, "natural_person")
-# Table 四: three groups × outcomes and their total.
-T4_TOTAL = _pick(leaves(T4.columns), "total")
-T4_PARTS = [c for c in leaves(T4.columns) if c is not T4_TOTAL]
-# Table 二.
-REGULATIONS, NORMATIVE = T2.row("regulations"), T2.row("normative_docs")
-ISSUED, REPEALED, IN_FORCE = (_pick(T2.columns_of(NORMATIVE.id), i) for i in ("issued", "repealed", "in_force"))
-LICENSING, PENALTY, COERCION, FEES = (T2.row(i) for i in ("licensing", "penalty", "coercion", "fees"))
-
-# Who applies and how applications end: weights for the cells we fill.
-# fmt: off
-_APPLICANT_WEIGHTS = {"natural_person": 80, "commercial": 8, "other_org": 5, "legal_service": 4,
-                      "public_interest": 2, "research": 1}
-_OUTCOME_WEIGHTS = {"granted": 50, "partly_granted": 8, "unavailable_not_held": 15,
-                    "unavailable_needs_making": 3, "refused_third_party": 3, "refused_process": 3,
-                    "np_petition": 6, "np_repeated": 4, "other_no_correction": 4, "other_misc": 4}
-# fmt: on
-APPLICANT_WEIGHTS = [_APPLICANT_WEIGHTS[c.id] for c in APPLICANTS]
-OUTCOME_CHOICES = [_pick(OUTCOME_LEAVES, i) for i in _OUTCOME_WEIGHTS]
-OUTCOME_WEIGHTS = list(_OUTCOME_WEIGHTS.values())
-T4_WEIGHTS = [{"upheld": 6, "corrected": 1, "other": 1, "pending": 2}[c.id] for c in T4_PARTS]
 
 # The bundled county: 2 街道, 8 镇, 11 乡. The list is uncertain (DESIGN §5).
 MINQUAN = ("minquan", "民权县", "河南省", "商丘市")
@@ -112,8 +99,8 @@ class State:
     @classmethod
     def of(cls, record: Record) -> State:
         return cls(
-            {c.id: _int(record.value(T3.id, CARRIED_OVER.id, c.id)) for c in APPLICANTS},
-            {r.id: _int(record.value(T2.id, r.id, IN_FORCE.id)) for r in (REGULATIONS, NORMATIVE)},
+            {c.id: whole(record.value(T3.id, CARRIED_OVER.id, c.id)) for c in APPLICANTS},
+            {r.id: whole(record.value(T2.id, r.id, IN_FORCE.id)) for r in (REGULATIONS, NORMATIVE)},
         )
 
 
@@ -163,7 +150,7 @@ def _year(rng: random.Random, demand: int, state: State | None, rule: str) -> tu
             _bump(cells, (T3.id, leaf.id, c.id))
         put(T3.id, OUTCOME_TOTAL, c, done)
     for row in T3.row_nodes():
-        put(T3.id, row, TOTAL, sum(_int(cells[(T3.id, row.id, c.id)]) for c in APPLICANTS))
+        put(T3.id, row, TOTAL, sum(whole(cells[(T3.id, row.id, c.id)]) for c in APPLICANTS))
 
     # 四: reviews and lawsuits are rare for a township.
     for group, chance in zip(T4.row_nodes(), (0.015, 0.005, 0.004), strict=True):
@@ -174,12 +161,8 @@ def _year(rng: random.Random, demand: int, state: State | None, rule: str) -> tu
     return cells, State({c.id: carried_over[c.id] for c in APPLICANTS}, in_force)
 
 
-def _int(value: Value) -> int:
-    return value if isinstance(value, int) else 0
-
-
 def _bump(cells: dict[CellKey, Value], key: CellKey) -> None:
-    cells[key] = _int(cells[key]) + 1
+    cells[key] = whole(cells[key]) + 1
 
 
 def _break(cells: dict[CellKey, Value], rule: str) -> str:
@@ -203,63 +186,6 @@ def _break(cells: dict[CellKey, Value], rule: str) -> str:
     if rule == "R6":  # applied in _year, before the year's applications are handled
         return f"故意错误：R6——{NATURAL_PERSON.label}列「{CARRIED_IN.text}」比上一年的「{CARRIED_OVER.text}」多 1"
     raise ValueError(f"不能故意违反的规则：{rule}")
-
-
-PROBLEMS = (
-    "政务公开专业力量不足，工作人员多为兼职，业务能力有待提高。改进措施：加强业务培训，明确专人负责。",
-    "主动公开的内容不够全面，部分信息更新不够及时。改进措施：对照标准目录逐项梳理，做到应公开尽公开。",
-    "公开形式较为单一，{place}公开栏的作用发挥不够。改进措施：用好微信群、公开栏等渠道，方便群众查阅。",
-    "政策解读和回应关切不够深入。改进措施：围绕群众关心的热点问题，及时发布通俗易懂的解读。",
-    "依申请公开办理的规范化程度有待提高。改进措施：完善登记、审核、答复流程，严格按期答复。",
-    "对公开工作的监督考核不够有力。改进措施：把政务公开纳入年度考核，定期检查通报。",
-)
-MANAGEMENT = (
-    "严格执行信息发布审核制度，做到先审后发，全年未发生泄密和不当公开的情况。",
-    "对照基层政务公开标准目录梳理公开事项，及时更新、动态调整。",
-)
-PLATFORM = (
-    "以{county}人民政府网站为主要平台，辅以{place}务公开栏和微信群，方便群众查询。",
-    "在便民服务中心设置政务公开专区，提供信息查询和申请服务；{place}务公开栏按季度更新。",
-)
-
-
-def narrative(rng: random.Random, cells: Mapping[CellKey, Value], body: str, county: str, level: str) -> dict[str, str]:
-    """Generic, clearly templated text carrying the record's own figures."""
-    place = "社区" if level == "街道" else "村"
-
-    def v(table_id: str, row: Node, column: Node = TOTAL) -> Value:
-        return cells[(table_id, row.id, column.id)]
-
-    (decisions,) = T2.columns_of(LICENSING.id)
-    r, ci, done, co = (v(T3.id, row) for row in (RECEIVED, CARRIED_IN, OUTCOME_TOTAL, CARRIED_OVER))
-    applications = (
-        "本年度未收到政府信息公开申请，也没有上年结转的申请。"
-        if _int(r) + _int(ci) == 0
-        else f"本年度新收政府信息公开申请{r}件，上年结转{ci}件；办结{done}件，结转下年度继续办理{co}件。"
-        "所有申请均在法定期限内答复。"
-    )
-    overview = [
-        "### 1、主动公开政府信息情况",
-        f"{body}坚持以公开为常态、不公开为例外，通过{county}人民政府网站、政务公开栏和{place}务公开栏"
-        f"主动公开政府信息。本年度制发行政规范性文件{v(T2.id, NORMATIVE, ISSUED)}件，"
-        f"废止{v(T2.id, NORMATIVE, REPEALED)}件，现行有效{v(T2.id, NORMATIVE, IN_FORCE)}件；"
-        f"作出行政许可决定{v(T2.id, LICENSING, decisions)}件、行政处罚决定{v(T2.id, PENALTY, decisions)}件。",
-        "### 2、依申请公开政府信息办理情况",
-        applications,
-        "### 3、政府信息管理情况",
-        rng.choice(MANAGEMENT),
-        "### 4、政府信息公开平台建设情况",
-        rng.choice(PLATFORM).format(county=county, place=place),
-        "### 5、监督保障情况",
-        "明确分管领导和专人负责政务公开工作，组织业务培训，把政务公开纳入年度考核。",
-    ]
-    problems = [f"{i}. {text.format(place=place)}" for i, text in enumerate(rng.sample(PROBLEMS, rng.randint(2, 3)), 1)]
-    other = rng.choice(("本年度未收取信息处理费。", "本年度未收取信息处理费，无其他需要报告的事项。"))
-    return {
-        "overview": "\n\n".join(overview) + "\n",
-        "problems": "\n".join(problems) + "\n",
-        "other": other + "\n",
-    }
 
 
 def county_yaml(name: str, province: str, city: str, townships: Sequence[Township], comments: Sequence[str]) -> str:

@@ -29,12 +29,11 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from gongkai.errors import GongkaiError
+from gongkai.pages import policy
 from gongkai.records import catalog
 from gongkai.resources import TEMPLATES
 
 SCRIPT = TEMPLATES / "preview.js"
-PUBLISHED_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
-PREVIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'self'; connect-src 'self'"
 LONG_POLL = 20.0  # seconds a /version request waits for a change
 
 
@@ -69,7 +68,7 @@ class State:
         if not self.html:
             head = f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">{script}</head>'
             return f"{head}<body>{bar}<p>还没有可显示的报告。</p></body></html>"
-        html = self.html.replace(PUBLISHED_CSP, PREVIEW_CSP, 1)
+        html = self.html.replace(policy.STATIC, policy.PREVIEW, 1)
         html = html.replace("</head>", f"{script}\n</head>", 1)
         head, sep, rest = html.partition("<main>")
         return f"{head}{bar}{sep}{rest}".replace("</body>", f"{tools}\n</body>", 1) if sep else html
@@ -140,12 +139,12 @@ class Preview:
 
     def _show(self, checks_json: str, start: float, *, confirmed: bool, note: str = "") -> None:
         """Run the notebook as `produce` does, but export only the reader's page (no review page, no .ipynb)."""
-        from gongkai.build import render
-        from gongkai.build.kernels import ENGINE
-        from gongkai.build.run import Job, execute
         from gongkai.outputs import write_atomic
         from gongkai.pages.provenance import git_state
         from gongkai.pages.report import meta_of
+        from gongkai.production import render
+        from gongkai.production.kernels import ENGINE
+        from gongkai.production.run import Job, execute
 
         e = self.entry
         folder = self.data_dir.resolve()
@@ -167,8 +166,8 @@ class Preview:
 
     def pdf(self) -> bytes:
         """The current page as the PDF `render` would print; Chromium starts on the first request."""
-        from gongkai.build.render import Printer
-        from gongkai.build.run import alert_for
+        from gongkai.production.render import Printer
+        from gongkai.production.run import alert_for
 
         if not self.state.html:
             raise GongkaiError("还没有可打印的报告")
@@ -191,7 +190,7 @@ class Preview:
 
     def serve(self, port: int = 8000, ready: Any = print) -> None:
         """Render, serve and watch until SIGINT or SIGTERM; then close the kernel and the browser."""
-        from gongkai.build.kernels import WarmKernel
+        from gongkai.production.kernels import WarmKernel
 
         server = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
         server.daemon_threads = True
@@ -246,7 +245,7 @@ def reader_notebook() -> Any:
     """
     import nbformat
 
-    from gongkai.build.render import REVIEW_TAG
+    from gongkai.production.render import REVIEW_TAG
     from gongkai.resources import NOTEBOOK
 
     nb = nbformat.read(NOTEBOOK, as_version=4)  # type: ignore[no-untyped-call]
@@ -264,7 +263,7 @@ def _handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
-            self.send_header("Content-Security-Policy", PREVIEW_CSP)
+            self.send_header("Content-Security-Policy", policy.PREVIEW)
             self.end_headers()
             self.wfile.write(body)
 

@@ -19,8 +19,8 @@ from functools import cache
 from pathlib import Path
 
 import gongkai
-from gongkai.build import statcache
-from gongkai.build.statcache import Cache
+from gongkai.batch import statcache
+from gongkai.batch.statcache import Cache
 from gongkai.records import catalog
 from gongkai.records.catalog import COUNTY_FILE, Entry
 

@@ -23,8 +23,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 
-from gongkai.build.family import start_worker
-from gongkai.build.run import Job, Page, Products, produce
+from gongkai.batch.family import start_worker
+from gongkai.production.run import Job, Page, Products, produce
 
 
 @dataclass
@@ -51,13 +51,13 @@ class _Worker:
 
     def ensure_printer(self) -> Any:
         if self.printer is None:
-            from gongkai.build.render import Printer
+            from gongkai.production.render import Printer
 
             self.printer = Printer().__enter__()
         return self.printer
 
     def close(self) -> None:
-        from gongkai.build.kernels import WarmKernel
+        from gongkai.production.kernels import WarmKernel
 
         if self.printer is not None:
             self.printer.close()
@@ -118,7 +118,7 @@ def unpacked(job: Job) -> Iterator[Job]:
 
 def produce_in_worker(job: Job) -> Result:
     """The task every executor runs: never raises, so one report cannot stop the others."""
-    from gongkai.build.kernels import ENGINE
+    from gongkai.production.kernels import ENGINE
 
     worker = _Worker.get()
     shown = replace(job, files=())  # what travels back: the key, not the bytes
@@ -129,7 +129,7 @@ def produce_in_worker(job: Job) -> Result:
             products.job = shown
             return Result(shown, _relocate(products, local.data_dir, job.data_dir))
     except Exception as e:  # a crash is a result, reported by name
-        from gongkai.build.render import BrowserError
+        from gongkai.production.render import BrowserError
 
         if isinstance(e, BrowserError) and worker.printer is not None:
             worker.printer.close()
@@ -144,13 +144,13 @@ def print_in_worker(page: Page) -> bytes:
 
 def warm_up(pdf: bool) -> None:
     """Start the kernel (and browser) before the first job arrives."""
-    from gongkai.build.kernels import WarmKernel
+    from gongkai.production.kernels import WarmKernel
     from gongkai.resources import NOTEBOOK
 
     multiprocessing.util.Finalize(None, _Worker.get().close, exitpriority=10)
     WarmKernel.current(str(NOTEBOOK.parent))
     if pdf:
-        from gongkai.build.render import BrowserError
+        from gongkai.production.render import BrowserError
 
         with contextlib.suppress(BrowserError):  # each job will say why; a raising initializer breaks the pool
             _Worker.get().ensure_printer()

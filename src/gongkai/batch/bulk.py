@@ -16,17 +16,17 @@ from itertools import chain, pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gongkai.build import fingerprint, manifest
-from gongkai.build import products as products_of
-from gongkai.build.manifest import CRASHED, INVALID, RENDERED
-from gongkai.build.run import DEFAULT_FORMATS, Job
+from gongkai.batch import fingerprint, manifest
+from gongkai.batch.manifest import CRASHED, INVALID, RENDERED
 from gongkai.errors import GongkaiError, ProductInUse
 from gongkai.outputs import lock, publish
+from gongkai.production import products as products_of
+from gongkai.production.run import DEFAULT_FORMATS, Job
 from gongkai.records.catalog import Entry
 from gongkai.records.record import check_id
 
 if TYPE_CHECKING:
-    from gongkai.build.executors import Result
+    from gongkai.batch.executors import Result
 
 REFUSED = "refused"  # failed its checks under --strict
 # Records checked in one great-expectations validation: each costs ~0.9 s plus ~20 ms a record. The first
@@ -55,7 +55,7 @@ class Options:
 
 @dataclass
 class Summary:
-    # Every matched report, in order: a run that renders reads them all; a no-op only counts them (build/noop.py).
+    # Every matched report, in order: a run that renders reads them all; a no-op only counts them (batch/noop.py).
     reports: list[manifest.Entry] = field(default_factory=list)
     rendered: list[str] = field(default_factory=list)  # keys rendered by this run
     attempted: list[str] = field(default_factory=list)  # keys this run tried, whatever came of it
@@ -121,7 +121,7 @@ def inputs_of(entry: Entry, opts: Options) -> dict[str, str]:
 
 @cache
 def _options(strict: bool) -> str:
-    return fingerprint.options_text({"strict": strict})  # not the formats: build/products.py
+    return fingerprint.options_text({"strict": strict})  # not the formats: production/products.py
 
 
 def plan(
@@ -137,7 +137,7 @@ def _plan(
 ) -> tuple[list[tuple[Entry, dict[str, str]]], dict[str, manifest.Entry], dict[str, manifest.Entry]]:
     cache = fingerprint.use(opts.out_dir)  # hashes of unchanged files, from the last run
     known = manifest.read_manifest(opts.out_dir)
-    cache.remember(opts.out_dir / manifest.MANIFEST, known)  # the outcomes the next no-op reads (build/noop.py)
+    cache.remember(opts.out_dir / manifest.MANIFEST, known)  # the outcomes the next no-op reads (batch/noop.py)
     out = str(opts.out_dir)
     todo, kept = [], {}
     for entry in entries:
@@ -186,10 +186,10 @@ def _entry(entry: Entry, inputs: dict[str, str], status: str, **fields: object) 
 
 def _jobs(todo: list[tuple[Entry, dict[str, str]]], opts: Options, done: dict[str, manifest.Entry]) -> Iterator[Job]:
     """Load and check records a batch at a time; a bad record is a result, not a job."""
-    from gongkai.build.run import data_label
     from gongkai.checks import check_many
     from gongkai.pages.provenance import git_state
     from gongkai.pages.report import load_previous
+    from gongkai.production.run import data_label
     from gongkai.records.record import load_record
 
     data_dir = str(opts.data_dir.resolve())
@@ -229,8 +229,8 @@ def _jobs(todo: list[tuple[Entry, dict[str, str]]], opts: Options, done: dict[st
 
 def render_many(entries: Iterable[Entry], opts: Options) -> Summary:
     """`entries` may be a `catalog.Selection`: a run with nothing to do then passes over them once, holding none."""
-    from gongkai.build.executors import EXECUTORS
-    from gongkai.build.noop import nothing_to_do
+    from gongkai.batch.executors import EXECUTORS
+    from gongkai.batch.noop import nothing_to_do
 
     start = time.perf_counter()
     if iter(entries) is entries:  # a one-time iterator: the quiet pass would use up what the full run needs
@@ -289,8 +289,8 @@ def render_many(entries: Iterable[Entry], opts: Options) -> Summary:
             touched = {(v.year, k.split("/")[1]) for k, v in done.items() if k not in kept}
             counties = {(e.year, e.county.id): e for e in entries}.values()
             touched |= {(e.year, e.county.id) for e in counties if not summary_of(opts.out_dir, e).exists()}
-            from gongkai.build.publish import write_summaries
-            from gongkai.build.render import print_pages
+            from gongkai.batch.publish import write_summaries
+            from gongkai.production.render import print_pages
 
             printing = (executor.print_pages if executor is not None else print_pages) if opts.pdf else None
             write_summaries(opts.out_dir, opts.data_dir, touched, known, printing)
@@ -302,7 +302,7 @@ def render_many(entries: Iterable[Entry], opts: Options) -> Summary:
         else:
             manifest.write_manifest(opts.out_dir, known, {"seconds": round(time.perf_counter() - start, 3)})
             fingerprint.CACHE.remember(opts.out_dir / manifest.MANIFEST, known)
-            from gongkai.build.publish import write_index
+            from gongkai.batch.publish import write_index
 
             summary.index = write_index(opts.out_dir, list(known.values()))
         fingerprint.CACHE.save()
@@ -320,7 +320,7 @@ def _publish(
 ) -> manifest.Entry:
     import json
 
-    from gongkai.build.executors import Result
+    from gongkai.batch.executors import Result
     from gongkai.checks.report import CheckReport
 
     assert isinstance(result, Result)
@@ -362,7 +362,7 @@ def _publish(
 def _product_jobs(kept: dict[str, manifest.Entry], opts: Options, summary: Summary) -> list[tuple[str, frozenset[str]]]:
     """Current reports under other formats than last time: the formats missing.
 
-    Products not asked for stay: they were made from the same inputs (build/products.py).
+    Products not asked for stay: they were made from the same inputs (production/products.py).
     """
     jobs = []
     asked = {products_of.OPTIONAL[f] for f in opts.formats}
@@ -396,9 +396,9 @@ def _produce_here(jobs: Iterable[Job], pdf: bool) -> Iterator[Result]:
     """Saved notebooks' missing products, in this process: no kernel, one browser if a PDF is missing."""
     from contextlib import ExitStack
 
-    from gongkai.build.executors import Result
-    from gongkai.build.render import Printer
-    from gongkai.build.run import produce
+    from gongkai.batch.executors import Result
+    from gongkai.production.render import Printer
+    from gongkai.production.run import produce
 
     with ExitStack() as stack:
         printer = stack.enter_context(Printer()) if pdf else None
@@ -419,7 +419,7 @@ def _refiled(folder: Path, last: manifest.Entry, formats: frozenset[str]) -> man
 
 def _publish_added(last: manifest.Entry, result: object, opts: Options, summary: Summary) -> manifest.Entry:
     """Put a current report's new products beside the others; on failure, keep everything as it was."""
-    from gongkai.build.executors import Result
+    from gongkai.batch.executors import Result
 
     assert isinstance(result, Result)
     if result.products is None:
@@ -457,14 +457,14 @@ def render_one(
 
     Products of its folder not made by this run are kept while they match its
     inputs and named in `kept`; those of other inputs are removed once it
-    succeeded, and named in `removed` (build/products.py).
+    succeeded, and named in `removed` (production/products.py).
     """
-    from gongkai.build import render
-    from gongkai.build.executors import Result
-    from gongkai.build.run import RenderError, data_label, produce
+    from gongkai.batch.executors import Result
     from gongkai.checks import check
     from gongkai.pages.provenance import git_state
     from gongkai.pages.report import load_previous
+    from gongkai.production import render
+    from gongkai.production.run import RenderError, data_label, produce
     from gongkai.records.record import load_record
 
     record = load_record(entry.path)  # bad input fails here, before anything is written
@@ -485,7 +485,7 @@ def render_one(
         known = manifest.read_manifest(opts.out_dir)
         known[done.key] = done
         manifest.write_manifest(opts.out_dir, known, {"seconds": products.seconds})
-        from gongkai.build.publish import write_index
+        from gongkai.batch.publish import write_index
 
         write_index(opts.out_dir, list(known.values()))
     return done

@@ -14,13 +14,15 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from gongkai.errors import GongkaiError
+from gongkai.format.page import PAGE
+from gongkai.pages import policy
 from gongkai.resources import TEMPLATES
 
 if TYPE_CHECKING:
     from nbconvert import HTMLExporter
 
 # Top, bottom, left, right as printed government documents set A4 (GB/T 9704 is 37/35/28/26 mm).
-MARGINS = {"top": "37mm", "bottom": "35mm", "left": "28mm", "right": "26mm"}
+MARGINS = PAGE.css_margins()
 # Debian's headless shell first: the same Blink without the browser's own UI, it prints a page for about
 # two thirds of the CPU and starts for two thirds (benchmarks/print.py); the full browser otherwise.
 CHROMIUM_CANDIDATES = (
@@ -126,7 +128,9 @@ def _exporter(review: bool = False) -> HTMLExporter:
 
 @cache
 def stylesheet() -> str:
-    return "".join((TEMPLATES / name).read_text(encoding="utf-8") for name in ("report.css", "parts.css"))
+    """The published page's styles; the @page rule comes from the page geometry (format/page.py)."""
+    css = "".join((TEMPLATES / name).read_text(encoding="utf-8") for name in ("report.css", "parts.css"))
+    return css.replace("/* @page */", PAGE.css_rule(), 1)
 
 
 def to_html(nb: Any, title: str, *, review: bool = False, review_link: bool = False) -> str:
@@ -138,6 +142,7 @@ def to_html(nb: Any, title: str, *, review: bool = False, review_link: bool = Fa
 
     resources = {
         "gongkai_title": f"{title}（审阅版）" if review else title,
+        "gongkai_csp": policy.STATIC,
         "gongkai_css": stylesheet(),
         "gongkai_body_class": " gk-review" if review else "",
         "gongkai_review_link": review_link and not review,
@@ -249,7 +254,7 @@ class Printer:
 
         A running header only when there is something to warn of (failed checks,
         invented figures): then every page carries the warning and the title.
-        Both are CSS margin boxes added to the printed copy only (build/pagebox.py):
+        Both are CSS margin boxes added to the printed copy only (production/pagebox.py):
         Chromium lays out no header and footer document per page.
         """
         if self._page is None:
@@ -263,7 +268,7 @@ class Printer:
             ) from None
 
     def _print(self, html: str, header: str, alert: str) -> bytes:
-        from gongkai.build import fonts, pagebox
+        from gongkai.production import fonts, pagebox
 
         family = f"'{fonts.PRINT_FAMILIES[SERIF]}','{SERIF}',serif" if self._fonts else f"'{SERIF}',serif"
         rules = pagebox.footer_css(family, MARGINS)
@@ -287,7 +292,7 @@ def _font_env() -> dict[str, str] | None:
     Without them the PDF still prints, with Noto's CFF outlines (Type 3 fonts:
     slower, larger); the user is told once how to get them.
     """
-    from gongkai.build import fonts
+    from gongkai.production import fonts
 
     folder = fonts.installed()
     if folder is None:
@@ -295,7 +300,7 @@ def _font_env() -> dict[str, str] | None:
             os.environ[WARNED_ENV] = "1"
             print(
                 "提示：未找到打印用 TrueType 字体，PDF 将以 Noto 字体的 Type 3 字形打印（较慢、文件较大）；"
-                "运行 `make fonts` 或 `python -m gongkai.build.fonts`（约一两分钟，只需一次）可生成",
+                "运行 `make fonts` 或 `python -m gongkai.production.fonts`（约一两分钟，只需一次）可生成",
                 file=sys.stderr,
             )
         return None

@@ -173,8 +173,8 @@ class Cache:
         self.group = None
 
     def _load(self, lines: list[str]) -> None:
-        from gongkai.build.manifest import Entry as Outcome
-        from gongkai.build.manifest import _Shared
+        from gongkai.batch.manifest import Entry as Outcome
+        from gongkai.batch.manifest import _Shared
 
         shared = _Shared()
         simple = {"f": self.files, "d": self.folders, "l": catalog.LISTINGS}  # kind → key and one text

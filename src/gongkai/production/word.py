@@ -20,6 +20,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from gongkai.format import Part
+from gongkai.format.page import PAGE
 from gongkai.pages import markdown
 from gongkai.pages.tables import table_html
 from gongkai.records.record import Record
@@ -29,7 +30,7 @@ HEADING_FONT = "黑体"
 LATIN_FONT = "Times New Roman"
 FIXED_TIME = datetime(2000, 1, 1)  # core properties: a fixed date keeps the bytes identical across renders
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-TEXT_WIDTH_MM = 210 - 28 - 26  # A4 less the left and right margins
+TEXT_WIDTH_MM = PAGE.text_width
 TWIPS_PER_MM = 1440 / 25.4
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 # Style ids of the paragraph styles _styles() adds (python-docx drops the spaces of their names).
@@ -162,9 +163,9 @@ def _page(document: Any, alert: str) -> None:
     from docx.shared import Mm, Pt, RGBColor
 
     section = document.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.page_width, section.page_height = Mm(PAGE.width), Mm(PAGE.height)
+    section.top_margin, section.bottom_margin = Mm(PAGE.top), Mm(PAGE.bottom)
+    section.left_margin, section.right_margin = Mm(PAGE.left), Mm(PAGE.right)
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     footer.add_run("- ")
@@ -310,8 +311,7 @@ def _vertical_label_heights(rows: list[list[tuple[int, Cell]]], size: float) -> 
 def report_docx(record: Record, alert: str = "") -> bytes:
     """The six official parts with their four tables, as .docx bytes."""
     body = [
-        _p(TITLE, _run(record.body), keep=True),
-        _p(TITLE, _run(f"{record.year}年政府信息公开工作年度报告"), keep=True),
+        *(_p(TITLE, _run(line), keep=True) for line in record.title_lines),
     ]
     if alert:
         body.append(_p(TABLE, _run(f"【{alert}】", bold=True)))

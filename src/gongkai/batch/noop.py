@@ -16,10 +16,10 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from gongkai.build import fingerprint, manifest
-from gongkai.build import products as products_of
-from gongkai.build.bulk import Options, Summary, index_current, inputs_of, key_of, summary_of
-from gongkai.build.manifest import RENDERED
+from gongkai.batch import fingerprint, manifest
+from gongkai.batch.bulk import Options, Summary, index_current, inputs_of, key_of, summary_of
+from gongkai.batch.manifest import RENDERED
+from gongkai.production import products as products_of
 from gongkai.records.catalog import Entry
 
 

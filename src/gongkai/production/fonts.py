@@ -13,7 +13,7 @@ modified versions must not carry the original names; the copyright and licence
 records are kept). Characters outside the subset fall back to Noto per
 character. The result is cached outside the repository, keyed by the source
 files and this converter's version, so every clone and venv shares it:
-`python -m gongkai.build.fonts` (run by `make fonts`) builds it once.
+`python -m gongkai.production.fonts` (run by `make fonts`) builds it once.
 """
 
 from __future__ import annotations

@@ -68,6 +68,6 @@ def descendants(root: int) -> list[int]:
 def start_worker(pdf: bool, parent: int) -> None:
     """A pool worker's initializer: first tie it to the parent, then warm up."""
     die_with_parent(parent)
-    from gongkai.build.executors import warm_up
+    from gongkai.batch.executors import warm_up
 
     warm_up(pdf)

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import re
 
-PAGE_WIDTH_MM = 210.0  # A4
+from gongkai.format.page import PAGE
+
+PAGE_WIDTH_MM = PAGE.width
 HEADER_PT = 8
 FOOTER_PT = 11
 RED = "#b00020"

@@ -1,0 +1,1 @@
+"""Interfaces over production: the live preview and the audit of published reports (beside `gongkai.cli`)."""

@@ -1,0 +1,90 @@
+"""`gongkai import`, `template` and `audit`: published reports and workbooks in, records and findings out."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from gongkai.errors import InputError
+from gongkai.outputs import writable_file
+
+
+def import_files(args: argparse.Namespace) -> int:
+    from gongkai import importers
+    from gongkai.outputs import inside
+    from gongkai.records.catalog import check_key
+    from gongkai.records.record import check_id
+
+    data_dir = Path(args.data)
+    for kind in ("county", "township"):
+        if getattr(args, kind) is not None:
+            check_key(kind, getattr(args, kind))  # never a path, never a newline
+    overrides = importers.Overrides(
+        county=args.county, township=args.township, year=args.year, format=args.format, data_dir=data_dir
+    )
+    files = [Path(f) for f in args.file]
+    if args.out_dir or len(files) > 1 or files[0].is_dir():  # many files: one line each, a summary
+        from gongkai.importers.batch import import_many, report
+
+        if args.output:
+            raise InputError("导入多个文件时不能用 -o；请用 --out-dir 指定输出目录")
+        out_dir = Path(args.out_dir or data_dir / (args.county or "imported"))
+        lines, code = report(import_many(files, out_dir, overrides, force=args.force))
+        print("\n".join(lines))
+        return code
+    result = importers.import_file(files[0], overrides)
+    if args.output:
+        path = Path(args.output)
+        writable_file(path, "-o", args.force)
+    else:
+        path = importers.default_path(result, data_dir)
+        check_id("county", str(result.county_id))
+        check_id("township", str(result.township_id))
+        inside(data_dir, path)
+    importers.write_result(result, path, force=args.force)
+    data = result.data
+    print(
+        f"已写入 {path}：{data.get('body') or '（机关名称未知）'} {data.get('year') or '（年度未知）'} 年，"
+        f"{data['format']} 格式，读自 {result.kind}"
+    )
+    notes = [p for p in result.problems if p.kind is importers.Trouble.NOTE]
+    gaps = [p for p in result.problems if p.kind is not importers.Trouble.NOTE]
+    for problem in notes:
+        print(f"  提示：{problem.where + '：' if problem.where else ''}{problem.what}")
+    if gaps:
+        print(f"有 {len(gaps)} 处未能读取，记录中留为 ~，请补填：")
+        for problem in gaps:
+            print(f"  {problem}")
+        return 1
+    return 0
+
+
+def template(args: argparse.Namespace) -> int:
+    from gongkai.format import FORMATS, format_for_year
+    from gongkai.workbook import write_template
+
+    fmt = FORMATS[args.format] if args.format else format_for_year(args.year or 2100)
+    path = Path(args.output)
+    writable_file(path, "-o", args.force)
+    write_template(path, fmt, args.year, force=args.force)
+    print(f"已生成填报用工作簿 {path}（{fmt.name}{f'，{args.year} 年' if args.year else ''}）")
+    return 0
+
+
+def audit(args: argparse.Namespace) -> int:
+    """Import and check every published report in the folders; one table of findings."""
+    from gongkai.interfaces.audit import audit, summary_lines, write_audit
+
+    start = time.perf_counter()
+    decisions = Path(args.decisions) if args.decisions else None
+    if decisions is not None and not decisions.is_dir():
+        raise InputError(f"--decisions {decisions} 不是文件夹：应为记录所在目录（如 data）")
+    rows = audit([Path(f) for f in args.folders], jobs=args.jobs, decisions_dir=decisions)
+    if not rows:
+        raise InputError(f"{'、'.join(args.folders)} 中没有文件")
+    index = write_audit(rows, Path(args.out) / "audit")
+    for line in summary_lines(rows):
+        print(line)
+    print(f"用时 {time.perf_counter() - start:.1f} 秒；结果：{index}（另有 audit.json、audit.csv）")
+    return 0
