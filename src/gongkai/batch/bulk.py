@@ -21,6 +21,8 @@ from gongkai.batch.manifest import CRASHED, INVALID, RENDERED
 from gongkai.errors import GongkaiError, ProductInUse
 from gongkai.outputs import lock, publish
 from gongkai.production import products as products_of
+from gongkai.production.docx_styles import template_bytes
+from gongkai.production.office_template import template_path
 from gongkai.production.run import DEFAULT_FORMATS, Job
 from gongkai.records.catalog import Entry
 from gongkai.records.record import check_id
@@ -46,6 +48,7 @@ class Options:
     executor: str = "local"
     scheduler: str | None = None
     progress: bool = True
+    docx_template: Path | None = None  # --docx-template; else county.yaml's (production/office_template.py)
 
     @property
     def pdf(self) -> bool:
@@ -116,7 +119,17 @@ def inputs_of(entry: Entry, opts: Options) -> dict[str, str]:
     from gongkai.resources import EXPECTATIONS, NOTEBOOK
 
     shared = fingerprint.environment(NOTEBOOK, EXPECTATIONS)
-    return fingerprint.inputs(entry, _options(opts.strict), shared)
+    inputs = fingerprint.inputs(entry, _options(opts.strict), shared)
+    template = template_path(entry.county.folder, opts.docx_template)
+    if template is not None:  # the Word file's look is an input too
+        inputs["docx_template"] = fingerprint.file_hash(template)
+    return inputs
+
+
+def _template(entry_county: Path, opts: Options) -> bytes:
+    """The Word template a job carries (its styles, a few KB), or nothing for the official look."""
+    template = template_path(entry_county, opts.docx_template)
+    return b"" if template is None else template_bytes(template)
 
 
 @cache
@@ -223,6 +236,7 @@ def _jobs(todo: list[tuple[Entry, dict[str, str]]], opts: Options, done: dict[st
                 checks,
                 opts.formats,
                 git=git,
+                docx_template=_template(entry.county.folder, opts),
                 data_shown=shown,
             )
 
@@ -389,7 +403,9 @@ def _product_job(key: str, missing: frozenset[str], opts: Options) -> Job:
     year, county, township = key.split("/")
     checks = (folder / "checks.json").read_text(encoding="utf-8")
     notebook = (folder / products_of.NOTEBOOK).read_bytes()
-    return Job(county, township, int(year), str(opts.data_dir.resolve()), checks, missing, notebook=notebook)
+    template = _template(opts.data_dir / county, opts)
+    data_dir = str(opts.data_dir.resolve())
+    return Job(county, township, int(year), data_dir, checks, missing, notebook=notebook, docx_template=template)
 
 
 def _produce_here(jobs: Iterable[Job], pdf: bool) -> Iterator[Result]:
@@ -476,6 +492,7 @@ def render_one(
         data_dir = opts.data_dir.resolve()
         job = Job(entry.county.id, entry.township.id, entry.year, str(data_dir), report.to_json(), opts.formats)
         job = replace(job, git=git_state(data_dir), data_shown=data_label(data_dir))
+        job = replace(job, docx_template=_template(entry.county.folder, opts))
         if opts.pdf:
             with render.Printer() as printer:
                 products = produce(job, printer=printer)

@@ -29,9 +29,15 @@ def render(args: argparse.Namespace) -> int:
         executor=args.executor,
         scheduler=args.scheduler,
         progress=not args.no_progress,
+        docx_template=Path(args.docx_template) if args.docx_template else None,
     )
     if opts.pdf:
         render.check_chromium()  # fail before executing anything
+    if opts.docx_template is not None and "docx" in opts.formats:
+        from gongkai.production.docx_styles import template_bytes
+        from gongkai.production.office_template import template_path
+
+        template_bytes(template_path(data_dir, opts.docx_template) or opts.docx_template)  # a bad template: now
     if not args.all and not args.params:
         if args.township is None or args.year is None:
             raise GongkaiError("请给出 乡镇 和 年度，或用 --all / --params")

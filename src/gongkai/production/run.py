@@ -69,6 +69,8 @@ class Job:
     git: str | None = None
     # data_dir as the review page shows it (relative to the project: `data_label`), set by the caller.
     data_shown: str = ""
+    # An office's Word template, its styles as bytes (production/docx_styles.py); empty: the official look.
+    docx_template: bytes = b""
 
     @property
     def key(self) -> str:
@@ -217,7 +219,7 @@ def produce(job: Job, *, engine: str | None = None, printer: render.Printer | No
         from gongkai.records.record import load_record
 
         entry = resolve(Path(job.data_dir), job.township, job.year, job.county)
-        files["report.docx"] = report_docx(load_record(entry.path), alert_for(meta))
+        files["report.docx"] = report_docx(load_record(entry.path), alert_for(meta), job.docx_template)
     return Products(job, files, meta, time.perf_counter() - start)
 
 

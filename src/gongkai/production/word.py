@@ -2,9 +2,11 @@
 
 The tables are laid out by pages/tables.py, the same code that draws them in
 HTML from the format definition: its rows, spans and widths are read back and
-become real Word tables with merged cells (gridSpan, vMerge). Fonts carry their
-East-Asian names (宋体 text, 黑体 headings) so Word and WPS pick Chinese faces.
-The bytes depend on the record alone: fixed core properties, fixed zip dates.
+become real Word tables with merged cells (gridSpan, vMerge); header rows repeat
+on every page a table spans, rows never break inside, and a table's heading
+keeps with its first rows only. The look is the official document's (GB/T 9704,
+production/docx_styles.py) or an office's template; the properties are the
+report's (production/docx_props.py). The bytes depend on the inputs alone.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime
 from functools import lru_cache
 from html import escape
 from html.parser import HTMLParser
@@ -23,19 +24,15 @@ from gongkai.format import Part
 from gongkai.format.page import PAGE
 from gongkai.pages import markdown
 from gongkai.pages.tables import table_html
+from gongkai.production import docx_props, docx_styles
+from gongkai.production.docx_styles import BODY, HEADING, SUBHEADING, TABLE, TITLE
 from gongkai.records.record import Record
 
-BODY_FONT = "宋体"
-HEADING_FONT = "黑体"
-LATIN_FONT = "Times New Roman"
-FIXED_TIME = datetime(2000, 1, 1)  # core properties: a fixed date keeps the bytes identical across renders
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 TEXT_WIDTH_MM = PAGE.text_width
 TWIPS_PER_MM = 1440 / 25.4
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-# Style ids of the paragraph styles _styles() adds (python-docx drops the spaces of their names).
-TITLE, HEADING, SUBHEADING, TABLE, BODY = "GKTitle", "GKHeading", "GKSubheading", "GKTable", "GKBody"
-BODY_MARK, TITLE_MARK, AUTHOR_MARK = "GK-BODY-7f3a", "GK-TITLE-7f3a", "GK-AUTHOR-7f3a"  # replaced per report
+BODY_MARK = "GK-BODY-7f3a"  # the paragraph replaced by each report's body
 MARKER_PARAGRAPH = re.compile(r"<w:p>(?:(?!<w:p>).)*?" + BODY_MARK + r".*?</w:p>", re.S)
 
 
@@ -102,57 +99,6 @@ def layout(record: Record, table_id: str) -> tuple[list[list[tuple[int, Cell]]],
             c += cell.colspan
         placed.append(here)
     return placed, reader.widths
-
-
-def _fonts(element: Any, east_asia: str, size: float | None = None, bold: bool | None = None) -> None:
-    """Set a style's or run's fonts, East-Asian name included (python-docx sets only the Latin one)."""
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    element.font.name = LATIN_FONT
-    rpr = element.element.get_or_add_rPr()
-    fonts = rpr.get_or_add_rFonts()
-    fonts.set(qn("w:eastAsia"), east_asia)
-    fonts.set(qn("w:hAnsi"), LATIN_FONT)
-    if size is not None:
-        element.font.size = Pt(size)
-    if bold is not None:
-        element.font.bold = bold
-
-
-def _styles(document: Any) -> None:
-    from docx.enum.style import WD_STYLE_TYPE
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
-
-    normal = document.styles["Normal"]
-    _fonts(normal, BODY_FONT, 12)
-    normal.paragraph_format.line_spacing = 1.5
-    normal.paragraph_format.space_after = Pt(0)
-    for name, font, size, centre in (
-        ("GK Title", BODY_FONT, 20, True),
-        ("GK Heading", HEADING_FONT, 14, False),
-        ("GK Subheading", BODY_FONT, 12, False),
-        ("GK Table", BODY_FONT, 9, True),
-    ):
-        style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-        style.base_style = normal
-        _fonts(style, font, size, bold=name not in ("GK Table",))
-        fmt = style.paragraph_format
-        if centre:
-            fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        if name == "GK Table":
-            fmt.line_spacing = 1.0
-        else:
-            fmt.keep_with_next = True
-            fmt.space_before = Pt(6)
-            fmt.space_after = Pt(6 if name == "GK Title" else 0)
-        if name == "GK Subheading":
-            fmt.first_line_indent = Pt(24)
-    body = document.styles.add_style("GK Body", WD_STYLE_TYPE.PARAGRAPH)
-    body.base_style = normal
-    body.paragraph_format.first_line_indent = Pt(24)  # two characters of 小四
-    body.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
 
 
 def _page(document: Any, alert: str) -> None:
@@ -277,9 +223,13 @@ def _table(record: Record, table_id: str) -> str:
         '<w:tblLayout w:type="fixed"/><w:tblLook w:val="0000"/></w:tblPr>'
         f"<w:tblGrid>{grid}</w:tblGrid>"
     ]
+    head = _header_rows(rows)
     for r in range(len(rows)):
-        keep = r < len(rows) - 1  # every row holds on to the next: the table stays on one page
+        # the heading (keepNext) holds on to the header rows, they to the first two rows of figures;
+        # the rest may break between pages, where Word repeats the header rows (tblHeader)
+        keep = r <= head and r < len(rows) - 1
         height = f'<w:trHeight w:val="{round(heights[r] * 20)}" w:hRule="atLeast"/>' if heights[r] else ""
+        height += "<w:tblHeader/>" if r < head else ""
         cells, c = [], 0
         while c < len(widths):
             if (r, c) in starts:
@@ -296,6 +246,20 @@ def _table(record: Record, table_id: str) -> str:
     return "".join(xml)
 
 
+def _header_rows(rows: list[list[tuple[int, Cell]]]) -> int:
+    """How many rows at the top hold column headings only: they repeat on each page the table spans.
+
+    A block's own heading row (表二's 第二十条第（一）项, class item) is no column header.
+    """
+    count = 0
+    for row in rows:
+        cells = [cell for _, cell in row]
+        if not cells or not all(c.header for c in cells) or any("item" in c.css or "label" in c.css for c in cells):
+            break
+        count += 1
+    return count
+
+
 def _vertical_label_heights(rows: list[list[tuple[int, Cell]]], size: float) -> list[float]:
     """Row heights (pt) tall enough for the vertical group labels: Word and LibreOffice clip them otherwise."""
     least = [0.0] * len(rows)
@@ -308,8 +272,8 @@ def _vertical_label_heights(rows: list[list[tuple[int, Cell]]], size: float) -> 
     return least
 
 
-def report_docx(record: Record, alert: str = "") -> bytes:
-    """The six official parts with their four tables, as .docx bytes."""
+def report_docx(record: Record, alert: str = "", template: bytes = b"") -> bytes:
+    """The six official parts with their four tables, as .docx bytes; `template`: an office's look (docx_styles)."""
     body = [
         *(_p(TITLE, _run(line), keep=True) for line in record.title_lines),
     ]
@@ -323,13 +287,15 @@ def report_docx(record: Record, alert: str = "") -> bytes:
         else:
             assert part.table is not None
             body.append(_table(record, part.table))
-    names, entries = _skeleton(alert)
+    skeleton_names, skeleton = _skeleton(alert)
+    entries = dict(skeleton)
     document = entries["word/document.xml"].decode("utf-8")
     document = MARKER_PARAGRAPH.sub(lambda _: "".join(body), document, count=1)
-    core = entries["docProps/core.xml"].decode("utf-8")
-    core = core.replace(TITLE_MARK, escape(record.title, quote=False))
-    core = core.replace(AUTHOR_MARK, escape(record.body, quote=False))
-    changed = {"word/document.xml": document.encode("utf-8"), "docProps/core.xml": core.encode("utf-8")}
+    if template:
+        document = docx_styles.apply_template(entries, document, template)
+    entries["word/document.xml"] = document.encode("utf-8")
+    names = docx_props.set_properties(list(skeleton_names), entries, record)
+    changed = entries
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
         for name in names:
@@ -350,16 +316,14 @@ def _skeleton(alert: str) -> tuple[tuple[str, ...], dict[str, bytes]]:
     from docx import Document
 
     document = Document()
-    _styles(document)
     _page(document, alert)
     document.add_paragraph(BODY_MARK)
-    core = document.core_properties
-    core.title = TITLE_MARK
-    core.author = core.last_modified_by = AUTHOR_MARK
-    core.created = core.modified = core.last_printed = FIXED_TIME
-    core.revision = 1
     buffer = io.BytesIO()
     document.save(buffer)
     with zipfile.ZipFile(buffer) as source:
         names = tuple(info.filename for info in source.infolist())
-        return names, {name: source.read(name) for name in names}
+        entries = {name: source.read(name) for name in names}
+    styles = docx_styles.official_styles(entries["word/styles.xml"].decode("utf-8"))
+    entries["word/styles.xml"] = styles.encode("utf-8")
+    entries["word/fontTable.xml"] = docx_styles.font_table(entries["word/fontTable.xml"].decode("utf-8")).encode()
+    return names, entries
