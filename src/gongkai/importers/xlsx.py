@@ -13,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from gongkai.errors import NotAReport
+from gongkai.errors import InputError, NotAReport
 from gongkai.format import FIELDS
 from gongkai.format.common import PARTS
 from gongkai.format.labels import normalize, spellings
@@ -53,6 +53,7 @@ class XlsxParser:
 
 
 def _lines(sheet: Any, cached: Any) -> list[Line]:
+    _no_merged_figures(sheet)
     covered = {
         (r, c)
         for rng in sheet.merged_cells.ranges
@@ -82,6 +83,30 @@ def _lines(sheet: Any, cached: Any) -> list[Line]:
         if len(texts) == 1:
             lines.append(Line(where))  # each narrative cell is a paragraph of its own
     return lines
+
+
+def _no_merged_figures(sheet: Any) -> None:
+    """Refuse cells merged inside the figure area: the merge would move a row's figures one column over.
+
+    Figure cells are those the template validates as numbers (whole or decimal). Its own
+    merges hold at most one (a figure spanning columns, headings, row labels, text boxes);
+    a merge taking in two figure cells was made by hand.
+    """
+    figures = {
+        (r, c)
+        for dv in sheet.data_validations.dataValidation
+        if dv.type in ("whole", "decimal")
+        for rng in dv.sqref.ranges
+        for r in range(rng.min_row, min(rng.max_row, MAX_ROWS) + 1)
+        for c in range(rng.min_col, min(rng.max_col, MAX_COLUMNS) + 1)
+    }
+    for merged in sorted(sheet.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
+        inside = {(r, c) for r, c in figures if merged.min_row <= r <= merged.max_row}
+        if len({(r, c) for r, c in inside if merged.min_col <= c <= merged.max_col}) > 1:
+            raise InputError(
+                f"{sheet.title}!{merged.coord} 是合并的单元格：填数字的格子不能合并（合并后这一行的数字会错位）。"
+                "请在 Excel 中选中它，取消「合并单元格」，把每个数字填回各自的格子后重新导入"
+            )
 
 
 def _locked(cell: Any) -> bool:
