@@ -96,6 +96,7 @@ def test_save_reloads_a_bad_save_keeps_the_last_report_and_ctrl_c_leaves_nothing
     # the failed rules under the title, each linking to its highlighted cell (no review page to point to)
     findings = re.search(r'<nav class="gk-findings".*?</nav>', page, re.S)
     assert findings and "<b>R2</b>" in findings.group() and "附录一" not in findings.group()
+    assert "详见审阅版" not in page  # the preview has no review page: the banner points to the list
     target = re.search(r'href="#(cell-table3\.received\.[a-z_]+)"', findings.group())
     assert target and f'id="{target.group(1)}" class="num error' in page
 

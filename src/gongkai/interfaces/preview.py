@@ -232,9 +232,13 @@ def with_findings(html: str, checks_json: str) -> str:
     """The reader's page with the findings under its title: the preview has no review page to point to."""
     from gongkai.checks.report import CheckReport
     from gongkai.checks.view import findings_list
+    from gongkai.pages.report import REVIEW_POINTER
 
     found = findings_list(CheckReport.from_dict(json.loads(checks_json)))
-    return html.replace("</header>", f"</header>\n{found}", 1) if found else html
+    if not found:
+        return html
+    html = html.replace(REVIEW_POINTER, "详见标题下列出的校验发现", 1)
+    return html.replace("</header>", f"</header>\n{found}", 1)
 
 
 def reader_notebook() -> Any:

@@ -25,6 +25,7 @@ from gongkai.records import catalog
 from gongkai.records.record import Record, load_record
 
 META_MIME = "application/vnd.gongkai.meta+json"
+REVIEW_POINTER = "详见审阅版的校验结果"  # the failing banner's pointer; the preview lists the findings instead
 LAB_STYLE = "data-gk-lab"  # marks the stylesheet the cover carries for JupyterLab; exported pages drop it
 
 
@@ -172,7 +173,7 @@ class Report:
             lines.append(
                 '<p class="gk-banner gk-fail" data-checks="fail">'
                 f"{escape(self.checks.summary())}（表中标红的单元格不符合勾稽关系，"
-                "详见审阅版的校验结果；修正前不应发布）</p>"
+                f"{REVIEW_POINTER}；修正前不应发布）</p>"
             )
         lines.append("</header>")
         return Cover(lab_style() + "\n".join(lines), self.meta())
