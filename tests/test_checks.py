@@ -192,7 +192,9 @@ def test_cli_check_seed_text_and_exit_code():
     result = gongkai("check", "胡集乡", "2021", "--data", str(DATA))
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0].startswith("W3 警告 正文「一、总体情况」")
-    assert result.stdout.splitlines()[-1].endswith("校验通过：0 个错误，1 个警告，3 条规则未检查")
+    assert result.stdout.splitlines()[-1].endswith(
+        "校验通过：0 个错误，1 个警告，3 条规则未检查（无上年记录：R6、W1、W9）"
+    )
 
 
 def test_cli_check_broken_record_exits_1_and_json():

@@ -52,7 +52,7 @@ def test_records_without_county_file_say_so(tmp_path: Path):
 ENGLISH = re.compile(r"usage:|options:|positional arguments|show this help|\{render,")
 
 
-@pytest.mark.parametrize("args", [(), ("render",), ("check",), ("import",), ("template",)])
+@pytest.mark.parametrize("args", [(), ("render",), ("check",), ("import",), ("template",), ("new",)])
 def test_help_is_chinese(args: tuple[str, ...]):
     result = gongkai(*args, "--help")
     assert result.returncode == 0
@@ -62,7 +62,7 @@ def test_help_is_chinese(args: tuple[str, ...]):
 
 def test_top_help_lists_each_command_on_one_line():
     text = gongkai("--help").stdout
-    for command in ("render", "check", "import", "template"):
+    for command in ("render", "check", "import", "template", "new"):
         (line,) = [ln for ln in text.splitlines() if ln.split()[:1] == [command]]
         assert len(line.split(maxsplit=1)) == 2, line  # the command and its one-line help
 

@@ -42,7 +42,7 @@ KNOWN_CIRCLES = {
     "gongkai.production.kernels → gongkai.production.run → gongkai.production.kernels",
     "gongkai.batch.bulk → gongkai.batch.noop → gongkai.batch.bulk",
 }
-KNOWN_LARGE = {"gongkai/batch/bulk.py", "gongkai/importers/assemble.py", "gongkai/workbook.py"}
+KNOWN_LARGE = {"gongkai/batch/bulk.py", "gongkai/importers/assemble.py"}
 
 
 def module_name(path: Path) -> str:

@@ -12,7 +12,7 @@ from typing import Any, NoReturn
 
 from gongkai.errors import GongkaiError
 from gongkai.format import FORMATS
-from gongkai.interfaces import checking, importing, rendering
+from gongkai.interfaces import checking, importing, rendering, year
 
 # argparse's own words, in Chinese, for this program's parsers only (nothing global is patched):
 # section titles and usage prefix are set on the parser, and its error messages are translated
@@ -202,12 +202,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="覆盖已有的记录文件")
     p.set_defaults(func=importing.import_files)
 
-    p = sub.add_parser("template", help="生成乡镇填报数字用的 Excel 工作簿")
-    p.add_argument("--year", type=_year, help="报告年度（决定格式，并预先填入）")
-    p.add_argument("--format", choices=tuple(FORMATS), help="表格格式，默认按年度（无年度时为 2021）")
-    p.add_argument("-o", "--output", required=True, help="工作簿文件，如 胡集乡2022.xlsx")
+    p = sub.add_parser("template", help="生成乡镇填报用的 Excel 工作簿：由记录生成（乡镇 年度），或空白的（--year）")
+    p.add_argument("township", nargs="?", help="乡镇（街道）：由它的记录生成工作簿（数字和文字已填入）")
+    p.add_argument("year_pos", nargs="?", type=_year, metavar="year", help="报告年度")
+    p.add_argument("--year", type=_year, help="空白工作簿的报告年度（决定格式，并预先填入）")
+    p.add_argument("--format", choices=tuple(FORMATS), help="空白工作簿的表格格式，默认按年度（无年度时为 2021）")
+    p.add_argument("--county", help="县（区）：乡镇名在多个县重复时必填")
+    p.add_argument("--data", default="data", help="记录所在目录（默认 data）")
+    p.add_argument("-o", "--output", help="工作簿文件（由记录生成时默认 <乡镇><年度>.xlsx，如 胡集乡2024.xlsx）")
     p.add_argument("--force", action="store_true", help="覆盖已有的文件")
-    p.set_defaults(func=importing.template)
+    p.set_defaults(func=year.template)
+
+    p = sub.add_parser(
+        "new", help="由上年的记录生成新一年的记录（文字沿用为草稿，上年结转、现行有效件数沿用，其余为 0）"
+    )
+    p.add_argument("township", nargs="?", help="乡镇（街道）：中文名或拼音标识；用 --all 时省略")
+    p.add_argument("year_pos", nargs="?", type=_year, metavar="year", help="新的报告年度，如 2024")
+    p.add_argument("--all", action="store_true", help="县里（或数据目录下）每个有上年记录的乡镇")
+    p.add_argument("--year", type=_year, help="新的报告年度（与 --all 一起用）")
+    p.add_argument("--county", help="县（区）：中文名或拼音标识")
+    p.add_argument("--data", default="data", help="记录所在目录（默认 data）")
+    p.add_argument("--force", action="store_true", help="覆盖已有的记录")
+    p.set_defaults(func=year.new)
     return parser
 
 

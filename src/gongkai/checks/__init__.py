@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from gongkai.checks.decisions import apply
@@ -11,7 +12,7 @@ from gongkai.checks.report import CheckReport, Finding, Outcome, assemble
 from gongkai.checks.suites import failing
 from gongkai.checks.text import text_instances
 from gongkai.format.rules import rules_for
-from gongkai.records.record import Record
+from gongkai.records.record import Record, carried_drafts
 from gongkai.records.review import load_decisions, review_path
 from gongkai.resources import EXPECTATIONS
 
@@ -63,6 +64,10 @@ def conclude(
         mine = {rule: {i for i in ids if i.startswith(f"{n}|")} for rule, ids in failed.items()}
         ids = (record.county_id, record.township_id)
         report = assemble(record.title, record.year, ids, rules_for(record.format), items, mine)
+        drafts = carried_drafts(record)
+        if drafts:
+            headings = tuple(p.heading for p in record.format.parts if p.narrative in drafts)
+            report = replace(report, drafts=headings)
         if record.path is not None:  # a reviewer's decisions beside the record
             report = apply(report, load_decisions(review_path(record.path)))
         reports.append(report)

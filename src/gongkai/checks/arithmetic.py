@@ -177,12 +177,12 @@ def _cell_lines(rule: CellRule, items: Sequence[Instance], record: Record, faile
         if not mine:
             continue
         cells = len(list(table.cells()))
-        bad = {
-            "blank": sum(1 for i in mine if i.selector == "R5.blank" and i.id in failed),
+        bad = {  # a blank finding is a block of cells (blanks.py): count its cells
+            "blank": sum(len(i.marked) for i in mine if i.selector == "R5.blank" and i.id in failed),
             "sign": sum(1 for i in mine if i.selector == "R5.sign" and i.id in failed),
             "precision": sum(1 for i in mine if i.selector == "R5.precision" and i.id in failed),
         }
-        blank = cells if f"R5:{table.id}:blank" in failed else bad["blank"]  # a table left blank whole
+        blank = bad["blank"]
         text = f"{cells} 个单元格：空白 {blank}，负数 {bad['sign']}，小数位不符 {bad['precision']}"
         ok = not (blank or bad["sign"] or bad["precision"])
         yield Line(rule.id, f"R5:{table.id}", f"表{table.number}「{table.title}」", text, ok, judged=True)

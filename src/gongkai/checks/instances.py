@@ -1,4 +1,4 @@
-"""Turn rules and a record into instances: one equation or bound per row of a frame.
+"""Turn rules and a record into instances: one equation or bound per row of a frame (types in instance.py).
 
 Great-expectations decides which instances fail; the instance already knows
 how to say so in Chinese, naming its cells and their values, so no result
@@ -9,11 +9,23 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import singledispatch
 
-from gongkai.format import Kind, Node, Table, format_for_year
+from gongkai.checks.blanks import blank_instances, old_layout_instances
+from gongkai.checks.instance import (
+    DOCUMENT,
+    CellRef,
+    Instance,
+    _exact,
+    _fmt,
+    num,
+    qualified,
+    ref,
+    short,
+    total,
+)
+from gongkai.format import Kind, format_for_year
 from gongkai.format.model import leaves
 from gongkai.format.rules import (
     CarryRule,
@@ -26,104 +38,11 @@ from gongkai.format.rules import (
     TextRule,
     ZeroRule,
 )
-from gongkai.records.figures import show
-from gongkai.records.record import CellKey, Record, Value
+from gongkai.records.record import CellKey, Record
 
-DOCUMENT = "document"  # the suite for rules about the text, not a table
+__all__ = ["DOCUMENT", "CellRef", "Instance", "instances", "num", "qualified", "ref", "short", "total"]
+
 OTHER_YEAR = re.compile(r"(\d{4})\s*年度?\s*政府信息公开(?:工作)?年度报告")
-
-
-@dataclass(frozen=True)
-class CellRef:
-    """A cell as a reader needs it: which year's record, where, and its value."""
-
-    key: CellKey
-    year: int
-    label: str
-    value: str
-
-
-@dataclass(frozen=True)
-class Instance:
-    rule: Rule
-    selector: str  # the frame's `rule` column; R5 has three kinds of check
-    id: str
-    suite: str
-    stated: Value  # exact: ints stay ints, amounts stay decimals (10**17 vs 10**17 + 1 must differ)
-    computed: Value
-    message: str = ""
-    cells: tuple[CellRef, ...] = ()
-    marked: tuple[CellKey, ...] = ()  # this year's cells to highlight
-    skip: str = ""  # why it could not be evaluated
-
-
-_QUALIFIED: dict[tuple[int, str, bool], str] = {}
-
-
-def qualified(table: Table, node_id: str, *, column: bool) -> str:
-    """A leaf's label with its group where the leaf alone is ambiguous (其他).
-
-    Memoized by the table's identity (formats are module-level constants): a
-    national `check --all` asks this ~250 times per record.
-    """
-    key = (id(table), node_id, column)
-    if key not in _QUALIFIED:
-        _QUALIFIED[key] = _qualified(table, node_id, column=column)
-    return _QUALIFIED[key]
-
-
-def _qualified(table: Table, node_id: str, *, column: bool) -> str:
-    if table.blocks:  # table 二: columns belong to blocks and have no groups
-        nodes = [c for b in table.blocks for c in (leaves(b.columns) if column else leaves(b.rows))]
-        return next(n.text for n in nodes if n.id == node_id)
-    tree = table.columns if column else table.rows
-    for top in tree:
-        for leaf in top.leaves():
-            if leaf.id == node_id:
-                prefix = f"{top.label}·" if top is not leaf and not top.number else ""
-                return prefix + leaf.text
-    return table.row(node_id).text if not column else node_id
-
-
-def short(node: Node) -> str:
-    """一 for 「一、本年新收…」, （七）总计 for 「（七）总计」: how the corner note names rows."""
-    number = node.number.rstrip("、")
-    return f"{number}{node.label}" if len(node.label) <= 3 or not number else number
-
-
-def num(value: Value) -> Value:
-    """A cell's value for comparing: the value itself, never a float."""
-    return value
-
-
-def ref(record: Record, key: CellKey) -> CellRef:
-    cell = record.format.cell(key)
-    col_label = qualified(cell.table, key[2], column=True)
-    label = f"表{cell.table.number}「{cell.row.text}」行「{col_label}」列"
-    return CellRef(key, record.year, label, show(record.cells[key], cell.kind))
-
-
-def total(record: Record, keys: Iterable[CellKey]) -> Value:
-    """The exact sum: an int when every term is one, else a Decimal."""
-    values = [record.cells[k] for k in keys]
-    if any(v is None for v in values):
-        return None
-    return _exact(sum((v for v in values if v is not None), start=0))
-
-
-def _exact(value: int | Decimal) -> int | Decimal:
-    """An integral Decimal as an int; Python's ints and Decimals never round (beyond 28 digits, Decimal would)."""
-    if isinstance(value, Decimal) and value == value.to_integral_value():
-        return int(value)
-    return value
-
-
-def _fmt(value: Value) -> str:
-    if value is None:
-        return "（空）"
-    if isinstance(value, int):
-        return str(value)
-    return f"{value:f}" if value.as_tuple().exponent >= -4 else f"{value:.4f}"  # type: ignore[operator]
 
 
 def _sum_instances(rule: SumRule, record: Record) -> Iterator[Instance]:
@@ -168,45 +87,13 @@ def _sum_instances(rule: SumRule, record: Record) -> Iterator[Instance]:
         )
 
 
-def _blank_tables(rule: CellRule, record: Record) -> Iterator[Instance]:
-    """A table left blank whole is one finding, not one per cell."""
-    for table in record.format.tables:
-        keys = [c.key for c in table.cells()]
-        if all(record.cells[k] is None for k in keys):
-            yield Instance(
-                rule,
-                "R5.blank",
-                f"R5:{table.id}:blank",
-                table.id,
-                None,
-                None,
-                f"表{table.number}「{table.title}」整张表未填写"
-                f"（{len(keys)} 个单元格全部空白；空白不等于 0，请填写数字）",
-                tuple(ref(record, k) for k in keys),
-                tuple(keys),
-            )
-
-
 def _cell_instances(rule: CellRule, record: Record) -> Iterator[Instance]:
-    whole = {i.suite: i for i in _blank_tables(rule, record)}
-    yield from whole.values()
+    """Sign and precision of every filled cell; blanks are blanks.py's (grouped)."""
+    yield from blank_instances(rule, record)
     for cell, value in record.iter_cells():
         key = cell.key
-        if cell.table.id in whole:
-            continue
         r = ref(record, key)
         base = f"R5:{'.'.join(key)}"
-        yield Instance(
-            rule,
-            "R5.blank",
-            f"{base}:blank",
-            cell.table.id,
-            num(value),
-            None,
-            f"{r.label}未填写（空白不等于 0，请填写数字）",
-            (r,),
-            (key,),
-        )
         if value is None:
             continue
         if cell.kind is not Kind.CHANGE:
@@ -380,7 +267,10 @@ rule_instances.register(CarryRule, lambda rule, record, previous: _carry_instanc
 rule_instances.register(StockRule, lambda rule, record, previous: _stock_instances(rule, record, previous))
 rule_instances.register(ZeroRule, lambda rule, record, previous: _zero_instances(rule, record))
 rule_instances.register(OtherYearRule, lambda rule, record, previous: _text_instances(rule, record))
-rule_instances.register(FormatYearRule, lambda rule, record, previous: _format_instances(rule, record))
+rule_instances.register(
+    FormatYearRule,
+    lambda rule, record, previous: [*_format_instances(rule, record), *old_layout_instances(rule, record)],
+)
 rule_instances.register(TextRule, lambda rule, record, previous: ())  # evaluated in plain Python: checks/text.py
 
 

@@ -50,6 +50,8 @@ class Outcome:
     status: str  # pass / fail / skipped
     findings: tuple[Finding, ...] = ()
     note: str = ""
+    reason: str = ""  # why instances were not computed, in two to five words (「无上年记录」「单元格空白」)
+    unchecked: int = 0  # how many instances were not computed
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,7 @@ class CheckReport:
     outcomes: tuple[Outcome, ...]
     marked: dict[str, list[str]] = field(default_factory=dict)  # "table.row.col" → rule ids
     stale: tuple[str, ...] = ()  # decisions whose finding no longer occurs, as sentences
+    drafts: tuple[str, ...] = ()  # headings of the parts still as carried from last year (gongkai new)
 
     @property
     def errors(self) -> list[Finding]:
@@ -85,15 +88,28 @@ class CheckReport:
 
     def summary(self) -> str:
         verdict = "校验通过" if self.passed else "未通过校验"
-        skipped = sum(1 for o in self.outcomes if o.status == SKIPPED)
-        extra = f"，{skipped} 条规则未检查" if skipped else ""
+        extra = self.unchecked()
         accepted = sum(1 for f in self.warnings if f.accepted)
         warned = f"{len(self.warnings)} 个警告" + (f"（{accepted} 个已确认）" if accepted else "")
         if self.allowed:
             extra += f"，{len(self.allowed)} 个错误经审阅者确认放行"
         if self.stale:
             extra += f"，{len(self.stale)} 条审阅决定已过时"
+        if self.drafts:
+            extra += f"，{draft_note(self.drafts)}"
         return f"{verdict}：{len(self.errors)} 个错误，{warned}{extra}"
+
+    def unchecked(self) -> str:
+        """「，3 条规则未检查（无上年记录：R6、W1、W9），部分未计算：R2 3 项（单元格空白）」, or ""."""
+        skipped = [o for o in self.outcomes if o.status == SKIPPED]
+        partial = [o for o in self.outcomes if o.status != SKIPPED and o.unchecked]
+        out = ""
+        if skipped:
+            out += f"，{len(skipped)} 条规则未检查（{_by_reason(skipped)}）"
+        if partial:
+            out += f"，部分未计算：{'、'.join(f'{o.rule} {o.unchecked} 项' for o in partial)}"
+            out += f"（{'；'.join(dict.fromkeys(o.reason for o in partial))}）"
+        return out
 
     def failed_rules(self) -> list[str]:
         return [o.rule for o in self.outcomes if o.status == FAIL]
@@ -149,8 +165,8 @@ class CheckReport:
             for o in data["outcomes"]
         )
         keep = {"title", "year", "county_id", "township_id", "marked"}
-        stale = tuple(data.get("stale", ()))
-        return cls(outcomes=outcomes, stale=stale, **{k: v for k, v in data.items() if k in keep})
+        stale, drafts = tuple(data.get("stale", ())), tuple(data.get("drafts", ()))
+        return cls(outcomes=outcomes, stale=stale, drafts=drafts, **{k: v for k, v in data.items() if k in keep})
 
     def headlines(self, limit: int = 4, width: int = 60) -> list[str]:
         """The findings in a few short lines (rule id first), errors before warnings: for the index and summaries."""
@@ -169,8 +185,36 @@ class CheckReport:
                 note = f" {f.review_note()}" if f.decision else ""
                 lines.append(f"{f.rule} {tag} {f.message}［{f.key}］{note}")
         lines += [f"过时的审阅决定：{s}" for s in self.stale]
+        if self.drafts:
+            lines.append(f"草稿：{draft_note(self.drafts)}（gongkai new 沿用），改写后不再标记")
         lines.append(f"{self.title}：{self.summary()}")
         return "\n".join(lines) + "\n"
+
+
+REASONS = (  # an instance's `skip` → the short reason the summary gives
+    ("旧格式", "上年为旧格式"),
+    ("年的记录", "无上年记录"),
+    ("没有上年", "无上年记录"),
+    ("空白", "单元格空白"),
+    ("句", "文字太短"),
+)
+
+
+def short_reason(skip: str) -> str:
+    return next((short for key, short in REASONS if key in skip), skip)
+
+
+def _by_reason(outcomes: list[Outcome]) -> str:
+    groups: dict[str, list[str]] = {}
+    for o in outcomes:
+        groups.setdefault(o.reason or o.note, []).append(o.rule)
+    return "；".join(f"{reason}：{'、'.join(rules)}" for reason, rules in groups.items())
+
+
+def draft_note(headings: tuple[str, ...] | list[str]) -> str:
+    """「第一、五部分仍是上年的文字」: what the check, the cover and every page say of carried drafts."""
+    numbers = "、".join(h.split("、", 1)[0] for h in headings)
+    return f"第{numbers}部分仍是上年的文字"
 
 
 def assemble(
@@ -192,14 +236,13 @@ def assemble(
             for key in i.marked:
                 marked.setdefault(".".join(key), []).append(rule.id)
         skipped = [i for i in mine if i.skip]
-        if bad:
-            status, note = FAIL, ""
-        elif mine and len(skipped) == len(mine):
+        reason = short_reason(skipped[0].skip) if skipped else ""
+        if mine and len(skipped) == len(mine) and not bad:
             status, note = SKIPPED, skipped[0].skip
         elif not mine:
             status, note = PASS, "无适用项"
-        else:
-            status = PASS
-            note = f"{len(skipped)} 项因空白未计算" if skipped else ""
-        outcomes.append(Outcome(rule.id, rule.severity.value, rule.title, status, findings, note))
+        else:  # what could be computed was: a wrong total is never hidden behind blanks elsewhere
+            status = FAIL if bad else PASS
+            note = f"{len(skipped)} 项因{reason}未计算" if skipped else ""
+        outcomes.append(Outcome(rule.id, rule.severity.value, rule.title, status, findings, note, reason, len(skipped)))
     return CheckReport(title, year, ids[0], ids[1], tuple(outcomes), marked)

@@ -116,7 +116,7 @@ def _figures(rule: FiguresRule, record: Record) -> Iterator[tuple[Instance, bool
 
 
 def _show(value: Decimal) -> str:
-    return str(value.normalize()) if value == value.to_integral() else str(value)
+    return format(value.normalize(), "f") if value == value.to_integral() else str(value)
 
 
 def _plain(text: str) -> str:

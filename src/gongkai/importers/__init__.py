@@ -25,11 +25,12 @@ from gongkai.importers.base import (
 )
 from gongkai.importers.docx import DocParser, DocxParser
 from gongkai.importers.html import HtmlParser
+from gongkai.importers.ours import read_ours
 from gongkai.importers.pdf import PdfParser
 from gongkai.importers.text import TextParser
 from gongkai.importers.xlsx import XlsxParser
 from gongkai.outputs import write_atomic
-from gongkai.records.record import NAMES, Record, dump_record, from_mapping
+from gongkai.records.record import DRAFT_HASH, NAMES, Record, dump_record, from_mapping
 
 MAX_BYTES = 20_000_000  # a report page is well under 1 MB; a workbook a few hundred KB
 
@@ -91,6 +92,10 @@ def import_file(path: Path | str, overrides: Overrides | None = None) -> ImportR
     with path.open("rb") as f:
         head = f.read(4096)
     parser = parser_for(path, head)
+    if parser.name == "xlsx":  # a workbook gongkai made: read by its layout, exactly
+        ours = read_ours(path, overrides or Overrides())
+        if ours is not None:
+            return ours
     result = assemble(parser.parse(path), overrides or Overrides())
     result.kind = parser.name
     return result
@@ -138,6 +143,11 @@ def partial_record(data: dict[str, Any], fmt: Format) -> Record:
         cells={c.key: read.get(c.key) for c in fmt.cells()},
         synthetic=bool(data.get("synthetic")),
         source=str(data.get("source", "")),
+        drafts={  # a workbook made from a draft keeps its marks, even while it has gaps
+            k: v
+            for k, v in (data.get("drafts") or {}).items()
+            if k in fmt.narrative_keys() and isinstance(v, str) and DRAFT_HASH.fullmatch(v)
+        },
     )
 
 

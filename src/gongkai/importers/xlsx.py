@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from gongkai.errors import InputError, NotAReport
-from gongkai.format import FIELDS
+from gongkai.format import FIELDS, FORMATS
 from gongkai.format.common import PARTS
 from gongkai.format.labels import normalize, spellings
 from gongkai.importers.assemble import is_part_heading
@@ -42,7 +43,7 @@ class XlsxParser:
         doc = Document(path.name, [])
         started = False
         for sheet in book.worksheets:
-            for line in _lines(sheet, cached[sheet.title]):
+            for line in _lines(sheet, cached[sheet.title], path.name):
                 started = started or any(is_part_heading(line, p) for p in PARTS)
                 field = None if started else _field(line)
                 if field is not None and field[0] not in doc.meta:
@@ -52,8 +53,8 @@ class XlsxParser:
         return doc
 
 
-def _lines(sheet: Any, cached: Any) -> list[Line]:
-    _no_merged_figures(sheet)
+def _lines(sheet: Any, cached: Any, source: str = "") -> list[Line]:
+    _refuse_merged_entries(sheet, source)
     covered = {
         (r, c)
         for rng in sheet.merged_cells.ranges
@@ -73,39 +74,51 @@ def _lines(sheet: Any, cached: Any) -> list[Line]:
                 slots.append(Slot(None, where))  # the template's own check
             elif cell.data_type == "f":
                 value = cached.cell(row=r, column=c).value
-                slots.append(Slot(_text(value if value is not None else cell.value), where, entry=True))
+                slots.append(Slot(cell_text(value if value is not None else cell.value), where, entry=True))
             else:
-                slots.append(Slot(_text(cell.value), where, entry=not _locked(cell)))
+                slots.append(Slot(cell_text(cell.value), where, entry=not _locked(cell)))
         texts = [s for s in slots if s.text and s.text.strip()]
         where = texts[0].where if texts else f"{sheet.title}!A{r}"
-        markdown = texts[0].text or "" if len(texts) == 1 else " | ".join(s.text or "" for s in texts)
-        lines.append(Line(where, markdown.strip("\n"), tuple(slots), table=len(texts) > 1))
-        if len(texts) == 1:
-            lines.append(Line(where))  # each narrative cell is a paragraph of its own
+        if len(texts) != 1:
+            lines.append(Line(where, " | ".join(s.text or "" for s in texts), tuple(slots), table=bool(texts)))
+            continue
+        # each narrative cell is a paragraph of its own, and so is each line typed in it (Alt+Enter)
+        paragraphs = [p for p in (texts[0].text or "").replace("\r\n", "\n").split("\n") if p.strip()]
+        for n, paragraph in enumerate(paragraphs):
+            lines.append(Line(where, paragraph, tuple(slots) if n == 0 else ()))
+            lines.append(Line(where))
     return lines
 
 
-def _no_merged_figures(sheet: Any) -> None:
-    """Refuse cells merged inside the figure area: the merge would move a row's figures one column over.
+@cache
+def _template_merges() -> dict[str, set[str]]:
+    """The merges our templates' table sheets have (either format): layout, not a person's doing."""
+    from gongkai.workbook import build
 
-    Figure cells are those the template validates as numbers (whole or decimal). Its own
-    merges hold at most one (a figure spanning columns, headings, row labels, text boxes);
-    a merge taking in two figure cells was made by hand.
-    """
-    figures = {
-        (r, c)
-        for dv in sheet.data_validations.dataValidation
-        if dv.type in ("whole", "decimal")
-        for rng in dv.sqref.ranges
-        for r in range(rng.min_row, min(rng.max_row, MAX_ROWS) + 1)
-        for c in range(rng.min_col, min(rng.max_col, MAX_COLUMNS) + 1)
-    }
-    for merged in sorted(sheet.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col)):
-        inside = {(r, c) for r, c in figures if merged.min_row <= r <= merged.max_row}
-        if len({(r, c) for r, c in inside if merged.min_col <= c <= merged.max_col}) > 1:
+    out: dict[str, set[str]] = {}
+    for fmt in FORMATS.values():
+        book, _ = build(fmt)
+        for ws in book.worksheets:
+            if ws.title.startswith("表"):
+                out.setdefault(ws.title, set()).update(str(r) for r in ws.merged_cells.ranges)
+    return out
+
+
+def _refuse_merged_entries(sheet: Any, source: str) -> None:
+    """On a template's table sheet, a merge over cells made for typing (unlocked) would shift a row's figures."""
+    if not sheet.title.startswith("表") or not sheet.merged_cells.ranges:
+        return
+    own = _template_merges().get(sheet.title)
+    if own is None:
+        return
+    for rng in sheet.merged_cells.ranges:
+        if str(rng) in own or rng.max_row > MAX_ROWS or rng.max_col > MAX_COLUMNS:
+            continue
+        rows, cols = range(rng.min_row, rng.max_row + 1), range(rng.min_col, rng.max_col + 1)
+        if any(not _locked(sheet.cell(row=r, column=c)) for r in rows for c in cols):
             raise InputError(
-                f"{sheet.title}!{merged.coord} 是合并的单元格：填数字的格子不能合并（合并后这一行的数字会错位）。"
-                "请在 Excel 中选中它，取消「合并单元格」，把每个数字填回各自的格子后重新导入"
+                f"{source}：{sheet.title}!{rng} 是合并单元格，盖住了要填写数字的格子：合并后数字会错位。"
+                "请取消合并，每格填一个数字后再导入"
             )
 
 
@@ -125,7 +138,7 @@ def _field(line: Line) -> tuple[str, tuple[str, str]] | None:
     return None
 
 
-def _text(value: Any) -> str:
+def cell_text(value: Any) -> str:
     """A cell's value as the text a reader would see, numbers without float noise."""
     if value is None:
         return ""

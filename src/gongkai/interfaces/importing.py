@@ -60,18 +60,6 @@ def import_files(args: argparse.Namespace) -> int:
     return 0
 
 
-def template(args: argparse.Namespace) -> int:
-    from gongkai.format import FORMATS, format_for_year
-    from gongkai.workbook import write_template
-
-    fmt = FORMATS[args.format] if args.format else format_for_year(args.year or 2100)
-    path = Path(args.output)
-    writable_file(path, "-o", args.force)
-    write_template(path, fmt, args.year, force=args.force)
-    print(f"已生成填报用工作簿 {path}（{fmt.name}{f'，{args.year} 年' if args.year else ''}）")
-    return 0
-
-
 def audit(args: argparse.Namespace) -> int:
     """Import and check every published report in the folders; one table of findings."""
     from gongkai.interfaces.audit import audit, summary_lines, write_audit

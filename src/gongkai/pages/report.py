@@ -16,7 +16,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from gongkai.checks.report import CheckReport
+from gongkai.checks.report import CheckReport, draft_note
 from gongkai.errors import GongkaiError
 from gongkai.format import Part
 from gongkai.pages import markdown
@@ -158,6 +158,7 @@ class Report:
             "warnings": len(self.checks.warnings),
             "accepted": len(self.checks.accepted),
             "allowed": len(self.checks.allowed),  # errors a reviewer let through: every PDF page says so
+            "drafts": list(self.checks.drafts),  # parts still last year's text: every page says so
         }
 
     def cover(self) -> Cover:
@@ -168,6 +169,11 @@ class Report:
             lines.append(
                 '<p class="gk-banner gk-synthetic">示例数据：本报告的数字和文字为程序生成的虚构内容，'
                 "不是该单位公开发布的报告。</p>"
+            )
+        if self.checks.drafts:  # carried by `gongkai new` and not yet rewritten
+            lines.append(
+                f'<p class="gk-banner gk-draft">草稿：{escape(draft_note(self.checks.drafts))}'
+                "（由上年报告沿用），改写后此标记自动消失；发布前请改写。</p>"
             )
         if not self.checks.passed:  # the official document has no appendix: point to the review page
             lines.append(

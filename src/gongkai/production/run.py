@@ -299,4 +299,6 @@ def alert_for(meta: dict[str, Any]) -> str:
         marks.append(f"含 {meta['allowed']} 个经确认放行的错误")
     if meta.get("synthetic"):
         marks.append("示例数据（虚构）")
+    if meta.get("drafts"):
+        marks.append("草稿（文字沿用上年）")
     return "　".join(marks)

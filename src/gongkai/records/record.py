@@ -7,6 +7,7 @@ to compare them. A blank cell is `None`, not 0.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -29,7 +30,8 @@ MAX_TEXT = 200_000  # characters in one narrative part
 MAX_NAME = 100  # characters in a name (body, county, …)
 NAMES = ("body", "province", "city", "county", "township")
 REQUIRED = ("format", "year", *NAMES, "level", "parts", "table2", "table3", "table4")
-OPTIONAL = ("synthetic", "source")
+OPTIONAL = ("synthetic", "source", "drafts")
+DRAFT_HASH = re.compile(r"[0-9a-f]{12}")
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ class Record:
     cells: Mapping[CellKey, Value]
     synthetic: bool = False
     source: str = ""
+    drafts: Mapping[str, str] = field(default_factory=dict)  # narrative key → hash of last year's text carried
     path: Path | None = None
     lines: Mapping[tuple[Any, ...], int] = field(default_factory=dict, compare=False, repr=False)
 
@@ -174,6 +177,7 @@ def from_mapping(data: Any, *, path: Path | None = None, lines: Mapping[tuple[An
     if len(source) > MAX_NAME * 10:
         raise fail(("source",), f"应不超过 {MAX_NAME * 10} 字，实际 {len(source)} 字")
 
+    drafts = _drafts(data.get("drafts", {}), fmt, fail)
     parts_raw = data["parts"]
     if not isinstance(parts_raw, dict):
         raise fail(("parts",), "应为各部分文字的映射（overview、problems、other）")
@@ -209,12 +213,39 @@ def from_mapping(data: Any, *, path: Path | None = None, lines: Mapping[tuple[An
         year=year,
         synthetic=synthetic,
         source=source,
+        drafts=drafts,
         parts=parts,
         cells=cells,
         path=path,
         lines=dict(lines),
         **names,
     )
+
+
+def _drafts(raw: Any, fmt: Format, fail: Any) -> dict[str, str]:
+    """`drafts: {overview: 1a2b3c4d5e6f}`: the parts `gongkai new` carried over, by the hash of the text carried."""
+    if not isinstance(raw, dict):
+        raise fail(("drafts",), "应为 部分 → 上年文字的哈希 的映射（由 gongkai new 写出；改写后可删去此项）")
+    keys = fmt.narrative_keys()
+    _keys(raw, keys, (), ("drafts",), fail)
+    for key, value in raw.items():
+        if not isinstance(value, str) or not DRAFT_HASH.fullmatch(value):
+            raise fail(("drafts", key), f"应为 12 位十六进制的哈希（由 gongkai new 写出），实际为 {value!r}")
+    return {k: raw[k] for k in keys if k in raw}
+
+
+def text_hash(text: str) -> str:
+    """What `drafts:` stores for a part: enough to tell whether the text is still the one carried."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def carried_drafts(record: Record) -> list[str]:
+    """The narrative parts still exactly as carried from last year (unedited drafts), in report order."""
+    return [
+        k
+        for k in record.format.narrative_keys()
+        if k in record.drafts and record.drafts[k] == text_hash(record.parts[k])
+    ]
 
 
 def _keys(
@@ -291,6 +322,9 @@ def dump_record(record: Record) -> str:
         out.append("synthetic: true")
     if record.source:
         out.append(f"source: {s(record.source)}")
+    if record.drafts:
+        out.append("drafts:  # 沿用上年文字的部分（草稿）：文字改写后不再标为草稿，此项可删去")
+        out += [f"  {k}: {s(v)}" for k, v in record.drafts.items()]
     out.append("parts:")
     for key in record.format.narrative_keys():
         out += _block(key, record.parts[key])
