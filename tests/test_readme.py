@@ -69,6 +69,10 @@ def sandbox_at(root: Path, without: tuple[str, ...] = ()) -> Path:
     return root
 
 
+def records(root: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in (root / "data").rglob("*.yaml")}
+
+
 def allowed(line: str) -> set[int]:
     return {0, 1} if any(re.search(p, line) for p in EXIT_ONE) else {0}
 
@@ -130,15 +134,18 @@ def test_every_readme_command_works_as_written(tmp_path: Path):
         for name, source in supplied.items():
             if name in line:
                 shutil.copy(source, here / name)
+        for word in shlex.split(line, comments=True):  # a workbook an earlier README command wrote (template)
+            if word.endswith(".xlsx") and (box / word).is_file():
+                shutil.copy(box / word, here / word)
         if "胡集乡2022.xlsx" in line:
             filled_workbook(here / "胡集乡2022.xlsx")
         if "下载的报告/" in line:
             shutil.copytree(box / "下载的报告", here / "下载的报告")
-        before = len(list((here / "data").rglob("*.yaml")))
+        before = records(here)
         done = run(line, here)
         if done.returncode not in allowed(line) or "Traceback" in done.stderr:
             failures.append(f"{line}\n  → exit {done.returncode}: {(done.stderr or done.stdout)[-600:]}")
-        elif len(list((here / "data").rglob("*.yaml"))) <= before:
+        elif records(here) == before:
             failures.append(f"{line}\n  → wrote no record")
     assert not failures, "README commands that do not work as written:\n" + "\n".join(failures)
 
