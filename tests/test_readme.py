@@ -80,7 +80,7 @@ def allowed(line: str) -> set[int]:
 def filled_workbook(path: Path) -> None:
     """The workbook an office fills in (`gongkai template`, then typed in): the bundled 胡集乡 2022 figures."""
     record = load_record(DATA / "minquan" / "hujixiang" / "2022.yaml")
-    layout = write_template(path, record.format, record.year)
+    layout = write_template(path, record.format, record.year, force=True)  # over the blank one of `template`
     book = load_workbook(path)
     for key, where in layout.cells.items():
         sheet, cell = where.split("!")
