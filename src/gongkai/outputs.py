@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
@@ -94,10 +95,16 @@ def publish(folder: Path, files: Mapping[str, bytes | str]) -> None:
             try:
                 os.replace(tmp, path)
             except OSError as e:
+                if e.errno not in HELD:
+                    raise  # a full disk and the like: the caller's to report (the CLI names the file)
                 raise ProductInUse(path, e.strerror or type(e).__name__, untouched=done == 0) from None
     finally:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)  # those not renamed, after a failed rename
+
+
+# What a file held by another program (Word on a share, a lock, an immutable flag) makes a rename fail with.
+HELD = frozenset({errno.EACCES, errno.EPERM, errno.EBUSY, errno.ETXTBSY})
 
 
 def _replaceable(path: Path) -> None:
@@ -118,6 +125,8 @@ def _replaceable(path: Path) -> None:
     except FileNotFoundError:
         return
     except OSError as e:
+        if e.errno not in HELD:
+            raise
         raise ProductInUse(path, e.strerror or type(e).__name__) from None
 
 
