@@ -25,11 +25,12 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "src")]
 
 from gongkai.checks import check_many  # noqa: E402
-from gongkai.pages.report import load_previous, meta_of  # noqa: E402
+from gongkai.pages.report import meta_of  # noqa: E402
 from gongkai.production import render  # noqa: E402
 from gongkai.production.kernels import WarmKernel  # noqa: E402
 from gongkai.production.run import Job, produce  # noqa: E402
 from gongkai.records import catalog  # noqa: E402
+from gongkai.records.history import load_previous  # noqa: E402
 from gongkai.records.record import load_record  # noqa: E402
 
 

@@ -28,8 +28,9 @@ REPO = Path(__file__).resolve().parents[1]
 OLD = "ea52b93:src/gongkai/index.py"  # the index before it was grouped and drawn from data
 
 sys.path.insert(0, str(REPO / "src"))
-from gongkai.batch.manifest import CRASHED, RENDERED, Entry  # noqa: E402
 from gongkai.pages import index as new_index  # noqa: E402
+from gongkai.pages.outcomes import CRASHED, RENDERED  # noqa: E402
+from gongkai.pages.outcomes import Outcome as Entry  # noqa: E402
 from gongkai.production.render import chromium_path  # noqa: E402
 
 SORT = """async () => {
@@ -45,7 +46,7 @@ TYPE = """async (ch) => {
 
 def old_index() -> ModuleType:
     source = subprocess.run(["git", "show", OLD], cwd=REPO, capture_output=True, text=True, check=True).stdout
-    source = source.replace("from gongkai.manifest import", "from gongkai.batch.manifest import")
+    source = source.replace("from gongkai.manifest import", "from gongkai.pages.outcomes import")
     source = source.replace("from gongkai.outputs import write_atomic\n", "")
     spec = importlib.util.spec_from_loader("old_index", loader=None)
     assert spec is not None

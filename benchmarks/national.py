@@ -45,14 +45,16 @@ import json, sys, time
 from pathlib import Path
 from gongkai.batch import bulk, fingerprint, manifest
 from gongkai.batch.publish import write_index
+from gongkai.pages.outcomes import RENDERED
 from gongkai.records import catalog
 data, out, mode = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
+cache = fingerprint.open_cache(out)
 t = time.perf_counter()
-entries = list(catalog.entries(data))
+entries = list(catalog.entries(data, memo=cache))
 listed = time.perf_counter() - t
 opts = bulk.Options(data, out, formats=frozenset({"html"}), progress=False)
 t = time.perf_counter()
-todo, kept = bulk.plan(entries, opts)
+todo, kept = bulk.plan(entries, opts, cache)
 planned = time.perf_counter() - t
 result = {"records": len(entries), "list_s": listed, "plan_s": planned, "todo": len(todo)}
 if mode == "seed":  # what a finished run leaves: products, build.json-free manifest, county summaries
@@ -62,15 +64,15 @@ if mode == "seed":  # what a finished run leaves: products, build.json-free mani
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "report.html").write_text("placeholder")
         known[bulk.key_of(entry)] = bulk._entry(
-            entry, inputs, manifest.RENDERED, title=entry.township.name, passed=True, errors=0, warnings=0,
+            entry, inputs, RENDERED, title=entry.township.name, passed=True, errors=0, warnings=0,
             synthetic=True, files=["report.html"], seconds=1.0)
         (out / str(entry.year) / entry.county.id / "summary.html").write_text("placeholder")
-    fingerprint.CACHE.save()  # as a finished run leaves it: the inputs' hashes, not yet the products'
+    cache.save()  # as a finished run leaves it: the inputs' hashes, not yet the products'
     t = time.perf_counter()
     manifest.write_manifest(out, known, {"seconds": 0})
     result["manifest_s"] = time.perf_counter() - t
-    fingerprint.CACHE.remember(out / "manifest.json", known)  # as render_many does after writing the manifest
-    fingerprint.CACHE.save()
+    cache.remember(out / "manifest.json", known)  # as render_many does after writing the manifest
+    cache.save()
     t = time.perf_counter()
     write_index(out, list(known.values()))
     result["index_s"] = time.perf_counter() - t

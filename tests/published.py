@@ -73,6 +73,13 @@ def published_text(record: Record) -> str:
     return "\n".join(copied.lines) + "\n"
 
 
+def scraped_text(record: Record, date: str = "2022-01-20") -> str:
+    """The page as a site archiver saves it: one line, cell borders gone (figures run together), chrome around."""
+    body = "".join(line.replace("\t", "") for line in published_text(record).splitlines())
+    chrome = f"当前位置： 首页政务公开政府信息公开年报 来源：{record.body} 时间：{date} 10:30 微信 微博 QQ空间 "
+    return chrome + body + " 附件下载\n"
+
+
 def published_docx(record: Record) -> bytes:
     from gongkai.production.word import report_docx
 
@@ -166,6 +173,109 @@ def plant(record: Record, defect: str, previous: Record | None = None) -> Record
 
 
 DEFECTS = ("R3", "R4", "R5", "W5", "W6", "W7", "W8", "W10")
+# Defects of the published document rather than its figures, each in the one kind where it occurs, once per copy:
+# name → what the audit must report. 「run」: a scraped page whose 行政规范性文件 row is an ambiguous digit run (its
+# cells stay blank, W15 says so; not R5: the report did print them); 「late」: signed after the deadline;
+# 「copied」: parts 一 and 五 as last year's (W9); 「order」: part 六 printed before part 五; 「scan」: a PDF of
+# page images, no text layer. Last year's part 一 copied
+# may state last year's figures: W5 is then expected as well (a true finding).
+DOCUMENT_DEFECTS: dict[str, set[str]] = {
+    "run": {"W15"},
+    "late": {"W11"},
+    "copied": {"W9"},
+    "order": {"W13"},
+    "scan": {"W12"},
+}
+
+
+def signed(record: Record, date: str) -> Record:
+    """The record with its 落款 (body and date) closing part 六, as published reports end."""
+    y, m, d = (int(x) for x in date.split("-"))
+    return _text(record, "other", record.parts["other"].rstrip() + f"\n\n{record.body}\n\n{y}年{m}月{d}日\n")
+
+
+def on_time(record: Record) -> str:
+    return f"{record.year + 1}-01-20"
+
+
+def scanned_pdf() -> bytes:
+    """A PDF of a page image (a scan): no text layer at all."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", (620, 877), 255)
+    draw = ImageDraw.Draw(image)
+    for y in range(80, 800, 24):
+        draw.line((60, y, 560, y), fill=40, width=3)  # lines of "text" as a scanner sees them
+    out = io.BytesIO()
+    image.save(out, format="PDF", resolution=72)
+    return out.getvalue()
+
+
+def _order_swapped(text: str) -> str:
+    """Part 六 (heading and text) moved before part 五."""
+    five = text.index("五、存在的主要问题及改进情况")
+    six = text.index("六、其他需要报告的事项")
+    start = text.rfind("\n", 0, five) + 1
+    six_start = text.rfind("\n", 0, six) + 1
+    return text[:start] + text[six_start:].rstrip("\n") + "\n" + text[start:six_start]
+
+
+def plant_document(record: Record, defect: str, previous: Record | None) -> tuple[str, bytes] | None:
+    """(suffix, file contents) for a document defect, or None when this record cannot carry it alone."""
+    if defect == "scan":
+        return "pdf", scanned_pdf()
+    if defect == "late":
+        return "txt", published_text(signed(record, f"{record.year + 1}-04-15")).encode()
+    if defect == "order":
+        y, m, d = (int(x) for x in on_time(record).split("-"))
+        return "txt", (_order_swapped(published_text(record)) + f"\n{record.body}\n{y}年{m}月{d}日\n").encode()
+    if defect == "run":
+        page = scraped_text(signed(record, on_time(record)), on_time(record))
+        cells = [record.cells[("table2", "normative_docs", c)] for c in ("issued", "repealed", "in_force")]
+        printed = "行政规范性文件" + "".join(str(v) for v in cells)
+        if printed not in page:
+            return None
+        return "txt", page.replace(printed, "行政规范性文件693665", 1).encode()
+    if defect == "copied":
+        if previous is None:
+            return None
+        copied = replace(record, parts={**record.parts, **{k: previous.parts[k] for k in ("overview", "problems")}})
+        from gongkai.checks.quick import check_quick
+
+        found = check_quick([(copied, previous)])
+        rules = {f.rule for o in found[0].outcomes for f in o.findings} if found else set()
+        if "W9" not in rules or not rules <= {"W9", "W5"}:
+            return None
+        return "txt" + ("+W5" if "W5" in rules else ""), published_text(signed(copied, on_time(record))).encode()
+    raise ValueError(defect)
+
+
+def write_document_defects(records: list[Record], folder: Path, copies: int = 1) -> dict[str, set[str]]:
+    """Each document defect `copies` times (on different records); file name → the rules the audit should report."""
+    expected: dict[str, set[str]] = {}
+    by_year = {(r.path.parent if r.path else None, r.year): r for r in records}
+    k = 0
+    for defect, rules in DOCUMENT_DEFECTS.items():
+        made = 0
+        for record in records[k:] + records[:k]:
+            if made == copies:
+                break
+            previous = by_year.get((record.path.parent if record.path else None, record.year - 1))
+            planted = plant_document(record, defect, previous)
+            if planted is None:
+                continue
+            suffix, data = planted
+            suffix, _, also = suffix.partition("+")
+            name = f"doc{made:02d}-{record.path.parent.name if record.path else 'x'}-{record.year}-{defect}.{suffix}"
+            (folder / name).write_bytes(data)
+            expected[name] = rules | ({also} if also else set())
+            made += 1
+            k += 1
+    return expected
+
+
 NOT_REPORTS = {
     "empty.txt": b"",
     "notice.txt": "关于召开会议的通知\n请各单位准时参加。\n".encode(),
@@ -174,7 +284,12 @@ NOT_REPORTS = {
 
 
 def write_corpus(
-    records: list[Record], folder: Path, copies: int = 1, every: int = 3, kinds: Sequence[str] = KINDS
+    records: list[Record],
+    folder: Path,
+    copies: int = 1,
+    every: int = 3,
+    kinds: Sequence[str] = KINDS,
+    documents: bool = True,
 ) -> dict[str, set[str]]:
     """Write published reports (every `every`-th with a defect, in turn; the kinds in turn) and a few non-reports.
 
@@ -194,6 +309,7 @@ def write_corpus(
                 planted, defect = record, ""
             elif defect:
                 turn += 1
+            planted = signed(planted, on_time(record))  # every report ends with its 落款, published on time
             # a planted defect moves on by one kind each round, so every defect comes in every kind
             if defect:
                 kind = kinds[(turn - 1 + (turn - 1) // len(DEFECTS)) % len(kinds)]
@@ -215,4 +331,6 @@ def write_corpus(
         (folder / name).write_bytes(data)
     for name, data in NOT_REPORTS.items():
         (folder / name).write_bytes(data)
+    if documents:
+        expected |= write_document_defects(records, folder, copies)
     return expected

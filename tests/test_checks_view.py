@@ -17,7 +17,7 @@ from gongkai.checks.view import appendix
 from gongkai.format import FORMAT_2019
 from gongkai.format.model import leaves
 from gongkai.format.rules import CellRule, SumRule, TextRule, rules_for
-from gongkai.pages.report import load_previous
+from gongkai.records.history import load_previous
 from gongkai.records.record import Record, load_record
 
 FAILING = DATA / "minquan" / "renhezhen" / "2022.yaml"  # a bundled record broken on purpose (R1, R2)

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import psutil
 import pytest
 
 from conftest import REPO
@@ -31,15 +32,10 @@ TOWNSHIPS = ("hujixiang", "renhezhen", "shunhexiang")
 def marked(marker: str) -> list[int]:
     """Every live process whose environment carries `marker` (the run's descendants, however reparented)."""
     found = []
-    needle = f"GONGKAI_FAULT_MARK={marker}".encode()
-    for env in Path("/proc").glob("[0-9]*/environ"):
-        try:
-            if needle in env.read_bytes().split(b"\0"):
-                stat = (env.parent / "stat").read_text()
-                if stat.rsplit(")", 1)[1].split()[0] != "Z":
-                    found.append(int(env.parent.name))
-        except OSError:
-            continue
+    for proc in psutil.process_iter():
+        with contextlib.suppress(psutil.Error):
+            if proc.environ().get("GONGKAI_FAULT_MARK") == marker and proc.status() != psutil.STATUS_ZOMBIE:
+                found.append(proc.pid)
     return found
 
 
@@ -53,8 +49,8 @@ def survivors(marker: str, within: float) -> list[str]:
         time.sleep(0.2)
     out = []
     for pid in alive:
-        with contextlib.suppress(OSError):
-            out.append(f"{pid} {(Path('/proc') / str(pid) / 'cmdline').read_bytes()[:120]!r}")
+        with contextlib.suppress(psutil.Error):
+            out.append(f"{pid} {' '.join(psutil.Process(pid).cmdline())[:120]!r}")
     return out
 
 
@@ -151,7 +147,7 @@ def hanging_chromium(tmp: Path) -> dict[str, str]:
 def kill_a_worker(proc: subprocess.Popen[str], out: Path, marker: str) -> None:
     """kill -9 one pool worker once the first report is out; the run must go on."""
     assert wait_for(lambda: report_count(out) >= 1 or proc.poll() is not None, 400)
-    workers = [p for p in marked(marker) if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]
+    workers = [p for p in marked(marker) if "spawn_main" in " ".join(psutil.Process(p).cmdline())]
     assert workers, "no worker to kill"
     os.kill(workers[0], signal.SIGKILL)
 

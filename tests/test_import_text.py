@@ -237,8 +237,8 @@ def test_cli_exit_codes_and_messages(tmp_path: Path):
     ],
 )
 def test_title_gives_body_and_year(title: str, body: str, year: int):
-    from gongkai.importers.assemble import find_title
     from gongkai.importers.text import parse_text
+    from gongkai.importers.title import find_title
 
     found = find_title(parse_text(title, "t").lines)
     assert found is not None and found[:2] == (body, year)
@@ -254,7 +254,7 @@ def test_title_gives_body_and_year(title: str, body: str, year: int):
     ],
 )
 def test_township_and_level_from_the_body(body: str, county: str | None, township: str, level: str):
-    from gongkai.importers.assemble import level_of, township_of
+    from gongkai.importers.title import level_of, township_of
 
     assert township_of(body) == (county, township)
     assert level_of(township) == level

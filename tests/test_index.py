@@ -9,8 +9,9 @@ from typing import Any
 
 import pytest
 
-from gongkai.batch.manifest import CRASHED, RENDERED, Entry
 from gongkai.batch.publish import write_index
+from gongkai.pages.outcomes import CRASHED, RENDERED
+from gongkai.pages.outcomes import Outcome as Entry
 from gongkai.production.render import chromium_path
 
 COUNTIES = {"minquan": "民权县", "suixian": "睢县", "ningling": "宁陵县"}

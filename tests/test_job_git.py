@@ -17,8 +17,8 @@ from pathlib import Path
 from gongkai.batch.executors import pack
 from gongkai.checks.quick import check_quick
 from gongkai.pages.provenance import git_state
-from gongkai.pages.report import load_previous
 from gongkai.production.run import Job
+from gongkai.records.history import load_previous
 from gongkai.records.record import load_record
 
 DATA = Path(__file__).resolve().parents[1] / "data"

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from gongkai.production.kernels import WarmKernel
-from gongkai.production.run import quiet_kernels
+from gongkai.production.quiet import quiet_kernels
 
 
 def _stderr_of(pid: int) -> str:

@@ -6,9 +6,9 @@ import pytest
 
 from conftest import DATA
 from gongkai.checks import check
-from gongkai.pages.report import load_previous
 from gongkai.production.kernels import ENGINE, WarmKernel
 from gongkai.production.run import Job, produce
+from gongkai.records.history import load_previous
 from gongkai.records.record import load_record
 
 

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from gongkai.batch import manifest
-from gongkai.batch.manifest import CRASHED, RENDERED, Entry, ManifestError
+from gongkai.batch.manifest import ManifestError
+from gongkai.pages.outcomes import CRASHED, RENDERED
+from gongkai.pages.outcomes import Outcome as Entry
 
 
 def _entry(n: int) -> Entry:
@@ -128,25 +130,25 @@ def test_memory_per_report_is_bounded_by_its_line(tmp_path: Path) -> None:
 
 
 def test_the_fingerprint_cache_keeps_outcomes_a_line_each_and_drops_an_old_layout(tmp_path: Path) -> None:
-    from gongkai.batch import fingerprint
+    from gongkai.batch import statcache
 
     entries = _write(tmp_path, 20)
-    cache = fingerprint.Cache(tmp_path / fingerprint.CACHE_FILE, "v1")
+    cache = statcache.Cache(tmp_path / statcache.CACHE_FILE, "v1")
     cache.remember(tmp_path / manifest.MANIFEST, entries)
     cache.save()
-    lines = (tmp_path / fingerprint.CACHE_FILE).read_text(encoding="utf-8").splitlines()
+    lines = (tmp_path / statcache.CACHE_FILE).read_text(encoding="utf-8").splitlines()
     tabbed, as_json = sum(line.startswith("m\t") for line in lines), sum(line.startswith('["m",') for line in lines)
     assert (tabbed, as_json) == (17, 3), "tab-separated, JSON where a text holds a tab or a line break"
-    again = fingerprint.Cache.open(tmp_path, "v1")
+    again = statcache.Cache.open(tmp_path, "v1")
     assert again.trust(tmp_path / manifest.MANIFEST)
     for key, was in entries.items():
         e = again.outcome(key)
         assert (e.status, e.fingerprint, e.passed, e.errors, e.files, e.message, e.county, e.year) == (
             was.status, was.fingerprint, was.passed, was.errors, was.files, was.message, was.county, was.year
         )  # fmt: skip
-    assert not fingerprint.Cache.open(tmp_path, "v2").trust(tmp_path / manifest.MANIFEST), "another code: dropped"
+    assert not statcache.Cache.open(tmp_path, "v2").trust(tmp_path / manifest.MANIFEST), "another code: dropped"
     _write(tmp_path, 21)  # manifest.json changed since: its outcomes are not trusted
-    assert not fingerprint.Cache.open(tmp_path, "v1").trust(tmp_path / manifest.MANIFEST)
-    (tmp_path / fingerprint.CACHE_FILE).write_text('{"code": "x", "files": {}}', encoding="utf-8")  # earlier layout
-    old = fingerprint.Cache.open(tmp_path, "v1")
+    assert not statcache.Cache.open(tmp_path, "v1").trust(tmp_path / manifest.MANIFEST)
+    (tmp_path / statcache.CACHE_FILE).write_text('{"code": "x", "files": {}}', encoding="utf-8")  # earlier layout
+    old = statcache.Cache.open(tmp_path, "v1")
     assert old.files == {} and not old.trust(tmp_path / manifest.MANIFEST) and old.stale

@@ -14,6 +14,9 @@ from pathlib import Path
 import pytest
 
 from gongkai.batch import bulk, fingerprint, manifest
+from gongkai.batch.plan import Plan
+from gongkai.batch.statcache import CACHE_FILE
+from gongkai.pages.outcomes import RENDERED
 from gongkai.records import catalog
 from gongkai.synthetic import main as synthetic
 
@@ -28,7 +31,8 @@ def finished(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Pat
     assert synthetic(["bulk", "--townships", "4", "--years", "2021-2022", "--out", str(data)]) == 0
     time.sleep(2 * SETTLE_NS / 1e9)
     opts = bulk.Options(data, out, formats=frozenset({"html"}), progress=False)
-    todo, _ = bulk.plan(list(catalog.entries(data)), opts)
+    cache = fingerprint.open_cache(out)
+    todo, _ = bulk.plan(list(catalog.entries(data, memo=cache)), opts, cache)
     assert len(todo) == 8
     known = {}
     for entry, inputs in todo:
@@ -37,39 +41,39 @@ def finished(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Pat
         files = ["checks.json", "report.html", "report.review.html"]
         for name in files:
             (folder / name).write_text("placeholder")
-        done = bulk._entry(entry, inputs, manifest.RENDERED, passed=True, files=files)
+        done = bulk._entry(entry, inputs, RENDERED, passed=True, files=files)
         known[done.key] = done
     manifest.write_manifest(out, known, {})
-    fingerprint.CACHE.save()
+    cache.save()
     time.sleep(2 * SETTLE_NS / 1e9)
     return data, out
 
 
 def _todo(data: Path, out: Path) -> list[str]:
     opts = bulk.Options(data, out, formats=frozenset({"html"}), progress=False)
-    todo, _ = bulk.plan(list(catalog.entries(data)), opts)
-    fingerprint.CACHE.save()
+    cache = fingerprint.open_cache(out)  # as the command opens it: before listing the records with it
+    todo, _ = bulk.plan(list(catalog.entries(data, memo=cache)), opts, cache)
+    cache.save()
     return sorted(bulk.key_of(e) for e, _ in todo)
 
 
 def test_nothing_changed_is_a_no_op_that_reads_no_record(finished: tuple[Path, Path]) -> None:
     data, out = finished
     assert _todo(data, out) == []
-    saved = (out / fingerprint.CACHE_FILE).read_text(encoding="utf-8").splitlines()[1:]
+    saved = (out / CACHE_FILE).read_text(encoding="utf-8").splitlines()[1:]
     kept = {(kind, key) for kind, key, *_ in (json.loads(t) if t[0] == "[" else t.split("\t") for t in saved)}
     record = str(next(data.glob("*/*/2021.yaml")))
     assert ("f", record) in kept and any(kind == "c" for kind, _ in kept), "the hashes and counties are kept"
     # Proof that an unchanged record is not read again: a planted hash is believed while the stat matches...
-    cache = fingerprint.use(out)
+    cache = fingerprint.open_cache(out)
     cache.enter(Path(record).parents[1].name)  # its county's lines
     cache.files[record] = cache.files[record].split(" ")[0] + " " + "0" * 64
-    fingerprint.use(out)
-    assert fingerprint.file_hash(record) == "0" * 64
+    assert cache.hash(record) == "0" * 64
     # ...and dropped as soon as the stat differs (here only the ctime: utime to the same times).
     st = os.stat(record)
     os.utime(record, ns=(st.st_atime_ns, st.st_mtime_ns))
-    fingerprint.use(out)
-    assert fingerprint.file_hash(record) != "0" * 64
+    cache.seen.clear()  # a new pass
+    assert cache.hash(record) != "0" * 64
 
 
 def test_an_edit_of_the_same_size_with_its_mtime_restored_is_rebuilt(finished: tuple[Path, Path]) -> None:
@@ -103,8 +107,9 @@ def test_a_deleted_product_a_new_year_or_a_county_edit_is_rebuilt(finished: tupl
     lost = sorted(out.glob("2021/*/t0002/report.html"))[0]
     lost.unlink()
     opts = bulk.Options(data, out, formats=frozenset({"html"}), progress=False)
-    _, kept = bulk.plan(list(catalog.entries(data)), opts)
-    assert bulk._product_jobs(kept, opts, bulk.Summary()) == [(f"2021/{lost.parts[-3]}/t0002", frozenset({"html"}))]
+    planned = Plan(opts, fingerprint.open_cache(out)).split(catalog.entries(data))
+    jobs = bulk._product_jobs(planned.products, planned.kept, opts, bulk.Summary())
+    assert jobs == [(f"2021/{lost.parts[-3]}/t0002", frozenset({"html"}))]
     added = sorted(data.glob("*/t0004/2022.yaml"))[0]
     (added.parent / "2023.yaml").write_text(added.read_text(encoding="utf-8").replace("2022", "2023"), encoding="utf-8")
     # a new year in a folder listed last time is seen (the deleted product is still to build)

@@ -17,8 +17,8 @@ from conftest import GONGKAI, REPO, copy_data, gongkai
 from gongkai.checks import check, check_many
 from gongkai.checks.quick import check_quick
 from gongkai.errors import GongkaiError
-from gongkai.pages.report import load_previous
 from gongkai.records import catalog
+from gongkai.records.history import load_previous
 from gongkai.records.record import load_record
 
 READY = re.compile(r"预览：(http://127\.0\.0\.1:\d+/)")

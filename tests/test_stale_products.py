@@ -12,9 +12,12 @@ import shutil
 from pathlib import Path
 
 from conftest import DATA, copy_data, gongkai
-from gongkai.batch.bulk import Options, Summary, _publish, _publish_added, inputs_of
+from gongkai.batch.bulk import _publish, _publish_added, inputs_of
 from gongkai.batch.executors import Result
-from gongkai.batch.manifest import CRASHED, read_build
+from gongkai.batch.manifest import read_build
+from gongkai.batch.plan import Options
+from gongkai.batch.tally import Summary
+from gongkai.pages.outcomes import CRASHED
 from gongkai.production import products
 from gongkai.production.run import Job
 from gongkai.records import catalog

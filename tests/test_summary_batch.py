@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 from conftest import copy_data
-from gongkai.batch import manifest
 from gongkai.batch.publish import write_summaries
 from gongkai.checks import check
 from gongkai.pages import summary
-from gongkai.pages.report import load_previous
+from gongkai.pages.outcomes import CRASHED, RENDERED, Outcome
 from gongkai.records import catalog
+from gongkai.records.history import load_previous
 from gongkai.records.record import load_record
 
 YEARS = (2021, 2022)  # both county totals fail (顺河乡 R3, 人和镇 R1/R2): the pages list the townships' own findings
@@ -47,14 +47,14 @@ def test_a_township_s_findings_come_from_the_checks_its_report_saved(tmp_path):
     folder.mkdir(parents=True)
     (folder / "checks.json").write_text(json.dumps(own, ensure_ascii=False), encoding="utf-8")
     key = "2021/minquan/shunhexiang"
-    built = {key: manifest.Entry(key, manifest.RENDERED, "f", passed=False, files=["checks.json"])}
+    built = {key: Outcome(key, RENDERED, "f", passed=False, files=["checks.json"])}
 
     write_summaries(out, data, {(2021, "minquan")}, built, None)
     page = (out / "2021" / "minquan" / "summary.html").read_text(encoding="utf-8")
     sources = page[page.index('class="gk-sources"') :]
     assert "（报告保存的校验结果）" in sources
 
-    built[key] = manifest.Entry(key, manifest.CRASHED, "f")  # no current report: checked here instead
+    built[key] = Outcome(key, CRASHED, "f")  # no current report: checked here instead
     write_summaries(out, data, {(2021, "minquan")}, built, None)
     page = (out / "2021" / "minquan" / "summary.html").read_text(encoding="utf-8")
     assert "（报告保存的校验结果）" not in page

@@ -188,6 +188,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="记录所在目录（如 data）：同一乡镇、年度的记录旁若有审阅决定（<年>.review.yaml），也用于核查"
         "（报告文件旁的同名 .review.yaml 总会采用）",
     )
+    a.add_argument("--year", type=_whole(1990, 2100, "年度"), help="文档中读不出年度时用的年度")
+    a.add_argument(
+        "--name-pattern",
+        metavar="REGEX",
+        help="从文件名读出机关和年度的正则表达式，含 (?P<body>…)、(?P<year>…)，如 '(?P<body>.+?)(?P<year>\\d{4})'",
+    )
+    a.add_argument("--profile", default="默认", help="校验设置：默认，或 考核（与上年相同的文字超过 50%% 即提示）")
     a.set_defaults(func=importing.audit)
 
     p = sub.add_parser("import", help="把已发布的报告（PDF、Word、网页、文本）或填好的工作簿（.xlsx）导入为记录")

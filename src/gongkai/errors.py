@@ -56,3 +56,19 @@ class ProductInUse(GongkaiError):
 
 class NotAReport(GongkaiError):
     """A file given to `gongkai import` that is not a report at all (empty, binary, another page)."""
+
+
+class OldFormat(NotAReport):
+    """A report printed before the 2019 format (free layout, 「政府信息公开情况统计表」).
+
+    Recognised, and said once: its tables are not today's, so it is not checked against them.
+    """
+
+    def __init__(self, message: str, body: str = "", year: int | None = None):
+        super().__init__(message)
+        self.body = body
+        self.year = year
+
+
+class ImageOnly(NotAReport):
+    """A PDF without a text layer (a scan): a report all the same, but nothing in it can be read as text."""

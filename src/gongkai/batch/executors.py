@@ -23,8 +23,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 
-from gongkai.batch.family import start_worker
-from gongkai.production.run import Job, Page, Products, produce
+from gongkai.family import start_worker
+from gongkai.production.run import Job, Page, Products, handoff_dir, produce
 
 
 @dataclass
@@ -148,6 +148,7 @@ def warm_up(pdf: bool) -> None:
     from gongkai.resources import NOTEBOOK
 
     multiprocessing.util.Finalize(None, _Worker.get().close, exitpriority=10)
+    handoff_dir()  # in the environment the kernel inherits (`produce` sets it for a kernel it starts)
     WarmKernel.current(str(NOTEBOOK.parent))
     if pdf:
         from gongkai.production.render import BrowserError
@@ -195,7 +196,7 @@ class LocalExecutor:
             max_workers=self.jobs,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=start_worker,  # a light module: the watch starts before the heavy imports
-            initargs=(self.pdf, os.getpid()),
+            initargs=(os.getpid(), f"{__name__}:warm_up", self.pdf),
         )
         # Start every worker now (kernel, browser), while the caller imports
         # great-expectations and checks the first records.

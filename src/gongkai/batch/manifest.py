@@ -16,12 +16,13 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
 
 from gongkai.errors import GongkaiError
 from gongkai.outputs import write_atomic, write_atomic_lines
+from gongkai.pages.outcomes import Outcome, Shared
 
 BUILD = "build.json"
 MANIFEST = "manifest.json"
@@ -29,81 +30,28 @@ FORMAT = 2  # one report a line
 HEAD = '{"format": 2, "run": '
 END = "]}"
 
-RENDERED, INVALID, CRASHED = "rendered", "invalid", "crashed"
-
-
-@dataclass(slots=True)
-class Entry:
-    """One report's last outcome (slots: a nation's worth are held at once)."""
-
-    key: str  # year/county/township
-    status: str  # rendered / invalid / crashed
-    fingerprint: str
-    inputs: dict[str, str] = field(default_factory=dict)
-    title: str = ""
-    county: str = ""
-    township: str = ""
-    year: int = 0
-    passed: bool | None = None
-    errors: int = 0
-    warnings: int = 0
-    findings: list[str] = field(default_factory=list)  # rule id + short message, errors first
-    accepted: int = 0  # findings a reviewer settled (已确认)
-    allowed: int = 0  # errors a reviewer let through
-    synthetic: bool = False
-    files: list[str] = field(default_factory=list)
-    message: str = ""
-    seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return self.status == RENDERED and bool(self.passed)
-
-
 # In build.json, not manifest.json: eleven hashes a report that only build.json's reader needs.
-NAMES = tuple(f.name for f in fields(Entry) if f.name != "inputs")
+NAMES = tuple(f.name for f in fields(Outcome) if f.name != "inputs")
 
 
 class ManifestError(GongkaiError):
     """manifest.json cannot be read: which line, and why."""
 
 
-def read_build(folder: Path) -> Entry | None:
+def read_build(folder: Path) -> Outcome | None:
     try:
-        return Entry(**json.loads((folder / BUILD).read_text(encoding="utf-8")))
+        return Outcome(**json.loads((folder / BUILD).read_text(encoding="utf-8")))
     except (OSError, ValueError, TypeError):
         return None
 
 
-def write_build(folder: Path, entry: Entry) -> None:
+def write_build(folder: Path, entry: Outcome) -> None:
     write_atomic(folder / BUILD, json.dumps(asdict(entry), ensure_ascii=False, indent=1) + "\n")
 
 
-class _Shared:
-    """One copy of the texts that repeat across reports (county names, file lists, shared input hashes)."""
-
-    def __init__(self) -> None:
-        self.texts: dict[str, str] = {}
-        self.lists: dict[tuple[str, ...], list[str]] = {}
-
-    def text(self, value: str) -> str:
-        return self.texts.setdefault(value, value)
-
-    def files(self, names: list[str]) -> list[str]:
-        """Shared list objects: nothing changes an entry's files in place (a change is a `replace`)."""
-        return self.lists.setdefault(tuple(names), [self.text(n) for n in names])
-
-    def entry(self, data: dict[str, Any]) -> Entry:
-        data.pop("inputs", None)  # manifests of earlier versions carried them: see NAMES
-        entry = Entry(**data)
-        entry.status, entry.county = self.text(entry.status), self.text(entry.county)
-        entry.files = self.files(entry.files)
-        return entry
-
-
-def iter_manifest(path: Path) -> Iterator[Entry]:
+def iter_manifest(path: Path) -> Iterator[Outcome]:
     """The reports of a manifest.json a line at a time; ManifestError names a bad line."""
-    shared = _Shared()
+    shared = Shared()
     with open(path, encoding="utf-8") as f:
         first = f.readline()
         if not first.startswith(HEAD):  # the indented layout of earlier versions: read whole, once
@@ -112,7 +60,7 @@ def iter_manifest(path: Path) -> Iterator[Entry]:
                 old = json.load(f)
                 reports = old.get("reports", [])
                 for data in reports:
-                    yield shared.entry(data)
+                    yield shared.outcome(data)
             except (ValueError, TypeError, AttributeError) as e:
                 raise ManifestError(f"{path}：不是可读的 JSON（{e}）") from None
             return
@@ -121,13 +69,13 @@ def iter_manifest(path: Path) -> Iterator[Entry]:
             if text == END:
                 return
             try:
-                yield shared.entry(json.loads(text.removesuffix(",")))
+                yield shared.outcome(json.loads(text.removesuffix(",")))
             except (ValueError, TypeError) as e:
                 raise ManifestError(f"{path} 第 {number} 行：应为一份报告的 JSON 记录（{e}）") from None
     raise ManifestError(f"{path}：文件不完整，缺少结尾的 {END}")
 
 
-def read_manifest(out_dir: Path) -> dict[str, Entry]:
+def read_manifest(out_dir: Path) -> dict[str, Outcome]:
     """Every report's last outcome; an unreadable manifest is an empty one (each build.json still counts)."""
     try:
         return {e.key: e for e in iter_manifest(out_dir / MANIFEST)}
@@ -138,11 +86,11 @@ def read_manifest(out_dir: Path) -> dict[str, Entry]:
         return {}
 
 
-def _line(entry: Entry) -> str:
+def _line(entry: Outcome) -> str:
     return json.dumps({name: getattr(entry, name) for name in NAMES}, ensure_ascii=False, separators=(",", ":"))
 
 
-def write_manifest(out_dir: Path, entries: dict[str, Entry], run: dict[str, Any]) -> Path:
+def write_manifest(out_dir: Path, entries: dict[str, Outcome], run: dict[str, Any]) -> Path:
     """Written a line at a time into a temporary file renamed over the last one: a killed write changes nothing."""
     path = out_dir / MANIFEST
 

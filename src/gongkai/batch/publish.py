@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from gongkai.batch.manifest import Entry
 from gongkai.outputs import publish, write_atomic_lines
 from gongkai.pages.index import iter_index
+from gongkai.pages.outcomes import RENDERED, Outcome
 from gongkai.pages.summary import County, Saved, Township, gather, page, township_reports
 from gongkai.production.run import Page, alert_for
 from gongkai.records import catalog
@@ -19,8 +19,9 @@ def write_summaries(
     out_dir: Path,
     data_dir: Path,
     touched: set[tuple[int, str]],
-    built: dict[str, Entry],
+    built: dict[str, Outcome],
     print_pages: Callable[[list[Page]], list[bytes]] | None,
+    memo: catalog.Memo | None = None,
 ) -> list[Path]:
     """Rebuild the summary of every (year, county id) in `touched`; `print_pages` makes the PDFs.
 
@@ -32,7 +33,7 @@ def write_summaries(
     written: list[Path] = []
     ordered = sorted(touched)
     for start in range(0, len(ordered), SUMMARY_BATCH):
-        written += _write_batch(out_dir, data_dir, ordered[start : start + SUMMARY_BATCH], built, print_pages)
+        written += _write_batch(out_dir, data_dir, ordered[start : start + SUMMARY_BATCH], built, print_pages, memo)
     return written
 
 
@@ -40,14 +41,15 @@ def _write_batch(
     out_dir: Path,
     data_dir: Path,
     batch: list[tuple[int, str]],
-    built: dict[str, Entry],
+    built: dict[str, Outcome],
     print_pages: Callable[[list[Page]], list[bytes]] | None,
+    memo: catalog.Memo | None,
 ) -> list[Path]:
     from gongkai.checks import check_many
 
     counties: list[tuple[Path, County]] = []
     for year, county_id in batch:
-        entries = list(catalog.entries(data_dir, year=year, county=county_id, missing=[]))
+        entries = list(catalog.entries(data_dir, year=year, county=county_id, missing=[], memo=memo))
         gathered = gather(entries[0].county.name, year, entries, built) if entries else None
         if gathered is not None:
             counties.append((out_dir / str(year) / county_id, gathered))
@@ -71,7 +73,6 @@ def _saved_checks(out_dir: Path) -> Saved:
     """A township's checks as its current report saved them (None: not rendered, or unreadable)."""
     import json
 
-    from gongkai.batch.manifest import RENDERED
     from gongkai.checks.report import CheckReport
 
     def saved(township: Township) -> CheckReport | None:
@@ -88,7 +89,7 @@ def _saved_checks(out_dir: Path) -> Saved:
     return saved
 
 
-def write_index(out_dir: Path, entries: Sequence[Entry]) -> Path:
+def write_index(out_dir: Path, entries: Sequence[Outcome]) -> Path:
     path = out_dir / "index.html"
     write_atomic_lines(path, iter_index(entries, out_dir))  # a piece at a time: a nation's rows
     return path

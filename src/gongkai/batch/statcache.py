@@ -18,11 +18,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any, cast
 
+from gongkai.pages.outcomes import Outcome, Shared
 from gongkai.records import catalog
 
 CACHE_FILE = ".fingerprints.json"  # beside manifest.json
@@ -37,10 +37,6 @@ NO_FINDINGS: list[str] = []
 def signature(st: os.stat_result) -> list[int]:
     """What changes whenever the content can have: size, mtime, ctime (no one can set it back), inode."""
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
-
-
-def _settled(st: os.stat_result) -> bool:
-    return time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > catalog.RACY_NS  # see there
 
 
 class _Groups:
@@ -103,27 +99,29 @@ class _Groups:
         self.file, self.at = None, None
 
 
-class Cache:
+class Cache(catalog.Memo):
     """Hashes of files and checks of output folders, by stat signature, kept between runs (see the module).
 
+    Created by the caller of a run and passed to the catalog (as its `Memo`) and
+    to the run's plan (batch.plan); nothing holds it between runs but the file.
     The loaded county's lines are in `files` (path → "size:mtime:ctime:inode sha256"),
     `folders` (output folder → "mtime:ctime:inode/name/name"), `reports` (key → the
-    outcome a no-op needs) and the catalog's REMEMBERED and LISTINGS. A county left
+    outcome a no-op needs) and the memo's `counties` and `listings`. A county left
     with something changed keeps its lines in `pending` until `save`.
     """
 
     def __init__(self, path: Path | None = None, code: str = "") -> None:
+        super().__init__()
         self.path, self.code = path, code
         self.group: str | None = None  # the county whose lines are loaded
         self.files: dict[str, str] = {}
         self.folders: dict[str, str] = {}
-        self.reports: dict[str, Any] = {}
+        self.reports: dict[str, Outcome] = {}
         self.manifest: list[int] = []  # manifest.json's stat when `reports` were taken from it
         self.trusted = False  # this run: manifest.json is as it was, so `reports` are its outcomes
         self.seen: dict[str, str] = {}  # this run: each path hashed at most once
-        self.dirty = False  # the loaded county's lines changed
         self.pending: dict[str, list[str]] = {}  # counties left with changes: their lines
-        self.outcomes: dict[str, Any] | None = None  # every report's outcome, once a run wrote manifest.json
+        self.outcomes: dict[str, Outcome] | None = None  # every report's outcome, once a run wrote manifest.json
         self.stale = False  # the file on disk is of another version or unreadable: rewrite it
         self._groups: _Groups | None = None
 
@@ -163,21 +161,17 @@ class Cache:
         self.group = group
 
     def _leave(self) -> None:
-        if self.group is not None and (self.dirty or catalog.REMEMBERED_DIRTY):
+        if self.group is not None and self.dirty:
             self.pending[self.group] = list(self._window())
         self.files, self.folders, self.reports = {}, {}, {}
         self.seen.clear()  # no file of a county is asked for after the run has left it
-        catalog.REMEMBERED.clear()
-        catalog.LISTINGS.clear()
-        self.dirty = catalog.REMEMBERED_DIRTY = False
+        self.counties, self.listings = {}, {}
+        self.dirty = False
         self.group = None
 
     def _load(self, lines: list[str]) -> None:
-        from gongkai.batch.manifest import Entry as Outcome
-        from gongkai.batch.manifest import _Shared
-
-        shared = _Shared()
-        simple = {"f": self.files, "d": self.folders, "l": catalog.LISTINGS}  # kind → key and one text
+        shared = Shared()
+        simple = {"f": self.files, "d": self.folders, "l": self.listings}  # kind → key and one text
         for line in lines:
             into = simple.get(line[0])
             if into is not None and line[1] == "\t":  # most lines: split and store, nothing more
@@ -202,12 +196,12 @@ class Cache:
                     county=shared.text(c), township=t, year=y, inputs=NO_INPUTS, findings=NO_FINDINGS,
                 )  # fmt: skip
             elif kind == "c":
-                catalog.REMEMBERED[key] = (tuple(rest[0]), catalog.county_from_json(rest[1]))
+                self.counties[key] = (tuple(rest[0]), catalog.county_from_json(rest[1]))
 
     def _window(self, reports: bool = True) -> Iterator[str]:
-        for path, (sig, county) in catalog.REMEMBERED.items():
+        for path, (sig, county) in self.counties.items():
             yield _json_line("c", path, list(sig), catalog.county_to_json(county))
-        for path, listed in catalog.LISTINGS.items():
+        for path, listed in self.listings.items():
             yield _line("l", path, listed)
         for path, value in self.files.items():
             yield _line("f", path, value)
@@ -236,7 +230,7 @@ class Cache:
                 return digest
             with open(path, "rb") as f:
                 digest = hashlib.sha256(f.read()).hexdigest()
-            if _settled(st):
+            if catalog.settled(st):
                 self.files[path] = sig + digest
                 self.dirty = True
         except FileNotFoundError:
@@ -258,7 +252,7 @@ class Cache:
             return True
         if not all(os.path.isfile(os.path.join(folder, name)) for name in names):
             return False
-        if _settled(st):
+        if catalog.settled(st):
             self.folders[folder] = seen
             self.dirty = True
         return True
@@ -272,14 +266,14 @@ class Cache:
             self.trusted = False
         return self.trusted
 
-    def outcome(self, key: str) -> Any:
+    def outcome(self, key: str) -> Outcome | None:
         """The report's outcome in manifest.json as far as a no-op reads it, or None."""
         if not self.trusted:
             return None
         self.enter(key.split("/")[1])
         return self.reports.get(key)
 
-    def remember(self, manifest: Path, known: dict[str, Any]) -> None:
+    def remember(self, manifest: Path, known: dict[str, Outcome]) -> None:
         """Take every report's outcome from the manifest just written (this run holds the folder's lock)."""
         try:
             self.manifest = signature(os.stat(manifest))
@@ -289,7 +283,7 @@ class Cache:
 
     @property
     def changed(self) -> bool:
-        return bool(self.stale or self.pending or self.outcomes is not None or self.dirty or catalog.REMEMBERED_DIRTY)
+        return bool(self.stale or self.pending or self.outcomes is not None or self.dirty)
 
     def save(self) -> None:
         """Written atomically, a county at a time: the unchanged ones copied from the file as they are."""
@@ -306,7 +300,7 @@ class Cache:
 
     def _merged(self) -> Iterator[str]:
         yield self.head
-        outcomes: dict[str, list[Any]] = {}
+        outcomes: dict[str, list[Outcome]] = {}
         for e in (self.outcomes or {}).values():
             outcomes.setdefault(e.key.split("/")[1], []).append(e)
         on_disk = self._groups.each() if self._groups is not None else iter(())
@@ -338,7 +332,7 @@ def _is_outcome(line: str) -> bool:
     return line.startswith(("m\t", '["m",'))
 
 
-def _outcome_line(e: Any) -> str:
+def _outcome_line(e: Outcome) -> str:
     return _line("m", e.key, e.status, e.fingerprint, e.passed, e.errors, e.files, e.message, e.county, e.township,
                  e.year)  # fmt: skip
 

@@ -29,19 +29,26 @@ def check(record: Record, previous: Record | None = None, *, suites: Path = EXPE
     return check_many([(record, previous)], suites=suites)[0]
 
 
-def check_many(pairs: Sequence[tuple[Record, Record | None]], *, suites: Path = EXPECTATIONS) -> list[CheckReport]:
-    """Check many records in one validation per suite: GX costs per run, not per row."""
-    per_record, read = prepare(pairs)
+def check_many(
+    pairs: Sequence[tuple[Record, Record | None]], *, suites: Path = EXPECTATIONS, profile: str = "默认"
+) -> list[CheckReport]:
+    """Check many records in one validation per suite: GX costs per run, not per row.
+
+    `profile` names a set of thresholds (format/rules.PROFILES: 考核 takes W9 down to 50%).
+    """
+    per_record, read = prepare(pairs, profile)
     failed = failing([i for items in per_record for i in items], suites)
-    return conclude(pairs, per_record, failed, read)
+    return conclude(pairs, per_record, failed, read, profile)
 
 
-def prepare(pairs: Sequence[tuple[Record, Record | None]]) -> tuple[list[list[Instance]], dict[str, set[str]]]:
+def prepare(
+    pairs: Sequence[tuple[Record, Record | None]], profile: str = "默认"
+) -> tuple[list[list[Instance]], dict[str, set[str]]]:
     """Every record's instances, keyed apart by record, and the text rules' failures (decided in Python)."""
     per_record: list[list[Instance]] = []
     read: dict[str, set[str]] = {}
     for n, (record, previous) in enumerate(pairs):
-        rules = rules_for(record.format)
+        rules = rules_for(record.format, profile)
         items = instances(record, previous, rules)
         texts, bad = text_instances(record, previous, rules)
         per_record.append([renamed(i, f"{n}|{i.id}") for i in items + texts])
@@ -55,6 +62,7 @@ def conclude(
     per_record: list[list[Instance]],
     failed: dict[str, set[str]],
     read: dict[str, set[str]],
+    profile: str = "默认",
 ) -> list[CheckReport]:
     """One report per record from what the suites (whichever engine ran them) and the text rules rejected."""
     for rule_id, text_ids in read.items():
@@ -63,7 +71,7 @@ def conclude(
     for n, ((record, _), items) in enumerate(zip(pairs, per_record, strict=True)):
         mine = {rule: {i for i in ids if i.startswith(f"{n}|")} for rule, ids in failed.items()}
         ids = (record.county_id, record.township_id)
-        report = assemble(record.title, record.year, ids, rules_for(record.format), items, mine)
+        report = assemble(record.title, record.year, ids, rules_for(record.format, profile), items, mine)
         drafts = carried_drafts(record)
         if drafts:
             headings = tuple(p.heading for p in record.format.parts if p.narrative in drafts)

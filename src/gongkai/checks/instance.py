@@ -14,7 +14,7 @@ from decimal import Decimal
 from gongkai.format import Node, Table
 from gongkai.format.model import leaves
 from gongkai.format.rules import Rule
-from gongkai.records.figures import show
+from gongkai.records.display import show
 from gongkai.records.record import CellKey, Record, Value
 
 DOCUMENT = "document"  # the suite for rules about the text, not a table

@@ -26,6 +26,7 @@ from gongkai.checks.instance import (
     total,
 )
 from gongkai.format import Kind, format_for_year
+from gongkai.format.bodies import DEPARTMENT, TOWNSHIP, kind_of_body
 from gongkai.format.model import leaves
 from gongkai.format.rules import (
     CarryRule,
@@ -38,7 +39,7 @@ from gongkai.format.rules import (
     TextRule,
     ZeroRule,
 )
-from gongkai.records.record import CellKey, Record
+from gongkai.records.record import LEVELS, CellKey, Record
 
 __all__ = ["DOCUMENT", "CellRef", "Instance", "instances", "num", "qualified", "ref", "short", "total"]
 
@@ -109,7 +110,7 @@ def _cell_instances(rule: CellRule, record: Record) -> Iterator[Instance]:
                 (key,),
             )
         if cell.kind is Kind.AMOUNT:
-            continue  # an amount keeps the precision it was written with (records/figures.py): no limit
+            continue  # an amount keeps the precision it was written with (records/display.py): no limit
         exact = _exact(value)
         rounded = _exact(Decimal(int(exact))) if isinstance(exact, Decimal) else exact
         what = "件数应为整数"
@@ -207,6 +208,10 @@ def _stock_instances(rule: StockRule, record: Record, previous: Record | None) -
 
 
 def _zero_instances(rule: ZeroRule, record: Record) -> Iterator[Instance]:
+    """Only for bodies that make no 规章: a township (its level) or a department (its name)."""
+    kind = TOWNSHIP if record.level in LEVELS else kind_of_body(record.body)
+    if kind not in (TOWNSHIP, DEPARTMENT):
+        return
     table = record.format.table(rule.table)
     for row_id in rule.rows:
         for col in table.columns_of(row_id):
@@ -219,7 +224,7 @@ def _zero_instances(rule: ZeroRule, record: Record) -> Iterator[Instance]:
                 table.id,
                 num(record.cells[key]),
                 None,
-                f"{r.label}＝{r.value}：{record.level}不制定规章，应为 0",
+                f"{r.label}＝{r.value}：{record.level or kind}不制定规章，应为 0",
                 (r,),
                 (key,),
             )

@@ -86,7 +86,7 @@ def checker(gx: bool) -> Checker:
 
 def check_batch(paths: Sequence[Path], *, gx: bool, as_json: bool, strict: bool = False) -> Batch:
     """Load and check these records; an unreadable one is a message (or, if `strict`, raised)."""
-    from gongkai.pages.report import load_previous
+    from gongkai.records.history import load_previous
     from gongkai.records.record import load_record
 
     batch = Batch(size=len(paths))
@@ -171,7 +171,7 @@ def _deaf() -> Iterator[None]:
 
 def _start(parent: int) -> None:
     """A worker ends with the parent however it ends, and leaves Ctrl-C to the parent."""
-    from gongkai.batch.family import die_with_parent
+    from gongkai.family import die_with_parent
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with_parent(parent)

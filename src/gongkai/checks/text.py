@@ -146,6 +146,9 @@ def _fee_notice(rule: FeeNoticeRule, record: Record) -> Iterator[tuple[Instance,
     iid = f"{rule.id}:{rule.part}"
     if _applications(record) == 0:  # no application, no 信息处理费 can have been charged: nothing applies
         return
+    if _applications(record) is None:  # table 三 not filled in (or not read): whether it applies is unknown
+        yield Instance(rule, rule.id, iid, PYTHON, None, None, skip="表三的申请数空白，无法判断是否适用"), False
+        return
     said = "只写了「无」" if _says_nothing(text) else "没有提到信息处理费"
     message = (
         f"「{_heading(record, rule.part)}」{said}：{record.format.name}要求在此说明信息处理费的收取情况"
@@ -230,6 +233,8 @@ def sentences(text: str) -> list[str]:
     out = []
     for line in text.splitlines():
         line = phrases.MARKUP.sub("", line)
+        if phrases.ORDINAL.match(line.strip()) and not re.search(r"[，。；,;]", line) and len(line.strip()) <= 30:
+            continue  # a sub-heading written as a plain line (「1、主动公开政府信息情况」), as an <h3> is dropped
         for piece in re.split(f"[{phrases.SENTENCE_END}]", line):
             piece = phrases.ORDINAL.sub("", piece).strip()
             piece = phrases.FIGURES_AND_YEARS.sub("#", piece)

@@ -31,3 +31,14 @@ def spellings(node: Node) -> list[str]:
 def matches(node: Node, text: str) -> bool:
     """Whether `text` (a whole cell or label) names `node`."""
     return normalize(text) in spellings(node)
+
+
+def close(a: str, b: str) -> bool:
+    """Two normalized titles equal, or one with a character or two added or lost in print (「行政法复议」)."""
+    if a == b:
+        return True
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) < 6 or len(long) - len(short) > 2:
+        return False
+    it = iter(long)
+    return all(ch in it for ch in short)

@@ -87,7 +87,12 @@ FIGURES: tuple[Figure, ...] = (
         _total("carried_in"),
         zero=(rf"(?:没有|无)上年(?:度)?结转(?:的)?{APPLICATION}",),
     ),
-    Figure("outcome_total", "办结", (rf"(?:办结|答复)(?:{APPLICATION})?{{gap}}{{n}}",), _total("outcome_total")),
+    Figure(
+        "outcome_total",
+        "办结",
+        (rf"(?<!年度办理)(?:办结|答复)(?:{APPLICATION})?{{gap}}{{n}}",),  # not 「转下一年度办理答复的有 1 件」
+        _total("outcome_total"),
+    ),
     Figure("granted", "予以公开", ("予以公开{gap}{n}",), _total("granted")),
     Figure("partly_granted", "部分公开", ("部分公开{gap}{n}",), _total("partly_granted")),
     Figure("refused", "不予公开", ("不予公开{gap}{n}",), _total(*REFUSED_ROWS)),
@@ -147,7 +152,7 @@ BOTH_KINDS = re.compile(
 
 # Narrative completeness (W6–W8).
 EMPTY_TEXT = re.compile(r"(?:无|暂无|没有|无其他需要报告的事项|/|-|—)?")
-PROCESSING_FEE = re.compile(r"信息处理费")
+PROCESSING_FEE = re.compile(r"信息(?:公开)?处理费|政府信息公开收费")
 # 「未收取任何费用」 says no fee of any kind; 「未收取信息处理费」 only that one.
 NO_FEE_AT_ALL = re.compile(r"(?:未|没有|不)(?:收取|收)(?:任何)?费用|未收费|无收费|无任何收费")
 NO_PROCESSING_FEE = re.compile(r"(?:未|没有|不|无)(?:收取|收)(?:任何)?(?:的)?信息处理费|信息处理费(?:为)?(?:0|零|无)")

@@ -6,7 +6,7 @@ their great-expectations suites and their messages from these objects.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from gongkai.format.model import Format, Table, leaves
@@ -138,6 +138,78 @@ class UpheldRule(TextRule):
     """
 
 
+@dataclass(frozen=True)
+class DocumentRule(Rule):
+    """A rule about the published document itself (its date, its text layer, its parts), not the record.
+
+    Only a document has these facts, so only `gongkai audit` evaluates them (checks/document.py).
+    """
+
+
+@dataclass(frozen=True)
+class DeadlineRule(DocumentRule):
+    """Published by the deadline of the body's kind (format/bodies.DEADLINES); undated is a finding too."""
+
+
+@dataclass(frozen=True)
+class ImageOnlyRule(DocumentRule):
+    """A PDF with no text layer: readers cannot search or copy it."""
+
+
+@dataclass(frozen=True)
+class PartsRule(DocumentRule):
+    """All six parts present, in the official order."""
+
+
+@dataclass(frozen=True)
+class UnsplitRule(DocumentRule):
+    """Figures printed run together (a page without its table borders) that no rule lets us cut one way."""
+
+
+@dataclass(frozen=True)
+class TopicsRule(DocumentRule):
+    """Part 一 covers each topic: (topic, the words that show it is covered)."""
+
+    topics: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+def document_rules() -> list[Rule]:
+    """What evaluators (third-party 评估, provincial 考核) check on the published document."""
+    return [
+        DeadlineRule(
+            "W11",
+            Severity.WARNING,
+            "按时发布：部门、乡镇（街道）1 月 31 日前，县级以上政府 3 月 31 日前公布上一年度报告（条例第四十九条）",
+        ),
+        ImageOnlyRule("W12", Severity.WARNING, "图片版，无法检索：报告应有文字层，便于检索和复制"),
+        PartsRule("W13", Severity.WARNING, "六个部分齐全，按官方顺序排列"),
+        TopicsRule(
+            "W14",
+            Severity.WARNING,
+            "第一部分应涵盖主动公开、依申请公开、政府信息管理、平台建设、监督保障五个方面",
+            topics=(
+                ("主动公开", ("主动公开",)),
+                ("依申请公开", ("依申请公开", "依申请")),
+                ("政府信息管理", ("政府信息管理", "信息管理")),
+                ("平台建设", ("平台建设", "平台")),
+                ("监督保障", ("监督保障", "监督", "保障", "考核", "培训")),
+            ),
+        ),
+        UnsplitRule("W15", Severity.WARNING, "表格的数字应能逐格读出：连写的数字无法唯一拆分的格子，须核对原件"),
+    ]
+
+
+# Named settings an office chooses with `--profile`: rule id → the field to change and its value.
+# 考核: assessments deduct when more than half of the text repeats last year's.
+PROFILES: dict[str, dict[str, float]] = {"默认": {}, "考核": {"W9": 0.5}}
+
+
+def with_profile(rules: list[Rule], profile: str = "默认") -> list[Rule]:
+    """The rules with a profile's thresholds; an unknown profile is a KeyError the caller words."""
+    changes = PROFILES[profile]
+    return [replace(r, threshold=changes[r.id]) if isinstance(r, CopiedRule) and r.id in changes else r for r in rules]
+
+
 def text_rules() -> list[Rule]:
     """The narrative rules, for every format (each says where it applies)."""
     return [
@@ -187,8 +259,12 @@ def _applications_rules(t3: Table) -> list[Rule]:
     ]
 
 
-def rules_for(fmt: Format) -> list[Rule]:
-    """Every rule of a format, in the order reports list them."""
+def rules_for(fmt: Format, profile: str = "默认") -> list[Rule]:
+    """Every rule of a format, in the order reports list them (with a profile's thresholds)."""
+    return with_profile(_rules_for(fmt), profile) if profile != "默认" else _rules_for(fmt)
+
+
+def _rules_for(fmt: Format) -> list[Rule]:
     t4 = fmt.table("table4")
     out: list[Rule] = _applications_rules(fmt.table("table3"))
     out.append(

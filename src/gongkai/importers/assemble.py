@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from gongkai.errors import NotAReport
-from gongkai.format import BODY_SUFFIXES, FIELDS, FORMATS, TITLE, Format, Part, Table, format_for_year
+from gongkai.format import FIELDS, FORMATS, Format, Part, Table, format_for_year
 from gongkai.format.common import PARTS
-from gongkai.format.labels import normalize, spellings
-from gongkai.importers import leftovers
+from gongkai.format.labels import close, normalize, spellings
+from gongkai.importers import leftovers, recognise, scraped
 from gongkai.importers.base import Document, ImportResult, Line, Problem, Trouble, printable
 from gongkai.importers.rows import map_table
+from gongkai.importers.title import find_title, level_of, township_of
 from gongkai.records import catalog
 from gongkai.records.record import ID_PATTERN, LEVELS, NAMES, YEARS, Value
 
@@ -30,7 +31,6 @@ _PLACE = re.compile(
     r"(?P<city>[\u4e00-\u9fff]{2,9}?(?:市|自治州|地区|盟))"
     r"(?P<county>[\u4e00-\u9fff]{1,9}?(?:县|区|市|旗))"
 )
-_COUNTY_PREFIX = re.compile(r"^(?P<county>[\u4e00-\u9fff]{2,9}?[县区旗])(?P<township>[\u4e00-\u9fff]{2,})$")
 MAX_HEADING = 40  # characters: a longer line is a sentence, not a part heading
 
 
@@ -52,6 +52,7 @@ class Sections:
     preamble: list[Line]
     headings: dict[str, Line] = field(default_factory=dict)  # part number → heading line
     bodies: dict[str, list[Line]] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)  # the parts' numbers in the order the document has them
 
 
 def heading_text(line: Line) -> str | None:
@@ -62,41 +63,59 @@ def heading_text(line: Line) -> str | None:
     return texts[0].strip()
 
 
-def is_part_heading(line: Line, part: Part) -> bool:
+def is_part_heading(line: Line, part: Part, renumbered: bool = False) -> bool:
     """「## 二、主动公开政府信息情况」, 「二、主动公开…」 or a bare title marked as a heading.
 
     A numbered line must carry the part's own number, so the seed's nested
-    「1、主动公开政府信息情况」 is not taken for part 二.
+    「1、主动公开政府信息情况」 is not taken for part 二; a character lost or
+    added in print (「行政法复议」) is forgiven only on a line so numbered.
+    `renumbered`: a report that numbers its parts its own way (「一、主动公开
+    政府信息情况」 for part 二) — the title must then be exact.
     """
     text = heading_text(line)
     if text is None or text.startswith(("（", "(")):
         return False
     m = _ORDINAL.match(unicodedata.normalize("NFKC", text))
+    titles = [normalize(t) for t in (part.title, *part.variants)]
     if m:
-        if m.group(1) != part.number:
-            return False
         text = unicodedata.normalize("NFKC", text)[m.end() :]
-    elif not line.heading:
-        return False
-    return normalize(text) in {normalize(part.title), *(normalize(v) for v in part.variants)}
+        if m.group(1) != part.number:
+            return renumbered and m.group(1) in "一二三四五六七八九十" and normalize(text) in titles
+        return any(close(normalize(text), t) for t in titles)
+    return bool(line.heading) and normalize(text) in titles
 
 
 def split(lines: list[Line]) -> Sections:
     """Cut at the FIRST heading of each part after the previous one, so headings
-    nested inside a part (the seed's copy of its 2020 report) stay in it."""
-    found: list[tuple[Part, int]] = []
+    nested inside a part (the seed's copy of its 2020 report) stay in it.
+
+    A part not found so is then looked for anywhere, numbered the report's own
+    way (parts out of order, or renumbered): `Sections.order` says the order found.
+    """
+    found: dict[str, int] = {}
     start = 0
     for part in PARTS:
         for i in range(start, len(lines)):
             if is_part_heading(lines[i], part):
-                found.append((part, i))
+                found[part.number] = i
                 start = i + 1
                 break
-    sections = Sections(preamble=lines[: found[0][1]] if found else list(lines))
-    for k, (part, i) in enumerate(found):
-        end = found[k + 1][1] if k + 1 < len(found) else len(lines)
-        sections.headings[part.number] = lines[i]
-        sections.bodies[part.number] = lines[i + 1 : end]
+    if len(found) < len(PARTS):
+        taken = set(found.values())
+        for part in PARTS:
+            if part.number in found:
+                continue
+            at = next((k for k in range(len(lines)) if k not in taken and is_part_heading(lines[k], part, True)), None)
+            if at is not None:
+                found[part.number] = at
+                taken.add(at)
+    ordered = sorted(found.items(), key=lambda x: x[1])
+    sections = Sections(preamble=lines[: ordered[0][1]] if ordered else list(lines))
+    for k, (number, i) in enumerate(ordered):
+        end = ordered[k + 1][1] if k + 1 < len(ordered) else len(lines)
+        sections.headings[number] = lines[i]
+        sections.bodies[number] = lines[i + 1 : end]
+    sections.order = [number for number, _ in ordered]
     return sections
 
 
@@ -108,64 +127,6 @@ def narrative(lines: list[Line]) -> str:
     while rows and not rows[-1].strip():
         rows.pop()
     return "\n".join(rows) + "\n" if rows else ""
-
-
-def find_title(lines: list[Line]) -> tuple[str, int, Line] | None:
-    """Body and year from 《胡集乡人民政府2021年政府信息公开工作年度报告》.
-
-    The title may be split over two lines (the body on one, 「2023 年政府信息
-    公开工作年度报告」 on the next), or stand inside a sentence (「现将本镇2023年
-    政府信息公开工作年度报告公布如下」): then only the year is taken, and the
-    body is left to the command line.
-    """
-    names = "|".join(re.escape(s) for s in spellings(TITLE))
-    after = re.compile(rf"^(?P<body>.{{2,40}}?)(?P<year>(?:19|20)\d\d)年度?(?:{names})")
-    before = re.compile(rf"^(?P<year>(?:19|20)\d\d)年度?(?P<body>.{{2,40}}?)(?:{names})")
-    inside = re.compile(rf"(?P<year>(?:19|20)\d\d)年度?(?:{names})")
-    texts = [re.sub(r"[\s《》〈〉\"“”#]", "", unicodedata.normalize("NFKC", line.text)) for line in lines]
-    following = [""] * len(lines)  # the next line with text after each line
-    for k in range(len(lines) - 2, -1, -1):
-        following[k] = texts[k + 1] or following[k + 1]
-    for k, line in enumerate(lines):
-        candidates = [texts[k]]
-        if following[k] and texts[k] and len(texts[k]) <= MAX_HEADING:
-            candidates.append(texts[k] + following[k])
-        for text in candidates:
-            m = after.match(text) or before.match(text)
-            if m and _is_body(m.group("body")):
-                return m.group("body"), int(m.group("year")), line
-    for k, line in enumerate(lines):
-        m = inside.search(texts[k])
-        if m:
-            return "", int(m.group("year")), line
-    return None
-
-
-def _is_body(name: str) -> bool:
-    """A body's name (洪泽区人民政府, 胡集乡), not the start of a sentence (现将本镇)."""
-    if re.search(r"[，。；：,;:]|现将|特此|本(?:镇|乡|街道|单位|机关)|我(?:镇|乡|街道)", name):
-        return False
-    return name.endswith((*BODY_SUFFIXES, *LEVELS, "县", "区", "市", "委员会", "局"))
-
-
-def township_of(body: str) -> tuple[str | None, str]:
-    """(county, township) from a body's name: 民权县胡集乡人民政府 → (民权县, 胡集乡)."""
-    name = body
-    for suffix in sorted(BODY_SUFFIXES, key=len, reverse=True):
-        if name.endswith(suffix) and len(name) > len(suffix):
-            name = name[: -len(suffix)]
-            break
-    m = _COUNTY_PREFIX.match(name)
-    if m and level_of(m.group("township")) and len(m.group("township")) > len(level_of(name) or ""):
-        return m.group("county"), m.group("township")
-    return None, name
-
-
-def level_of(township: str) -> str | None:
-    for level in sorted(LEVELS, key=len, reverse=True):
-        if township.endswith(level) and len(township) > len(level):
-            return level
-    return None
 
 
 def choose_format(sections: Sections, lines: list[Line], year: int | None) -> tuple[Format, list[Problem]]:
@@ -215,6 +176,7 @@ def assemble(doc: Document, overrides: Overrides) -> ImportResult:
     """Interpret a parsed document: every figure by label, every gap listed."""
     if not any(line.text for line in doc.lines):
         raise NotAReport(f"{doc.source}：文件是空的")
+    doc = scraped.unflatten(doc)
     sections = split(doc.lines)
     problems: list[Problem] = []
     facts, used = _facts(doc, sections)
@@ -227,7 +189,9 @@ def assemble(doc: Document, overrides: Overrides) -> ImportResult:
     else:
         fmt, notes = choose_format(sections, doc.lines, year)
     problems += notes
-    problems += leftovers.signature(fmt, sections.bodies)
+    ending = sections.bodies[sections.order[-1]] if sections.order else doc.lines
+    date = recognise.published(doc, list(ending))
+    problems += leftovers.signature(fmt, sections.bodies, sections.order)
     problems += leftovers.beyond_parts(fmt, sections.bodies)
     problems += leftovers.in_tables(fmt, sections.bodies, set().union(*(_labels(t) for t in fmt.tables)))
 
@@ -250,6 +214,7 @@ def assemble(doc: Document, overrides: Overrides) -> ImportResult:
         for (_, row, col), value in cells.items():
             rows.setdefault(row, {})[col] = _plain(value)
         data[table.id] = rows
+    recognise.old_format(doc, year, tables_found, facts["body"][0] if "body" in facts else "")
     if "title" not in facts and len(sections.headings) < 2 and tables_found < 3:
         raise NotAReport(f"{doc.source}：不是政府信息公开工作年度报告（没有找到报告标题、各部分标题或表格）")
 
@@ -262,7 +227,10 @@ def assemble(doc: Document, overrides: Overrides) -> ImportResult:
     if sections.headings:
         problems += leftovers.preamble(sections.preamble, used)
     _order_fields(data)
-    return ImportResult(data, problems, kind="", county_id=county_id, township_id=township_id)
+    result = ImportResult(data, problems, kind="", county_id=county_id, township_id=township_id)
+    result.published, result.published_where = date or ("", "")
+    result.order, result.bare = tuple(sections.order), recognise.bare_tables(fmt, sections.headings, sections.bodies)
+    return result
 
 
 def _narratives(fmt: Format, sections: Sections, problems: list[Problem]) -> dict[str, str | None]:

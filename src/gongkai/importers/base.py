@@ -28,6 +28,7 @@ class Slot:
     text: str | None
     where: str
     entry: bool = False  # a cell made for a figure (a workbook's unlocked input), even if empty
+    run: bool = False  # digits of several cells printed without borders (a scraped page): cut by `together`
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class Trouble(StrEnum):
     BLANK = "空白"
     INVALID = "无法读取"
     AMBIGUOUS = "不确定"
+    UNSPLIT = "数字连写，无法唯一拆分"
     NOTE = "提示"
 
 
@@ -100,6 +102,10 @@ class ImportResult:
     kind: str  # which parser read it
     county_id: str | None = None
     township_id: str | None = None
+    published: str = ""  # ISO date the report carries (落款, or the page's date), "" if none
+    published_where: str = ""
+    order: tuple[str, ...] = ()  # the parts' numbers in the order the document has them
+    bare: tuple[str, ...] = ()  # tables whose part has a heading and nothing under it (put up as images)
 
     @property
     def complete(self) -> bool:
@@ -176,7 +182,7 @@ def read_value(text: str, kind: Kind) -> tuple[Value, str | None]:
     if kind is Kind.AMOUNT:
         if number < 0:
             return None, f"金额不能为负，实际为 {t}"
-        # as printed: 96171.6, 4166.241619, 0 (records/figures.py); a printed -0 is 0
+        # as printed: 96171.6, 4166.241619, 0 (records/display.py); a printed -0 is 0
         return (number.copy_abs() if number.is_zero() else number), None
     if not integral:
         return None, f"应为整数，实际为 {t}"

@@ -65,9 +65,13 @@ def _is_stray_heading(line: Line) -> bool:
     return not line.table and 0 < len(text) <= 40 and _BEYOND.match(text) is not None
 
 
-def signature(fmt: Format, bodies: dict[str, list[Line]]) -> list[Problem]:
-    """The signer and date closing the report (「某镇人民政府」「2024年1月20日」), taken off the last part."""
-    last = next((p for p in reversed(fmt.parts) if bodies.get(p.number)), None)
+def signature(fmt: Format, bodies: dict[str, list[Line]], order: list[str] | None = None) -> list[Problem]:
+    """The signer and date closing the report (「某镇人民政府」「2024年1月20日」), taken off the last part.
+
+    `order`: the parts as the document has them (the last printed part ends the report, whatever its number).
+    """
+    parts = sorted(fmt.parts, key=lambda p: order.index(p.number) if order and p.number in order else -1)
+    last = next((p for p in reversed(parts) if bodies.get(p.number)), None)
     if last is None or last.narrative is None:
         return []
     lines = bodies[last.number]

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from gongkai.errors import NotAReport
+from gongkai.errors import ImageOnly, NotAReport
+from gongkai.importers import running
 from gongkai.importers.base import Document, Line, Slot, escape_markdown, is_blank, is_number
 
 MAX_PAGES = 60  # a township's report is 3–10 pages
@@ -53,6 +54,7 @@ class _Row:
     where: str = ""
     page: int = 0
     margins: tuple[float, float, float] = (0.0, 0.0, 10.0)  # the page's text left, right, font size
+    edge: bool = False  # in the page's top or bottom margin, where running headers and footers stand
 
     @property
     def text(self) -> str:
@@ -105,8 +107,10 @@ def parse_pdf(path: Path) -> Document:
                 rows += _page_rows(page, number)
         except Exception as e:  # a damaged content stream
             raise NotAReport(f"{path.name}：PDF 内容无法解析（{type(e).__name__}）") from None
+    dropped = running.furniture([(r.page, r.text, r.edge and r.cells is None) for r in rows])
+    rows = [r for n, r in enumerate(rows) if n not in dropped]
     if chars == 0:
-        raise NotAReport(
+        raise ImageOnly(
             f"{path.name}：PDF 没有文字层（可能是扫描件或图片），无法读取；请找文字版，或先用 OCR 软件转为文字"
         )
     return Document(path.name, _lines(rows))
@@ -136,6 +140,7 @@ def _page_rows(page: Any, number: int) -> list[_Row]:
         row.where = f"第 {number} 页第 {n} 行"
         row.page = number
         row.margins = (left, right, size)
+        row.edge = row.top < running.EDGE * height or row.bottom > (1 - running.EDGE) * height
     return rows
 
 

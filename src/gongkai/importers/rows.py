@@ -8,10 +8,12 @@ by `gaps`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from gongkai.format import Node, Table
 from gongkai.format.labels import normalize, spellings
+from gongkai.importers import together
 from gongkai.importers.base import Line, Problem, Slot, Trouble
 from gongkai.importers.gaps import table_cells
 from gongkai.importers.slots import FIGURES, Found, align, kind_of
@@ -106,6 +108,7 @@ def map_table(
     state = Rows(table)
     pending: Node | None = None
     carry: list[str] = []
+    orphans: list[str] = []  # every label-only line since the last figures
     filling: Node | None = None  # the last row stored, which later figure-only lines may complete
     skip = -1
     for n, line in enumerate(lines):
@@ -124,7 +127,16 @@ def map_table(
             skip = n + 1 if leaf is not None else skip
         if leaf is None:
             short = state.short_row(filling)
-            if has_values and not has_text and short is not None:  # one cell per line: the row goes on
+            width = len(table.columns_of(filling.id)) if filling is not None else 0
+            full = sum(1 for k in kinds if k in FIGURES) >= width
+            if has_values and not has_text and short is not None and full:  # a whole row under a stray figure
+                assert filling is not None
+                stray = " ".join(s.text or "" for s in short)
+                what = f"{row_name(table, filling)}：行名下单独的「{stray}」之后是一整行数字，按整行读取"
+                what += f"；「{stray}」没有导入"
+                state.problems.append(Problem(state.found[filling.id].line.where, what, Trouble.NOTE))
+                state.store(filling, line, slots, replace=True)
+            elif has_values and not has_text and short is not None:  # one cell per line: the row goes on
                 assert filling is not None
                 state.store(filling, state.found[filling.id].line, [*short, *slots], replace=True)
             elif has_values and not has_text and pending is not None:
@@ -140,10 +152,17 @@ def map_table(
             else:
                 state.headers.append(line)
             carry = [*carry[-2:], line.text] if has_text and not has_values else []
+            orphans = [*orphans[-7:], line.text] if has_text and not has_values else []
             filling = filling if has_values and not has_text else None
             pending = None
             continue
-        carry = []
+        named = _named(state.vocab, orphans) if has_values and at < 0 else set()
+        several = len(named) > 1 or (has_values and at < 0 and len(_ordinals(orphans)) > 1)
+        carry, orphans = [], []
+        if several:  # two row labels above one line of figures: whose they are cannot be told
+            _two_labels(state, line, named | {leaf.id})
+            pending = filling = None
+            continue
         others = [i for i, k in enumerate(kinds) if k == "text" and i != at]
         if any(state.vocab.is_header(slots[i].text or "", leaf) for i in others):
             state.headers.append(line)
@@ -159,7 +178,37 @@ def map_table(
         and not any(f.has_figures() for f in state.found.values())
     ):
         _read_figure_row(state)
+    together.resolve(state)
     return table_cells(state, lines)
+
+
+def _named(vocab: Vocabulary, texts: Sequence[str]) -> set[str]:
+    """The leaf rows named by the label-only lines (each label may be wrapped over up to three lines)."""
+    found = set()
+    for i in range(len(texts)):
+        for j in range(i + 1, min(len(texts), i + 3) + 1):
+            leaf = vocab.exact("".join(texts[i:j]))
+            if leaf is not None:
+                found.add(leaf.id)
+    return found
+
+
+_ROW_ORDINAL = re.compile(r"(?<![\d.])(\d{1,2})\s*[.．、](?=[\u4e00-\u9fff])")
+
+
+def _ordinals(texts: Sequence[str]) -> set[str]:
+    """The rows' numbers (「2.」「3.」) printed in label-only lines: more than one, more than one row."""
+    return {m.group(1) for text in texts for m in _ROW_ORDINAL.finditer(text)}
+
+
+def _two_labels(state: Rows, line: Line, named: set[str]) -> None:
+    table = state.table
+    leaves = [table.row(r) for r in sorted(named)]
+    keys = tuple((table.id, leaf.id, c.id) for leaf in leaves for c in table.columns_of(leaf.id))
+    names = "、".join(row_name(table, leaf) for leaf in leaves)
+    what = f"{names}的行名之后只有一行数字（「{line.text[:40]}」），无法确定属于哪一行"
+    state.problems.append(Problem(line.where, what, Trouble.AMBIGUOUS, keys))
+    state.conflicts.update(named)
 
 
 def _label_only(line: Line) -> bool:
@@ -197,6 +246,13 @@ def _read_figure_row(state: Rows) -> None:
     filled = [s for s in cells if kind_of(s) != "empty"]
     if len(cells) > sum(width) and len(filled) == sum(width):  # 「… 0 || 0 …」: empty cells between groups
         cells = filled
+    cut, problem = together.figure_row(table, line, cells, sum(width))
+    if problem is not None:
+        state.problems.append(problem)
+    if cut is None:
+        state.conflicts.update(r.id for r in rows)
+        return
+    cells = cut
     slots, surplus = align(cells, sum(width))
     start = 0
     for row, w in zip(rows, width, strict=True):

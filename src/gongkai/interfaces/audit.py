@@ -8,8 +8,7 @@ saying so; it never stops the rest.
 
 from __future__ import annotations
 
-import csv
-import io
+import functools
 import json
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -18,8 +17,19 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from gongkai.errors import GongkaiError
+from gongkai.errors import GongkaiError, ImageOnly, OldFormat
+from gongkai.format.rules import PROFILES
 from gongkai.importers.base import office_lock
+from gongkai.interfaces.audit_facts import (
+    Given,
+    block_of,
+    check_pattern,
+    from_name,
+    is_info,
+    previous_of,
+    sidecar,
+    with_document,
+)
 from gongkai.outputs import write_atomic
 from gongkai.records.review import Decision, load_decisions, merged, review_path
 
@@ -27,6 +37,7 @@ if TYPE_CHECKING:
     from gongkai.records.catalog import Entry
 
 REPORT, NOT_A_REPORT, FAILED = "report", "not-a-report", "failed"
+OLD, IMAGE = "pre-2019", "image-only"  # recognised, not checked against the tables: said once per file
 REVIEW_SUFFIX = ".review.yaml"  # a reviewer's decisions, not a report to audit
 
 
@@ -44,7 +55,14 @@ class Row:
     read: int = 0
     blank: int = 0
     unreadable: int = 0
+    unsplit: int = 0  # cells whose digits ran together and could not be cut one way only
     message: str = ""
+    level: str = ""  # the body's kind from its name (format/bodies): decides W2 and the deadline
+    missing: list[str] = field(default_factory=list)  # 机关未识别, 年度未识别: what the user may give
+    published: str = ""  # the date the report carries, or the one the user gave
+    deadline: str = ""
+    previous: str = ""  # the same body's report on the year before, when it is among the files
+    share: float | None = None  # sentences of parts 一 and 五 also in last year's report
     findings: list[dict[str, Any]] = field(default_factory=list)
     settled: int = 0  # findings a reviewer accepted (an error only with --allow): shown, not open
     stale: list[str] = field(default_factory=list)  # decisions whose finding no longer occurs
@@ -63,7 +81,8 @@ def files_in(folders: Sequence[Path]) -> list[Path]:
             raise GongkaiError(f"不是文件夹：{folder}")
         for path in folder.rglob("*"):
             hidden = any(p.startswith(".") for p in path.relative_to(folder).parts)
-            if path.is_file() and not hidden and not path.name.endswith(REVIEW_SUFFIX) and not office_lock(path):
+            ours = path.name.endswith(REVIEW_SUFFIX) or is_info(path) or office_lock(path) is not None
+            if path.is_file() and not hidden and not ours:  # lock files: ~$x.docx, .~lock.x.docx#
                 found.add(path)
     return sorted(found)
 
@@ -106,17 +125,25 @@ def recorded_decisions(row: Row, records: dict[tuple[str, int], list[Entry]]) ->
     return (review, load_decisions(review)) if review is not None and review.is_file() else None
 
 
-def import_one(path: Path) -> Row:
-    """Import one file into a row; never raises."""
+def import_one(path: Path, given: Given | None = None) -> Row:
+    """Import one file into a row; never raises (a sidecar's errors are found before, by `facts_for`)."""
     from gongkai import importers
-    from gongkai.errors import NotAReport
     from gongkai.format import FORMATS
+    from gongkai.format.bodies import kind_of_body
 
+    given = given or Given()
     row = Row(str(path))
+    told = {**from_name(path, given.pattern), **sidecar(path)}  # a bad sidecar stopped `audit` before
     try:
         result = importers.import_file(path)
-    except NotAReport as e:
-        row.status, row.message = NOT_A_REPORT, str(e)
+    except OldFormat as e:
+        row.status, row.message = OLD, str(e)
+        row.body, row.year = str(told.get("body") or e.body), told.get("year") or e.year
+        return row
+    except ImageOnly as e:
+        row.status, row.message, row.kind = IMAGE, str(e), "pdf"
+        row.body, row.year = str(told.get("body") or ""), told.get("year") or given.year
+        row.data = {"image_only": True, **told}
         return row
     except GongkaiError as e:
         row.status, row.message = NOT_A_REPORT, str(e)
@@ -126,15 +153,32 @@ def import_one(path: Path) -> Row:
         return row
     data = result.data
     fmt = FORMATS.get(str(data.get("format")))
-    row.kind, row.body, row.year = result.kind, str(data.get("body") or ""), data.get("year")
+    data["body"] = told.get("body") or data.get("body") or ""
+    data["year"] = told.get("year") or data.get("year") or given.year
+    row.kind, row.body, row.year = result.kind, str(data["body"]), data["year"]
+    row.missing = [what for what, ok in (("机关未识别", row.body), ("年度未识别", row.year)) if not ok]
+    row.level = str(told.get("kind") or kind_of_body(row.body))
+    row.published = str(told.get("published") or result.published)
     row.format = fmt.id if fmt else ""
     if fmt is not None:
         row.cells = sum(1 for _ in fmt.cells())
     blank = {k for p in result.problems if p.kind is importers.Trouble.BLANK for k in p.cells}
+    unsplit = {k for p in result.problems if p.kind is importers.Trouble.UNSPLIT for k in p.cells}
     missing = result.missing_cells()
     row.blank = len(blank & missing)
-    row.unreadable = len(missing - blank)
+    row.unsplit = len(unsplit & missing)
+    row.unreadable = len(missing - blank - unsplit)
     row.read = row.cells - len(missing)
+    doubt = (importers.Trouble.UNSPLIT, importers.Trouble.AMBIGUOUS)
+    unsure = {k for p in result.problems if p.kind in doubt for k in p.cells}
+    unsure |= {k for k in missing if k[0] in result.bare}  # a table shown as an image: not read, not blank
+    data["_facts"] = {
+        "order": list(result.order),
+        "where": "" if "published" in told else result.published_where,
+        "unsure": sorted(unsure & missing),  # printed, but not read for sure: blank here is not blank there
+        "unsplit": [p.what for p in result.problems if p.kind is importers.Trouble.UNSPLIT],
+        "bare": [fmt.table(t).number for t in result.bare] if fmt else [],
+    }
     row.data = data
     return row
 
@@ -151,63 +195,115 @@ def settled(finding: Any) -> bool:
     return bool(finding.accepted and (finding.severity != "error" or finding.allowed))
 
 
-def check_rows(rows: list[Row], decisions: dict[int, tuple[list[str], list[Decision]]] | None = None) -> None:
-    """Check every imported report in one batch; last year's report by the same body, when present.
+def check_rows(
+    rows: list[Row],
+    decisions: dict[int, tuple[list[str], list[Decision]]] | None = None,
+    profile: str = "默认",
+) -> None:
+    """Check every imported report in one batch, with the same body's report on the year before when present.
 
     `decisions`: row index → (the review files, their decisions), applied to that row's findings.
+    A report whose body or year was not found is checked all the same; the row says what is missing.
     """
     from gongkai.checks import check_many
     from gongkai.checks.decisions import apply
+    from gongkai.checks.document import Facts, deadline, evaluate
+    from gongkai.checks.text import copied_share
+    from gongkai.format.rules import document_rules
 
     decisions = decisions or {}
     index = {id(r): n for n, r in enumerate(rows)}
-
-    readable = [r for r in rows if r.status == REPORT and r.format and r.year]
-    for r in rows:
-        if r.status == REPORT and r not in readable:
-            r.status, r.message = NOT_A_REPORT, "读不出年度或格式，无法校验"
+    for row in rows:
+        if row.status == IMAGE:
+            facts = Facts(body=row.body, year=row.year, image_only=True)
+            row.findings = [_finding(f) for f in evaluate(facts) if f.rule == "W12"]
+    readable = [r for r in rows if r.status == REPORT and r.format]
     if not readable:  # nothing to check: great-expectations is not even imported
         for r in rows:
             r.data = {}
         return
     records = [_record(r) for r in readable]
-    by_body = {(rec.body, rec.year): rec for rec in records if rec.body}
-    pairs = [(rec, by_body.get((rec.body, rec.year - 1))) for rec in records]
-    for row, report in zip(readable, check_many(pairs), strict=True):
+    before = previous_of([r.body for r in readable], [r.year for r in readable], [r.file for r in readable])
+    pairs = [(rec, records[k] if k is not None else None) for rec, k in zip(records, before, strict=True)]
+    for row, k, (rec, prev) in zip(readable, before, pairs, strict=True):
+        if k is not None and prev is not None:
+            row.previous = readable[k].file
+            same, total = copied_share(rec, prev, ("overview", "problems"))
+            row.share = round(same / total, 3) if total else None
+    for row, report, record in zip(readable, check_many(pairs, profile=profile), records, strict=True):
+        facts = Facts(
+            body=row.body,
+            kind=row.level,
+            year=row.year,
+            published=row.published,
+            published_where=row.data["_facts"]["where"],
+            order=tuple(row.data["_facts"]["order"]),
+            overview=record.parts.get("overview", ""),
+            format=row.format,
+            unsplit=tuple(row.data["_facts"]["unsplit"]),
+            bare=tuple(row.data["_facts"]["bare"]),
+        )
+        if row.year:
+            row.deadline = deadline(row.level, row.year).isoformat()
+        report = with_document(report, evaluate(facts), document_rules())
         sources, chosen = decisions.get(index[id(row)], ([], []))
         if sources:
             report = apply(report, chosen)
             row.decisions, row.stale = sources, list(report.stale)
         found = [f for o in report.outcomes for f in o.findings]
-        row.findings = [
-            {
-                "rule": f.rule,
-                "severity": f.severity,
-                "key": f.key,
-                "message": f.message,
-                "decision": f.decision,
-                "note": f.review_note(),
-                "settled": settled(f),
-            }
-            for f in found
-        ]
+        if not row.year:  # with no year, a format-year or other-year finding says nothing
+            found = [f for f in found if f.rule not in ("W3", "W4")]
+        unsure = {tuple(k) for k in row.data["_facts"]["unsure"]}
+        if unsure:  # R5 on cells the report printed but that could not be read for sure is not the report's fault
+            found = [f for f in found if not (f.rule == "R5" and f.cells and {c.key for c in f.cells} <= unsure)]
+        row.findings = [_finding(f) for f in found]
         row.settled = sum(1 for f in found if settled(f))
     for r in rows:
         r.data = {}
 
 
-def audit(folders: Sequence[Path], jobs: int = 2, decisions_dir: Path | None = None) -> list[Row]:
-    """Import, check and settle every file under the folders; `decisions_dir` is a records folder (data)."""
+def _finding(f: Any) -> dict[str, Any]:
+    cells = [{"key": list(c.key)} for c in f.cells]
+    return {
+        "rule": f.rule,
+        "severity": f.severity,
+        "key": f.key,
+        "message": f.message,
+        "decision": f.decision,
+        "note": f.review_note(),
+        "settled": settled(f),
+        "block": block_of(f.rule, cells),
+    }
+
+
+def audit(
+    folders: Sequence[Path],
+    jobs: int = 2,
+    decisions_dir: Path | None = None,
+    given: Given | None = None,
+    profile: str = "默认",
+) -> list[Row]:
+    """Import, check and settle every file under the folders; `decisions_dir` is a records folder (data).
+
+    `given`: a year and a file-name pattern for what documents do not say; `profile`: the thresholds (考核).
+    """
+    given = given or Given()
+    check_pattern(given.pattern)
+    if profile not in PROFILES:
+        raise GongkaiError(f"没有名为「{profile}」的校验设置；可用：{'、'.join(PROFILES)}")
     paths = files_in(folders)
     if not paths:
         return []
     near = beside(paths)
+    for path in paths:  # a sidecar with a mistake stops the audit before any import, as a review file does
+        sidecar(path)
     records = on_record(decisions_dir) if decisions_dir is not None else {}
     if jobs <= 1 or len(paths) < 4:
-        rows = [import_one(p) for p in paths]
+        rows = [import_one(p, given) for p in paths]
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            rows = list(pool.map(import_one, paths, chunksize=max(1, len(paths) // (jobs * 8))))
+            one = functools.partial(import_one, given=given)
+            rows = list(pool.map(one, paths, chunksize=max(1, len(paths) // (jobs * 8))))
     chosen: dict[int, tuple[list[str], list[Decision]]] = {}
     for n, (path, row) in enumerate(zip(paths, rows, strict=True)):
         sources: list[str] = []
@@ -221,7 +317,7 @@ def audit(folders: Sequence[Path], jobs: int = 2, decisions_dir: Path | None = N
             found = merged(found, near[path])
         if sources:
             chosen[n] = (sources, found)
-    check_rows(rows, chosen)
+    check_rows(rows, chosen, profile)
     return rows
 
 
@@ -233,44 +329,55 @@ def tally(rows: Sequence[Row], *, settled: bool = False) -> Counter[str]:
     return Counter(rule for r in rows for rule in sorted({f["rule"] for f in r.findings if f["settled"] == settled}))
 
 
-def _csv(rows: Sequence[Row]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        ["文件", "状态", "机关", "年度", "格式", "读出", "空白", "无法读取", "规则", "级别", "标识", "说明", "审阅"]
-    )
-    for r in rows:
-        head = [r.file, r.status, r.body, r.year or "", r.format, r.read, r.blank, r.unreadable]
-        if not r.findings:
-            writer.writerow([*head, "", "", "", r.message, ""])
-        for f in r.findings:
-            writer.writerow([*head, f["rule"], f["severity"], f["key"], f["message"], f["note"]])
-    return out.getvalue()
-
-
-def write_audit(rows: list[Row], out_dir: Path) -> Path:
+def write_audit(rows: list[Row], out_dir: Path, profile: str = "默认") -> Path:
     """index.html, audit.json and audit.csv in `out_dir` (output/audit)."""
-    from gongkai.pages.audit import audit_html
+    from gongkai.format.rules import CopiedRule, text_rules, with_profile
+
+    copied = next(r.threshold for r in with_profile(text_rules(), profile) if isinstance(r, CopiedRule))
+    from gongkai.pages.audit import audit_csv, audit_html
 
     counts = tally(rows)
     listed = [{k: v for k, v in asdict(r).items() if k != "data"} for r in rows]
     data = {
         "files": len(rows),
+        "profile": profile,
+        "copied_threshold": copied,
+        "exit_code": exit_code(rows),
         "tally": dict(sorted(counts.items())),
         "settled": dict(sorted(tally(rows, settled=True).items())),
         "rows": listed,
     }
     write_atomic(out_dir / "audit.json", json.dumps(data, ensure_ascii=False, indent=1) + "\n")
-    write_atomic(out_dir / "audit.csv", "\ufeff" + _csv(rows))  # BOM: Excel opens it as UTF-8
-    write_atomic(out_dir / "index.html", audit_html(rows, counts, tally(rows, settled=True)))
+    write_atomic(out_dir / "audit.csv", "\ufeff" + audit_csv(rows))  # BOM: Excel opens it as UTF-8
+    write_atomic(out_dir / "index.html", audit_html(rows, counts, tally(rows, settled=True), copied))
     return out_dir / "index.html"
 
 
+def failing(rows: Sequence[Row]) -> list[Row]:
+    """Reports with an open error finding: what makes the audit exit 1."""
+    return [r for r in rows if any(f["severity"] == "error" and not f["settled"] for f in r.findings)]
+
+
+def exit_code(rows: Sequence[Row]) -> int:
+    return 1 if failing(rows) else 0
+
+
 def summary_lines(rows: Sequence[Row]) -> Iterator[str]:
-    reports = [r for r in rows if r.status == REPORT]
-    failing = [r for r in reports if any(f["severity"] == "error" and not f["settled"] for f in r.findings)]
-    others = len(rows) - len(reports)
-    yield f"共 {len(rows)} 个文件：{len(reports)} 份报告（{len(failing)} 份有错误），{others} 个不是报告或读不出"
+    reports = [r for r in rows if r.status in (REPORT, IMAGE)]
+    old = sum(1 for r in rows if r.status == OLD)
+    image = sum(1 for r in rows if r.status == IMAGE)
+    others = len(rows) - len(reports) - old
+    bad = failing(rows)
+    extra = (f"，{image} 份为图片版" if image else "") + (
+        f"，{old} 份为 2019 年以前的格式（未按现行表格校验）" if old else ""
+    )
+    yield f"共 {len(rows)} 个文件：{len(reports)} 份报告（{len(bad)} 份有错误）{extra}，{others} 个不是报告或读不出"
+    unknown = [r for r in rows if r.missing]
+    if unknown:
+        yield (
+            f"{len(unknown)} 份报告的机关或年度未识别（仍已校验）：可用 --name-pattern、与文件同名的 .info.yaml "
+            "旁注文件或 --year 给出"
+        )
     done = tally(rows, settled=True)
     for rule in sorted(tally(rows).keys() | done.keys(), key=_rule_order):
         extra = f"（另有 {done[rule]} 份已由审阅者确认）" if done[rule] else ""
@@ -279,6 +386,10 @@ def summary_lines(rows: Sequence[Row]) -> Iterator[str]:
     stale = sum(len(r.stale) for r in rows)
     if settled or stale:
         yield f"审阅决定：{settled} 条发现已确认，{stale} 条决定已过时"
+    if bad:
+        yield f"退出码 1：{len(bad)} 份报告有未解决的错误"
+    else:
+        yield "退出码 0：没有报告有未解决的错误"
 
 
 def _rule_order(rule: str) -> tuple[str, int]:

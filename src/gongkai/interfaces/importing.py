@@ -62,17 +62,19 @@ def import_files(args: argparse.Namespace) -> int:
 
 def audit(args: argparse.Namespace) -> int:
     """Import and check every published report in the folders; one table of findings."""
-    from gongkai.interfaces.audit import audit, summary_lines, write_audit
+    from gongkai.interfaces.audit import audit, exit_code, summary_lines, write_audit
+    from gongkai.interfaces.audit_facts import Given
 
     start = time.perf_counter()
     decisions = Path(args.decisions) if args.decisions else None
     if decisions is not None and not decisions.is_dir():
         raise InputError(f"--decisions {decisions} 不是文件夹：应为记录所在目录（如 data）")
-    rows = audit([Path(f) for f in args.folders], jobs=args.jobs, decisions_dir=decisions)
+    given = Given(year=args.year, pattern=args.name_pattern or "")
+    rows = audit([Path(f) for f in args.folders], args.jobs, decisions, given, args.profile)
     if not rows:
         raise InputError(f"{'、'.join(args.folders)} 中没有文件")
-    index = write_audit(rows, Path(args.out) / "audit")
+    index = write_audit(rows, Path(args.out) / "audit", args.profile)
     for line in summary_lines(rows):
         print(line)
     print(f"用时 {time.perf_counter() - start:.1f} 秒；结果：{index}（另有 audit.json、audit.csv）")
-    return 0
+    return exit_code(rows)

@@ -112,7 +112,7 @@ class Preview:
         """
         from gongkai.checks import check
         from gongkai.checks.quick import check_quick
-        from gongkai.pages.report import load_previous
+        from gongkai.records.history import load_previous
         from gongkai.records.record import load_record
 
         start = time.perf_counter()

@@ -12,7 +12,8 @@ from gongkai.outputs import writable_folder
 
 
 def render(args: argparse.Namespace) -> int:
-    from gongkai.batch.bulk import Options, render_many, render_one
+    from gongkai.batch.bulk import render_many, render_one
+    from gongkai.batch.plan import Options
     from gongkai.production import render
     from gongkai.records import catalog
 
@@ -59,10 +60,10 @@ def render(args: argparse.Namespace) -> int:
         if removed:
             print(f"已移除由旧输入生成的成品：{'、'.join(Path(name).name for name in removed)}")
         return 0
-    from gongkai.batch import fingerprint
+    from gongkai.batch.fingerprint import open_cache
 
-    fingerprint.use(out_dir)  # the county files and folders the last run read: not parsed again if unchanged
-    selection = catalog.Selection(data_dir, args.only_year or args.year, args.county)
+    cache = open_cache(out_dir)  # the county files and folders the last run read: not parsed again if unchanged
+    selection = catalog.Selection(data_dir, args.only_year or args.year, args.county, memo=cache)
     missing = selection.missing  # township folders county.yaml names but that are absent
     entries: Iterable[catalog.Entry] = selection if args.all else []
     if args.params:  # a few named reports, with or without --all: held, duplicates dropped
@@ -73,7 +74,7 @@ def render(args: argparse.Namespace) -> int:
         entries = list({(e.year, e.county.id, e.township.id): e for e in listed}.values())
     if next(iter(entries), None) is None:  # --all: its first county only
         raise missing[0] if missing else GongkaiError(f"{data_dir} 下没有符合条件的记录")
-    summary = render_many(entries, opts)
+    summary = render_many(entries, opts, cache)
     print(format_summary(summary))
     for problem in missing:
         print(f"  ✗ 缺少乡镇文件夹：{problem}")
@@ -93,8 +94,8 @@ def formats(text: str, no_pdf: bool) -> frozenset[str]:
 
 def format_summary(summary: object) -> str:
     """The end-of-run table: what was rendered, skipped, failing, crashed, and where the index is."""
-    from gongkai.batch.bulk import REFUSED, Summary
-    from gongkai.batch.manifest import CRASHED, INVALID
+    from gongkai.batch.tally import Summary
+    from gongkai.pages.outcomes import CRASHED, INVALID, REFUSED
 
     assert isinstance(summary, Summary)
     rows = [

@@ -9,6 +9,8 @@ came from a file is shown with textContent, never parsed as HTML.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import Counter
 from collections.abc import Sequence
 from html import escape
@@ -18,7 +20,13 @@ from gongkai.pages import policy
 from gongkai.pages.index import STYLE, _data
 from gongkai.resources import TEMPLATES
 
-STATUS = {"report": "报告", "not-a-report": "不是报告", "failed": "导入出错"}
+STATUS = {
+    "report": "报告",
+    "not-a-report": "不是报告",
+    "failed": "导入出错",
+    "pre-2019": "2019 年以前的报告",
+    "image-only": "图片版",
+}
 CODES = {status: n for n, status in enumerate(STATUS)}
 WIDTHS = (17, 6, 10, 5, 5, 6, 4, 5, 42)  # per cent: a fixed layout is computed once, not per drawn row
 COLUMNS = "".join(f'<col style="width:{w}%">' for w in WIDTHS)
@@ -31,6 +39,8 @@ li.error { color: #8a0018; }
 li.warning { color: #7a5200; }
 li.settled { color: #555; }
 li.stale { color: #555; font-style: italic; }
+li.block { list-style: none; margin-left: -1.2em; font-weight: bold; color: #333; }
+div.facts { color: #444; font-size: 0.9em; }
 span.note { margin-left: 0.5em; padding: 0 0.3em; border: 1px solid #888; font-size: 0.85em; }
 tr.bad td:first-child { border-left: 4px solid #8a0018; }
 tr.warn td:first-child { border-left: 4px solid #b26a00; }
@@ -52,11 +62,25 @@ def _row(row: Any) -> dict[str, object]:
         "c": row.cells,
         "l": row.blank,
         "u": row.unreadable,
+        "k": row.unsplit,
+        "v": row.level,
         "x": row.message,
+        "n": list(row.missing),
+        "p": row.published,
+        "d": row.deadline,
+        "q": row.previous,
+        "h": row.share,
         "e": sum(1 for f in open_ if f["severity"] == "error"),
         "o": sum(1 for f in open_ if f["severity"] != "error"),
         "g": [
-            [f["rule"], 0 if f["severity"] == "error" else 1, f["message"], f["note"], 1 if f["settled"] else 0]
+            [
+                f["rule"],
+                0 if f["severity"] == "error" else 1,
+                f["message"],
+                f["note"],
+                1 if f["settled"] else 0,
+                f.get("block", ""),
+            ]
             for f in row.findings
         ],
         "t": list(row.stale),
@@ -75,8 +99,12 @@ def _tally(tally: Counter[str], settled: Counter[str]) -> str:
     return f'<table class="tally"><tr><th>规则</th>{head}</tr><tr><th>报告数</th>{counts}</tr>{done}</table>'
 
 
-def audit_html(rows: Sequence[Any], tally: Counter[str], settled: Counter[str] | None = None) -> str:
+def audit_html(
+    rows: Sequence[Any], tally: Counter[str], settled: Counter[str] | None = None, copied: float | None = None
+) -> str:
+    """The page; `copied` is the W9 threshold in force (a profile such as 考核 lowers it)."""
     reports = sum(1 for r in rows if r.status == "report")
+    threshold = f"与上年相同的文字达到 {copied:.0%} 时提示（W9）。" if copied is not None else ""
     return f"""<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
@@ -89,7 +117,8 @@ def audit_html(rows: Sequence[Any], tally: Counter[str], settled: Counter[str] |
 <body>
 <h1>已发布报告核查</h1>
 <p>共 {len(rows)} 个文件，其中 {reports} 份年度报告。下表为各规则有未确认发现的报告数（审阅者已确认的另列）；
-点击规则号筛选，点击表头排序。</p>
+点击规则号筛选，点击表头排序。{threshold}每行写明读作什么（格式、机关类别）、格子读出/空白/数字连写无法唯一拆分/无法读取的数目、
+发布日期与期限、上年报告及与之相同的文字比例；发现按所在部分（表二、表三、表四、正文、跨年、文档）分组。</p>
 {_tally(tally, settled or Counter())}
 <div class="controls">
 <label>筛选：<input id="filter" type="search" placeholder="文件、机关、年度或规则号，空格分隔"></label>
@@ -113,3 +142,23 @@ def audit_html(rows: Sequence[Any], tally: Counter[str], settled: Counter[str] |
 </body>
 </html>
 """
+
+
+def audit_csv(rows: Sequence[Any]) -> str:
+    """audit.csv: one line per finding (one per file without any), for a spreadsheet."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            *("文件", "状态", "机关", "类别", "年度", "格式", "读出", "空白", "无法唯一拆分", "无法读取"),
+            *("发布日期", "期限", "上年报告", "与上年相同", "部分", "规则", "级别", "标识", "说明", "审阅"),
+        ]
+    )
+    for r in rows:
+        head = [r.file, r.status, r.body, r.level, r.year or "", r.format, r.read, r.blank, r.unsplit, r.unreadable]
+        head += [r.published, r.deadline, r.previous, "" if r.share is None else f"{r.share:.0%}"]
+        if not r.findings:
+            writer.writerow([*head, "", "", "", "", r.message, ""])
+        for f in r.findings:
+            writer.writerow([*head, f["block"], f["rule"], f["severity"], f["key"], f["message"], f["note"]])
+    return out.getvalue()

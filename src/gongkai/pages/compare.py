@@ -12,7 +12,7 @@ from html import escape
 
 from gongkai.checks.instances import ref
 from gongkai.pages.tables import table_html
-from gongkai.records.figures import show
+from gongkai.records.display import show
 from gongkai.records.record import CellKey, Record, Value
 
 

@@ -16,14 +16,14 @@ from collections.abc import Iterator, Sequence
 from html import escape
 from pathlib import Path
 
-from gongkai.batch.manifest import CRASHED, INVALID, RENDERED, Entry
 from gongkai.pages import policy
+from gongkai.pages.outcomes import CRASHED, INVALID, REFUSED, RENDERED, Outcome
 from gongkai.resources import TEMPLATES
 
 # Outcome of a report, in the order "worst first" sorts them.
 BROKEN, FAILED, WARNED, PASSED = 0, 1, 2, 3
 OUTCOMES = {BROKEN: "未能生成", FAILED: "未通过", WARNED: "通过（有警告）", PASSED: "通过"}
-STATUS = {INVALID: "记录无效", CRASHED: "执行出错", "refused": "未生成（--strict）"}
+STATUS = {INVALID: "记录无效", CRASHED: "执行出错", REFUSED: "未生成（--strict）"}
 FILES = (
     ("report.html", "网页"),
     ("report.pdf", "PDF"),
@@ -64,7 +64,7 @@ details { margin: 0.4em 0; } summary { cursor: pointer; }
 """
 
 
-def outcome(e: Entry) -> int:
+def outcome(e: Outcome) -> int:
     if e.status != RENDERED:
         return BROKEN
     if not e.passed:
@@ -72,7 +72,7 @@ def outcome(e: Entry) -> int:
     return WARNED if e.warnings else PASSED
 
 
-def _label(e: Entry) -> str:
+def _label(e: Outcome) -> str:
     o = outcome(e)
     if o == BROKEN:
         return STATUS.get(e.status, e.status)
@@ -83,7 +83,7 @@ def _label(e: Entry) -> str:
     return f"通过（{e.warnings} 个警告{settled}）" if o == WARNED else f"通过{f'（{settled[1:]}）' if settled else ''}"
 
 
-def _row(e: Entry) -> dict[str, object]:
+def _row(e: Outcome) -> dict[str, object]:
     return {
         "k": e.key,
         "c": e.county,
@@ -104,7 +104,7 @@ def _data(name: str, value: object) -> str:
     return f'<script type="application/json" id="{name}">{text}</script>'
 
 
-def _groups(entries: Sequence[Entry], out_dir: Path | None) -> str:
+def _groups(entries: Sequence[Outcome], out_dir: Path | None) -> str:
     """Per year, a collapsible table of its counties with their counts and summary pages."""
     by_group: dict[tuple[int, str], Counter[int]] = {}
     names: dict[tuple[int, str], str] = {}
@@ -146,7 +146,7 @@ def _groups(entries: Sequence[Entry], out_dir: Path | None) -> str:
     return "\n".join(parts)
 
 
-def _rows(name: str, entries: Sequence[Entry]) -> Iterator[str]:
+def _rows(name: str, entries: Sequence[Outcome]) -> Iterator[str]:
     """`_data(name, rows)` a row at a time: a nation's rows are never one list or one text."""
     yield f'<script type="application/json" id="{name}">['
     for n, e in enumerate(entries):
@@ -155,11 +155,11 @@ def _rows(name: str, entries: Sequence[Entry]) -> Iterator[str]:
     yield "]</script>"
 
 
-def render_index(entries: Sequence[Entry], out_dir: Path | None = None) -> str:
+def render_index(entries: Sequence[Outcome], out_dir: Path | None = None) -> str:
     return "".join(iter_index(entries, out_dir))
 
 
-def iter_index(entries: Sequence[Entry], out_dir: Path | None = None) -> Iterator[str]:
+def iter_index(entries: Sequence[Outcome], out_dir: Path | None = None) -> Iterator[str]:
     """The page in pieces, for a writer that never holds it whole (batch/publish.py)."""
     ordered = sorted(entries, key=lambda e: (-e.year, e.county, e.key))
     counts = Counter(outcome(e) for e in ordered)

@@ -22,6 +22,7 @@ from gongkai.format import Part
 from gongkai.pages import markdown
 from gongkai.pages.tables import table_html
 from gongkai.records import catalog
+from gongkai.records.history import load_previous
 from gongkai.records.record import Record, load_record
 
 META_MIME = "application/vnd.gongkai.meta+json"
@@ -56,19 +57,6 @@ class Cover:
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:
         return {"text/html": self.html, META_MIME: self.meta, "text/plain": self.meta["title"]}
-
-
-def load_previous(record: Record) -> tuple[Record | None, str]:
-    """Last year's record for the cross-year rules, or why there is none."""
-    if record.path is None:
-        return None, "没有上年记录"
-    path = record.path.with_name(f"{record.year - 1}.yaml")
-    if not path.exists():
-        return None, f"没有 {record.year - 1} 年的记录"
-    try:
-        return load_record(path), ""
-    except GongkaiError as e:
-        return None, f"{record.year - 1} 年的记录无效（{e}）"
 
 
 HASH_NAME = re.compile(r"[0-9a-f]{64}\.json")

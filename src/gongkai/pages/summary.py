@@ -12,16 +12,17 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from html import escape
 
-from gongkai.batch.manifest import RENDERED
-from gongkai.batch.manifest import Entry as Built
 from gongkai.checks.report import CheckReport
 from gongkai.checks.view import appendix, banner
 from gongkai.errors import GongkaiError
 from gongkai.format import APPLICATION_FIGURES, DECISION_FIGURES, KEY_FIGURES, Kind
 from gongkai.pages import charts, policy
+from gongkai.pages.outcomes import RENDERED
+from gongkai.pages.outcomes import Outcome as Built
+from gongkai.pages.style import stylesheet
 from gongkai.pages.tables import table_html
-from gongkai.production.render import stylesheet
 from gongkai.records.catalog import Entry
+from gongkai.records.history import load_previous
 from gongkai.records.record import Record, Value, load_record
 
 
@@ -208,7 +209,6 @@ Saved = Callable[[Township], CheckReport | None]
 def township_reports(county: County, saved: Saved) -> list[CheckReport]:
     """Each township's own checks: as its report saved them, else checked here (in one batch)."""
     from gongkai.checks import check_many
-    from gongkai.pages.report import load_previous
 
     reports = [saved(t) for t in county.townships]
     missing = [n for n, r in enumerate(reports) if r is None]

@@ -14,7 +14,7 @@ from html import escape
 from gongkai.checks.view import cell_anchor
 from gongkai.format import Kind, Node, Table
 from gongkai.format.model import depth, leaves
-from gongkai.records.figures import show
+from gongkai.records.display import show
 from gongkai.records.record import CellKey, Record
 
 Marks = Mapping[CellKey, tuple[str, str]]  # cell → (css class, tooltip)

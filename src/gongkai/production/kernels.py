@@ -16,7 +16,7 @@ from typing import Any
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 
-from gongkai.production.run import QUIET_KERNEL
+from gongkai.production.quiet import KERNEL_STDERR, QUIET_KERNEL
 
 ENGINE = "gongkai-warm"
 log = logging.getLogger(__name__)
@@ -55,9 +55,6 @@ class WarmKernel:
     def __init__(self, cwd: str, kernel_name: str = "python3") -> None:
         from jupyter_client.manager import KernelManager
 
-        from gongkai.production.run import KERNEL_STDERR, handoff_dir
-
-        handoff_dir()  # in the environment the kernel inherits
         self.km = KernelManager(kernel_name=kernel_name)
         self.km.start_kernel(cwd=cwd, extra_arguments=KERNEL_ARGS, stderr=KERNEL_STDERR)
         self.kc = self.km.client()

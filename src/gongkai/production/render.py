@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from gongkai.errors import GongkaiError
 from gongkai.format.page import PAGE
 from gongkai.pages import policy
+from gongkai.pages.style import stylesheet
 from gongkai.resources import TEMPLATES
 
 if TYPE_CHECKING:
@@ -124,13 +125,6 @@ def _exporter(review: bool = False) -> HTMLExporter:
         exclude_input_prompt=not review,
         exclude_output_prompt=True,
     )
-
-
-@cache
-def stylesheet() -> str:
-    """The published page's styles; the @page rule comes from the page geometry (format/page.py)."""
-    css = "".join((TEMPLATES / name).read_text(encoding="utf-8") for name in ("report.css", "parts.css"))
-    return css.replace("/* @page */", PAGE.css_rule(), 1)
 
 
 def to_html(nb: Any, title: str, *, review: bool = False, review_link: bool = False) -> str:

@@ -13,10 +13,9 @@ import hashlib
 import json
 import os
 import shutil
-import subprocess
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -24,14 +23,10 @@ from typing import Any
 from gongkai.errors import GongkaiError
 from gongkai.outputs import write_atomic
 from gongkai.production import render
+from gongkai.production.quiet import QUIET_KERNEL, quiet_kernels
 from gongkai.resources import NOTEBOOK
 
 INJECTED_ID = "injected-parameters"
-# The kernel warns in English that it speaks TCP without encryption: it listens
-# on 127.0.0.1 only, and the warning is noise in the user's terminal.
-# CRITICAL, not ERROR: shutting a kernel down interrupts it first (jupyter_client), and an idle
-# kernel logs that SIGINT as an ERROR line the user would see after every render.
-QUIET_KERNEL = ["--IPKernelApp.log_level=CRITICAL"]
 # What `--formats` may ask for; the reviewer's HTML, the notebook and checks.json are always written.
 FORMATS = ("html", "pdf", "docx", "review-pdf")
 DEFAULT_FORMATS = frozenset({"html", "pdf", "docx"})
@@ -72,6 +67,10 @@ class Job:
     # An office's Word template, its styles as bytes (production/docx_styles.py); empty: the official look.
     docx_template: bytes = b""
 
+    def carrying(self, data_shown: str, docx_template: bytes) -> Job:
+        """The job with what the caller knows for its pages: the data folder's name, the office's template."""
+        return replace(self, data_shown=data_shown, docx_template=docx_template)
+
     @property
     def key(self) -> str:
         return f"{self.year}/{self.county}/{self.township}"
@@ -102,25 +101,6 @@ class Products:
     files: dict[str, bytes] = field(default_factory=dict)
     meta: dict[str, Any] = field(default_factory=dict)
     seconds: float = 0.0
-
-
-# The kernel process's own stderr does not reach the user's terminal: libzmq can abort with an
-# English assertion line while a kernel is shut down, and a kernel that fails reaches the user as
-# the notebook's error anyway (RenderError).
-KERNEL_STDERR = subprocess.DEVNULL
-
-
-@cache
-def quiet_kernels() -> type:
-    """nbclient's kernel manager, launching the kernel with KERNEL_STDERR (its documented override)."""
-    from jupyter_client.manager import AsyncKernelManager
-
-    class QuietKernelManager(AsyncKernelManager):
-        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
-            kw.setdefault("stderr", KERNEL_STDERR)
-            await super()._async_launch_kernel(kernel_cmd, **kw)
-
-    return QuietKernelManager
 
 
 def execute(params: dict[str, Any], engine: str | None = None, notebook: Any = None) -> Any:

@@ -10,13 +10,13 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from gongkai.errors import InputError, RecordError
 from gongkai.records import yamlio
-from gongkai.records.record import ID_PATTERN, LEVELS, MAX_NAME, YEARS, check_id
+from gongkai.records.ids import ID_PATTERN, LEVELS, MAX_NAME, YEARS, check_id
 from gongkai.records.suggest import did_you_mean, nearest
 
 COUNTY_FILE = "county.yaml"
@@ -69,7 +69,7 @@ class Entry:
     township: Township
     year: int
     # The township folder's file names as `entries` listed them: the fingerprint needs
-    # them next (build.fingerprint.inputs), and a nation's folders are not listed twice.
+    # them next, and a nation's folders are not listed twice.
     names: list[str] | None = field(default=None, compare=False, repr=False)
 
     @property
@@ -136,62 +136,69 @@ def load_county(folder: Path) -> County:
     )
 
 
-# Parsed county files by folder, with the stat they were parsed at: a bulk run
-# keeps them beside its manifest (build.fingerprint), so a no-op rerun over a
-# nation's counties parses none of them.
-REMEMBERED: dict[str, tuple[tuple[int, ...], County]] = {}
-REMEMBERED_DIRTY = False
 # A file changed less than this before it was stat'ed could change again within
 # the same timestamp tick without its stat showing it (git's "racily clean"):
 # it is read again next time rather than trusted.
 RACY_NS = 2_000_000_000
 
 
-def _nothing(county: str) -> None:
-    pass
+def settled(st: os.stat_result) -> bool:
+    """Whether a file's stat can stand for its content from now on (see RACY_NS)."""
+    return time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS
 
 
-# Set by build.fingerprint to the run's cache: it brings in what it remembers of a county
-# (by folder name) before REMEMBERED and LISTINGS are read for it, and drops the county it held.
-ENTER: Callable[[str], None] = _nothing
+class Memo:
+    """County files parsed and township folders listed, by the stat they were taken at.
+
+    A caller that lists the same data folder again (a bulk run, kept beside its
+    manifest) passes one in, so a no-op rerun over a nation's counties parses
+    and lists none of them. `counties`: folder → (stat, County); `listings`:
+    folder → "mtime:ctime:inode/name/name" ("/" is in no file name), one text a
+    folder. A caller that holds one county at a time loads it in `enter`, which
+    is called with the county's folder name before either is read for it.
+    """
+
+    def __init__(self) -> None:
+        self.counties: dict[str, tuple[tuple[int, ...], County]] = {}
+        self.listings: dict[str, str] = {}
+        self.dirty = False  # something was added since the caller last kept it
+
+    def enter(self, county: str) -> None:
+        """Make the county's entries available (this one holds every county at once)."""
 
 
-def remembered_county(folder: Path) -> County:
-    """`load_county`, unless this file's size, mtime, ctime and inode are those it was last parsed at."""
-    global REMEMBERED_DIRTY
-    ENTER(folder.name)
+def remembered_county(folder: Path, memo: Memo | None = None) -> County:
+    """`load_county`, unless `memo` holds this file at its current size, mtime, ctime and inode."""
+    if memo is None:
+        return load_county(folder)
+    memo.enter(folder.name)
     st = os.stat(folder / COUNTY_FILE)
     sig = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-    hit = REMEMBERED.get(str(folder))
+    hit = memo.counties.get(str(folder))
     if hit is not None and hit[0] == sig:
         return hit[1]
     found = load_county(folder)
-    if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS:
-        REMEMBERED[str(folder)] = (sig, found)
-        REMEMBERED_DIRTY = True
+    if settled(st):
+        memo.counties[str(folder)] = (sig, found)
+        memo.dirty = True
     return found
 
 
-# Township folders' listings by stat, kept like REMEMBERED: a folder's mtime
-# changes whenever a file in it is created, deleted or renamed. One text a
-# folder, "mtime:ctime:inode/name/name" ("/" is in no file name): a nation's
-# folders are held at once.
-LISTINGS: dict[str, str] = {}
-
-
-def listing(folder: str) -> list[str]:
-    """`os.listdir`, unless the folder's stat is the one it was last listed at."""
-    global REMEMBERED_DIRTY
-    ENTER(folder.rsplit("/", 2)[-2])  # <county>/<township>, joined with "/" by every caller
+def listing(folder: str, memo: Memo | None = None) -> list[str]:
+    """`os.listdir`, unless `memo` holds the folder at its current stat (a folder's mtime changes
+    whenever a file in it is created, deleted or renamed)."""
+    if memo is None:
+        return os.listdir(folder)
+    memo.enter(folder.rsplit("/", 2)[-2])  # <county>/<township>, joined with "/" by every caller
     st = os.stat(folder)
     sig = f"{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
-    hit = LISTINGS.get(folder)
+    hit = memo.listings.get(folder)
     if hit is not None and hit.partition("/")[0] == sig:
         return hit.split("/")[1:]
     names = os.listdir(folder)
-    if time.time_ns() - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS:
-        LISTINGS[folder] = "".join([sig, *(f"/{n}" for n in names)])
-        REMEMBERED_DIRTY = True
+    if settled(st):
+        memo.listings[folder] = "".join([sig, *(f"/{n}" for n in names)])
+        memo.dirty = True
     return names
 
 
@@ -242,7 +249,7 @@ def check_year(year: int) -> int:
     return year
 
 
-def counties(data_dir: Path, county: str | None = None) -> list[County]:
+def counties(data_dir: Path, county: str | None = None, memo: Memo | None = None) -> list[County]:
     """The counties under `data_dir`; given a county id, only that one is read.
 
     Every report resolves its township here, so a province's data folder
@@ -251,11 +258,11 @@ def counties(data_dir: Path, county: str | None = None) -> list[County]:
     if not data_dir.is_dir():
         raise InputError(f"数据目录不存在：{data_dir}")
     if county is not None and (data_dir / county / COUNTY_FILE).is_file():
-        return [remembered_county(data_dir / county)]
-    return list(each_county(data_dir))
+        return [remembered_county(data_dir / county, memo)]
+    return list(each_county(data_dir, memo))
 
 
-def each_county(data_dir: Path) -> Iterator[County]:
+def each_county(data_dir: Path, memo: Memo | None = None) -> Iterator[County]:
     """The counties under `data_dir` one at a time, in sorted order: a nation's are never all held at once."""
     if not data_dir.is_dir():
         raise InputError(f"数据目录不存在：{data_dir}")
@@ -263,7 +270,7 @@ def each_county(data_dir: Path) -> Iterator[County]:
     if not names:
         _explain_empty(data_dir)
     for name in names:
-        yield remembered_county(data_dir / name)
+        yield remembered_county(data_dir / name, memo)
 
 
 def _explain_empty(data_dir: Path) -> None:
@@ -284,9 +291,14 @@ def _explain_empty(data_dir: Path) -> None:
 
 
 def entries(
-    data_dir: Path, year: int | None = None, county: str | None = None, *, missing: list[RecordError] | None = None
+    data_dir: Path,
+    year: int | None = None,
+    county: str | None = None,
+    *,
+    missing: list[RecordError] | None = None,
+    memo: Memo | None = None,
 ) -> Iterator[Entry]:
-    """Every record file under `data_dir`, in a stable order.
+    """Every record file under `data_dir`, in a stable order; `memo`: see `Memo`.
 
     A township folder that county.yaml names but that is absent raises, or,
     given `missing`, is listed there and the other townships still come.
@@ -296,12 +308,12 @@ def entries(
     if county is not None:
         check_key("county", county)
     found: Iterable[County] = (
-        each_county(data_dir) if county is None else _only(counties(data_dir, county), county, data_dir)
+        each_county(data_dir, memo) if county is None else _only(counties(data_dir, county, memo), county, data_dir)
     )
     for c in found:
         for t in c.townships:
             try:
-                names = listing(os.path.join(c.folder, t.id))  # a nation's records: no Path per file
+                names = listing(os.path.join(c.folder, t.id), memo)  # a nation's records: no Path per file
             except OSError:
                 try:
                     c.folder_of(t)  # raises, naming the line of county.yaml
@@ -320,17 +332,18 @@ def entries(
 class Selection:
     """`entries(...)` afresh each time it is iterated: a run can pass over a nation's records without holding them.
 
-    `missing` holds the township folders the last pass found absent.
+    `missing` holds the township folders the last pass found absent; `memo`: see `Memo`.
     """
 
     data_dir: Path
     year: int | None = None
     county: str | None = None
     missing: list[RecordError] = field(default_factory=list, compare=False)
+    memo: Memo | None = field(default=None, compare=False)
 
     def __iter__(self) -> Iterator[Entry]:
         self.missing.clear()
-        return entries(self.data_dir, self.year, self.county, missing=self.missing)
+        return entries(self.data_dir, self.year, self.county, missing=self.missing, memo=self.memo)
 
 
 def _only(found: list[County], county: str, data_dir: Path) -> list[County]:

@@ -19,15 +19,17 @@ from gongkai.errors import RecordError
 from gongkai.format import FORMATS, Cell, Format, Kind
 from gongkai.format.common import TITLE
 from gongkai.records import yamlio
+from gongkai.records.catalog import COUNTY_FILE, county_of
+from gongkai.records.ids import ID_PATTERN as ID_PATTERN  # re-exported: where the record's fields are
+from gongkai.records.ids import LEVELS as LEVELS
+from gongkai.records.ids import MAX_NAME as MAX_NAME
+from gongkai.records.ids import YEARS as YEARS
+from gongkai.records.ids import check_id as check_id
 
 Value = int | Decimal | None
 CellKey = tuple[str, str, str]  # (table id, row id, column id)
 
-LEVELS = ("乡", "镇", "街道")
-YEARS = (2008, 2100)
-ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")  # fullmatch: `$` would allow a newline
 MAX_TEXT = 200_000  # characters in one narrative part
-MAX_NAME = 100  # characters in a name (body, county, …)
 NAMES = ("body", "province", "city", "county", "township")
 REQUIRED = ("format", "year", *NAMES, "level", "parts", "table2", "table3", "table4")
 OPTIONAL = ("synthetic", "source", "drafts")
@@ -86,13 +88,6 @@ class Record:
         return replace(self, cells={**self.cells, key: value})
 
 
-def check_id(kind: str, value: str) -> str:
-    """An ASCII folder name: never a path, never `..`."""
-    if not ID_PATTERN.fullmatch(value):
-        raise RecordError(None, None, kind, f"标识 {value!r} 无效：应为拼音文件夹名，只用小写字母、数字、- 和 _")
-    return value
-
-
 def load_record(path: Path | str) -> Record:
     """Read and validate `data/<county>/<township>/<year>.yaml`."""
     path = Path(path)
@@ -113,8 +108,6 @@ def _check_placement(record: Record, path: Path) -> None:
     published, the index row and the county summary, while the record decides
     its title; a mismatch would publish one township's report as another's.
     """
-    from gongkai.records.catalog import COUNTY_FILE, county_of
-
     folder = path.parent.parent
     if not (folder / COUNTY_FILE).is_file():
         return  # a record outside a data folder (a draft, an import)

@@ -18,7 +18,7 @@
     r.i = i;
     // worst first: open errors, then open warnings, then files that are not reports
     r.w = r.e * 10000 + r.o * 10 + (r.s === 0 ? 0 : 1);
-    r.h = [r.f, r.b, r.y, r.m, statuses[r.s], r.x].concat(r.g.map(function (g) {
+    r.z = [r.f, r.b, r.y, r.m, statuses[r.s], r.v, r.x].concat(r.g.map(function (g) {
       return g[0] + " " + g[2] + " " + g[3];
     })).join(" ").toLowerCase();
   });
@@ -37,17 +37,32 @@
       var tr = document.createElement("tr");
       tr.className = r.e ? "bad" : (r.o ? "warn" : (r.s ? "other" : "ok"));
       cell(tr, r.f);
-      cell(tr, statuses[r.s]);
-      cell(tr, r.b);
-      cell(tr, r.y ? String(r.y) : "");
+      cell(tr, statuses[r.s] + (r.v ? "（" + r.v + "）" : ""));
+      cell(tr, r.b || (r.s === 0 ? "机关未识别" : ""));
+      cell(tr, r.y ? String(r.y) : (r.s === 0 ? "年度未识别" : ""));
       cell(tr, r.m);
       cell(tr, r.s ? "" : r.r + "/" + r.c, "num");
       cell(tr, r.s ? "" : String(r.l), "num");
-      cell(tr, r.s ? "" : String(r.u), "num");
+      cell(tr, r.s ? "" : String(r.u) + (r.k ? "（连写 " + r.k + "）" : ""), "num");
       var why = cell(tr, "", "why");
-      if (!r.g.length && !r.t.length) why.textContent = r.x || "—";
+      var facts = [];
+      if (r.n.length) facts.push(r.n.join("、") + "：可用文件名规则、旁注文件或 --year 给出");
+      if (r.d) facts.push("发布 " + (r.p || "日期不明") + "，期限 " + r.d);
+      if (r.q) facts.push("上年：" + r.q + (r.h === null ? "" : "（文字相同 " + Math.round(r.h * 100) + "%）"));
+      if (facts.length) {
+        var f = document.createElement("div"); f.className = "facts"; f.textContent = facts.join("；"); why.appendChild(f);
+      }
+      if (!r.g.length && !r.t.length && !facts.length) why.textContent = r.x || "—";
       var list = document.createElement("ul");
-      r.g.forEach(function (g) {
+      var block = null;
+      r.g.slice().sort(function (a, b) { return collator.compare(a[5], b[5]); }).forEach(function (g) {
+        if (g[5] !== block) {
+          block = g[5];
+          var head = document.createElement("li");
+          head.className = "block";
+          head.textContent = block;
+          list.appendChild(head);
+        }
         var li = document.createElement("li");
         li.className = (g[1] ? "warning" : "error") + (g[4] ? " settled" : "");
         var b = document.createElement("b");
@@ -87,7 +102,7 @@
     var bad = only.checked;
     shown = rows.filter(function (r) {
       if (bad && !r.e && !r.o && !r.s) return false;
-      for (var i = 0; i < words.length; i++) if (r.h.indexOf(words[i]) < 0) return false;
+      for (var i = 0; i < words.length; i++) if (r.z.indexOf(words[i]) < 0) return false;
       return true;
     });
     if (sortKey) order();

@@ -1,4 +1,4 @@
-"""A figure as printed: the same digits in the HTML, PDF, Word, the workbook and the checks' messages.
+"""A record's value as every page prints it: one rule for the checks' messages, the tables, Word and the workbook.
 
 An amount (行政事业性收费, in 万元) is kept as a Decimal exactly as the office
 wrote it and printed with that precision: 0 as 「0」, 96171.6 as 「96171.6」,

@@ -2,15 +2,16 @@
 
 Linux tells a process of its parent's death only if it asks (PR_SET_PDEATHSIG);
 a worker asks, and also watches its parent from a thread, then takes its own
-children (the kernel, the Playwright driver, Chromium) down with it.
-Standard library only: this runs in a new worker before anything heavy is imported.
+children (the kernel, the Playwright driver, Chromium) down with it. Every
+pool of ours starts its workers here (render, check --all). Standard library
+and psutil only: this runs in a new worker before anything heavy is imported.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
-from pathlib import Path
 
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
@@ -51,23 +52,20 @@ def _end_family() -> None:
 
 
 def descendants(root: int) -> list[int]:
-    """Every process below `root`, from /proc (deepest last)."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    found, todo = [], [root]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
+    """Every live process below `root` (psutil walks the process table)."""
+    import psutil
+
+    try:
+        return [child.pid for child in psutil.Process(root).children(recursive=True)]
+    except psutil.Error:  # `root` already gone: nothing of it to find
+        return []
 
 
-def start_worker(pdf: bool, parent: int) -> None:
-    """A pool worker's initializer: first tie it to the parent, then warm up."""
+def start_worker(parent: int, warm_up: str, *args: object) -> None:
+    """A pool worker's initializer: first tie it to the parent, then import and call `warm_up` ("module:function").
+
+    Named, not passed: unpickling the function would import its module before the watch starts.
+    """
     die_with_parent(parent)
-    from gongkai.batch.executors import warm_up
-
-    warm_up(pdf)
+    module, _, name = warm_up.partition(":")
+    getattr(importlib.import_module(module), name)(*args)
