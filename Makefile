@@ -38,7 +38,7 @@ system:
 	@$(MAKE) -s --no-print-directory apt-missing NEED="chromium chromium-headless-shell fontconfig fonts-noto-cjk poppler-utils python3-venv"
 
 system-test:
-	@$(MAKE) -s --no-print-directory apt-missing NEED="chromium chromium-headless-shell fontconfig fonts-noto-cjk poppler-utils python3-venv libreoffice-writer-nogui libreoffice-calc-nogui"
+	@$(MAKE) -s --no-print-directory apt-missing NEED="chromium chromium-headless-shell fontconfig fonts-noto-cjk poppler-utils python3-venv libreoffice-writer-nogui libreoffice-calc-nogui libgl1"
 
 apt-missing:
 	@missing=""; \
@@ -52,6 +52,7 @@ apt-missing:
 	    python3-venv) $(PYTHON) -c "import ensurepip, venv" 2>/dev/null || missing="$$missing python3-venv";; \
 	    libreoffice-writer-nogui) [ -e /usr/lib/libreoffice/program/libswlo.so ] || missing="$$missing libreoffice-writer-nogui";; \
 	    libreoffice-calc-nogui) [ -e /usr/lib/libreoffice/program/libsclo.so ] || missing="$$missing libreoffice-calc-nogui";; \
+	    libgl1) ldconfig -p 2>/dev/null | grep -q "libGL.so.1 " || missing="$$missing libgl1";; \
 	  esac; \
 	done; \
 	if [ -n "$$missing" ]; then \

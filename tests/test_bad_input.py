@@ -139,11 +139,11 @@ CASES = [
         at="licensing:",
         below=1,
     ),
-    Case("yaml-tab-indent", record("\ncity:", "\n\tcity:"), "应用空格缩进", at="\tcity:"),
+    Case("yaml-tab-indent", record("\ncity:", "\n\tcity:"), "Tab 缩进：请改用空格", at="\tcity:"),
     Case("yaml-two-documents", record("table4:", "---\ntable4:"), "一个文件只能有一份记录", at="---"),
     Case("empty-file", record_bytes(lambda text: b""), "应为一份记录"),
     Case("only-comments", record_bytes(lambda text: "# 待填写\n".encode()), "应为一份记录"),
-    Case("not-utf8-gbk", record_bytes(lambda text: text.encode("gbk")), "应为 UTF-8 编码", at="body:"),
+    Case("not-utf8-gbk", record_bytes(lambda text: text.encode("gbk")), "不是 UTF-8 编码", at="body:"),
     Case("control-character", record("city: 商丘市", "city: 商丘\x00市"), "应为普通文本", at="city:"),
     # -- issue 14: nesting refused before parsing, control characters after unescaping, placement
     Case("nesting-25000-flow", record("format: '2021'", f"x: {DEEP}\nformat: '2021'"), "嵌套过深", at="x: ["),
@@ -515,7 +515,27 @@ def run(case: Case, root: Path) -> tuple[subprocess.CompletedProcess[str], Path 
     return result, target, out
 
 
-MESSAGE = re.compile(r"错误：(?P<path>[^:]+?)(?::(?P<line>\d+))?:(?: 字段 (?P<field>[^:]+):)? (?P<message>.+)")
+MESSAGE = re.compile(
+    r"错误：(?P<path>[^:]+?)(?::(?P<line>\d+)(?::(?P<column>\d+))?)?:(?: 字段 (?P<named>[^:]+):)? (?P<message>.+)"
+)
+
+
+class Said:
+    """One message line: its parts, the field as the key path in the file (after its Chinese label, if any)."""
+
+    def __init__(self, m: re.Match[str]) -> None:
+        self.m = m
+        named = m["named"]
+        self.label = named.rsplit("（", 1)[0] if named and named.endswith("）") else ""
+        self.field = named.rsplit("（", 1)[1][:-1] if self.label else named
+
+    def __getitem__(self, key: str) -> str | None:
+        return self.field if key == "field" else self.m[key]
+
+
+def said(line: str) -> Said | None:
+    m = MESSAGE.fullmatch(line)
+    return Said(m) if m else None
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
@@ -534,7 +554,7 @@ def test_bad_input_gets_one_clear_line_and_exit_2(case: Case, tmp_path: Path) ->
     if target is None:  # a command-line argument: no file to name
         assert case.field is None
     else:
-        m = MESSAGE.fullmatch(line)
+        m = said(line)
         assert m, line
         assert m["path"] == str(target)
         if case.field is None:

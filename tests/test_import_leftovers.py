@@ -111,7 +111,9 @@ def test_word_and_pdf_text_is_escaped_so_it_renders_as_written(tmp_path: Path):
     for source in (path, PDF):
         overview = import_file(source).data["parts"]["overview"]
         html = rendered(overview).replace(" ", "")  # the PDF's words lose the spaces between them
-        assert "<em>" not in html and "<b>" not in html and "<a" not in html and "<h" not in html, html
+        assert "<em>" not in html and "<b>" not in html and "<a" not in html, html
+        # only the short numbered line on its own may read as a sub-heading, never the escaped 「#」
+        assert "<h" not in html.replace("<h3>1.第一项</h3>", ""), html
         assert "重点*工作*与_专项_行动&lt;b&gt;公开&lt;/b&gt;[见附件](x)a|b&amp;amp;" in html, html
         assert "<p>#不是标题</p>" in html
         assert "<ol>" in html or "1.第一项" in html  # a numbered item may stay a list

@@ -76,28 +76,7 @@ def test_the_published_pdf_through_the_command_line(tmp_path: Path):
     assert "review: {upheld: 10, corrected: 1, other: 0, pending: 0, total: 0}" in text
 
 
-def page_image_pdf(tmp_path: Path) -> Path:
-    """A 'scanned' report: page 3 of the real PDF as a picture, no text layer."""
-    import subprocess
-
-    from PIL import Image
-
-    subprocess.run(
-        ["pdftoppm", "-png", "-r", "50", "-f", "3", "-l", "3", str(HONGZE_PDF), str(tmp_path / "p")], check=True
-    )
-    png = next(tmp_path.glob("p*.png"))
-    out = tmp_path / "scan.pdf"
-    Image.open(png).convert("RGB").save(out)
-    return out
-
-
-def test_a_scanned_pdf_is_refused_with_a_clear_message(tmp_path: Path):
-    scan = page_image_pdf(tmp_path)
-    with pytest.raises(NotAReport, match="没有文字层"):
-        import_file(scan)
-    run = gongkai("import", str(scan), "-o", str(tmp_path / "x.yaml"))
-    assert run.returncode == 2 and "扫描件" in run.stderr + run.stdout
-    assert not (tmp_path / "x.yaml").exists()
+# A scanned PDF (pages as pictures) is read by OCR: tests/test_ocr.py, with and without the `ocr` extra.
 
 
 @pytest.mark.parametrize("cut", [200, 5000, 100_000])

@@ -10,6 +10,7 @@ from conftest import DATA, SEED_RECORD, SEED_TEXT, copy_data, gongkai
 from gongkai.errors import NotAReport
 from gongkai.format import FORMAT_2021
 from gongkai.importers import Overrides, Trouble, import_file, record_yaml
+from gongkai.records import narrative
 from gongkai.records.record import from_mapping, load_record
 
 
@@ -295,8 +296,19 @@ def test_headings_without_markdown_marks_split_the_same(tmp_path: Path):
     result = import_file(write(tmp_path, lines))
     assert not result.missing_cells()
     seed = load_record(SEED_RECORD)
+
+    def unmarked(text: str) -> str:
+        return "\n".join(x.lstrip("#").lstrip() for x in text.split("\n"))
+
     for key, text in seed.parts.items():
-        assert result.data["parts"][key] == "\n".join(x.lstrip("#").lstrip() for x in text.split("\n"))
+        got = result.data["parts"][key]
+        assert unmarked(got) == unmarked(text)
+        # 「一、总体情况」「1、主动公开政府信息情况」 on lines of their own are sub-headings again; the title is not
+        shaped = [
+            b.plain for b in narrative.parse(text) if b.kind is narrative.Kind.SUBHEADING and narrative.shape(b.plain)
+        ]
+        assert [b.plain for b in narrative.parse(got) if b.kind is narrative.Kind.SUBHEADING] == shaped
+        assert len(shaped) == (7 if key == "overview" else 0)
 
 
 def test_a_label_written_with_its_group_in_one_cell_but_not_a_note_ending_in_a_label(tmp_path: Path):

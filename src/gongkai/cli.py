@@ -12,7 +12,8 @@ from typing import Any, NoReturn
 
 from gongkai.errors import GongkaiError
 from gongkai.format import FORMATS
-from gongkai.interfaces import checking, importing, rendering, year
+from gongkai.interfaces import checking, importing, notebook, rendering, year
+from gongkai.interfaces.locating import DATA_HELP
 
 # argparse's own words, in Chinese, for this program's parsers only (nothing global is patched):
 # section titles and usage prefix are set on the parser, and its error messages are translated
@@ -105,14 +106,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     p = sub.add_parser("render", help="生成报告（HTML 与 PDF）：一个乡镇一年，或 --all / --params 批量")
-    p.add_argument("township", nargs="?", help="乡镇（街道）：中文名或拼音标识，如 胡集乡 或 hujixiang")
+    p.add_argument(
+        "township",
+        nargs="?",
+        help="乡镇（街道）：中文名或拼音标识，如 胡集乡；或记录文件，如 data/minquan/hujixiang/2024.yaml",
+    )
     p.add_argument("year", nargs="?", type=_year, help="报告年度，如 2021")
     p.add_argument("--all", action="store_true", help="生成数据目录下的全部记录")
     p.add_argument("--params", action="append", metavar="FILE", help="生成参数文件（params/*.yaml）列出的报告")
     p.add_argument("--year", dest="only_year", type=_year, help="与 --all 一起：只生成这一年")
     p.add_argument("--county", help="县（区）：乡镇名在多个县重复时必填；与 --all 一起：只生成这个县")
-    p.add_argument("--data", default="data", help="记录所在目录（默认 data）")
-    p.add_argument("--out", default="output", help="输出目录（默认 output）")
+    p.add_argument("--data", help=DATA_HELP)
+    p.add_argument("--out", help="输出目录（默认为数据目录旁的 output，给出 --data 时为当前文件夹下的 output）")
     p.add_argument("--jobs", type=_whole(1, 256, "进程数"), default=2, help="并行的工作进程数（默认 2）")
     p.add_argument("--force", action="store_true", help="全部重新生成，不管是否有变化")
     p.add_argument("--only-failed", action="store_true", help="只重新生成上次失败的报告")
@@ -134,12 +139,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=rendering.render)
 
     c = sub.add_parser("check", help="校验记录的勾稽关系与正文（R1–R6 错误，W1–W10 警告）")
-    c.add_argument("township", nargs="?", help="乡镇（街道）：中文名或拼音标识")
+    c.add_argument("township", nargs="?", help="乡镇（街道）：中文名或拼音标识；或记录文件（…/<乡镇>/<年>.yaml）")
     c.add_argument("year", nargs="?", type=_year, help="报告年度")
     c.add_argument("--all", action="store_true", help="校验数据目录下的全部记录")
     c.add_argument("--year", dest="only_year", type=_year, help="与 --all 一起：只校验这一年")
     c.add_argument("--county", help="县（区）：中文名或拼音标识")
-    c.add_argument("--data", default="data", help="记录所在目录（默认 data）")
+    c.add_argument("--data", help=DATA_HELP)
     c.add_argument("--json", action="store_true", help="输出机器可读的 JSON")
     c.add_argument(
         "--gx",
@@ -158,9 +163,19 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("township", help="乡镇（街道）：中文名或拼音标识")
     v.add_argument("year", type=_year, help="报告年度")
     v.add_argument("--county", help="县（区）：乡镇名在多个县重复时必填")
-    v.add_argument("--data", default="data", help="记录所在目录（默认 data）")
+    v.add_argument("--data", help=DATA_HELP)
     v.add_argument("--port", type=_whole(0, 65535, "端口"), default=8000, help="端口（默认 8000；0 为任选空闲端口）")
     v.set_defaults(func=rendering.preview)
+    n = sub.add_parser(
+        "notebook", help="写出一份设好参数的报告笔记本工作副本，在 JupyterLab 中打开（不改动随包的笔记本）"
+    )
+    n.add_argument("township", help="乡镇（街道）：中文名或拼音标识；或记录文件（…/<乡镇>/<年>.yaml）")
+    n.add_argument("year", nargs="?", type=_year, help="报告年度")
+    n.add_argument("--county", help="县（区）：乡镇名在多个县重复时必填")
+    n.add_argument("--data", help=DATA_HELP)
+    n.add_argument("--out", help="输出目录（默认为数据目录旁的 output）；副本写在其中的 notebooks/ 里")
+    n.add_argument("--force", action="store_true", help="覆盖已有的工作副本（其中的修改会丢失）")
+    n.set_defaults(func=notebook.notebook)
     r = sub.add_parser("review", help="审阅者对一条发现作出决定（确认无误或待修正），写在记录旁的 <年>.review.yaml")
     r.add_argument("township", help="乡镇（街道）：中文名或拼音标识")
     r.add_argument("year", type=_year, help="报告年度")
@@ -175,7 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--who", help="审阅者（默认取环境变量 USER）")
     r.add_argument("--date", help="日期 YYYY-MM-DD（默认今天，UTC）")
     r.add_argument("--county", help="县（区）：中文名或拼音标识")
-    r.add_argument("--data", default="data", help="记录所在目录（默认 data）")
+    r.add_argument("--data", help=DATA_HELP)
     r.set_defaults(func=checking.review)
 
     a = sub.add_parser("audit", help="核查文件夹中全部已发布的报告：逐份导入、校验，写出 output/audit/")
@@ -205,7 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--township", help="乡镇（街道）：拼音标识或中文名，优先于文档中的名称")
     p.add_argument("--year", type=_year, help="报告年度，优先于文档标题中的年度")
     p.add_argument("--format", choices=tuple(FORMATS), help="表格格式，默认按表头和年度判断")
-    p.add_argument("--data", default="data", help="记录所在目录（默认 data）")
+    p.add_argument("--data", help=DATA_HELP)
     p.add_argument("--force", action="store_true", help="覆盖已有的记录文件")
     p.set_defaults(func=importing.import_files)
 
@@ -215,7 +230,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=_year, help="空白工作簿的报告年度（决定格式，并预先填入）")
     p.add_argument("--format", choices=tuple(FORMATS), help="空白工作簿的表格格式，默认按年度（无年度时为 2021）")
     p.add_argument("--county", help="县（区）：乡镇名在多个县重复时必填")
-    p.add_argument("--data", default="data", help="记录所在目录（默认 data）")
+    p.add_argument("--data", help=DATA_HELP)
     p.add_argument("-o", "--output", help="工作簿文件（由记录生成时默认 <乡镇><年度>.xlsx，如 胡集乡2024.xlsx）")
     p.add_argument("--force", action="store_true", help="覆盖已有的文件")
     p.set_defaults(func=year.template)
@@ -228,7 +243,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="县里（或数据目录下）每个有上年记录的乡镇")
     p.add_argument("--year", type=_year, help="新的报告年度（与 --all 一起用）")
     p.add_argument("--county", help="县（区）：中文名或拼音标识")
-    p.add_argument("--data", default="data", help="记录所在目录（默认 data）")
+    p.add_argument("--data", help=DATA_HELP)
     p.add_argument("--force", action="store_true", help="覆盖已有的记录")
     p.set_defaults(func=year.new)
     return parser

@@ -18,18 +18,32 @@ class InputError(GongkaiError):
 class RecordError(GongkaiError):
     """A record file that cannot be used, located as precisely as YAML allows."""
 
-    def __init__(self, path: Path | str | None, line: int | None, field: str, message: str):
+    def __init__(
+        self,
+        path: Path | str | None,
+        line: int | None,
+        field: str,
+        message: str,
+        *,
+        column: int | None = None,
+        label: str = "",
+    ):
         self.path = Path(path) if path is not None else None
         self.line = line
-        self.field = field
+        self.column = column
+        self.field = field  # the key path in the file (table3.received.total): what to search for
+        self.label = label  # how the format definition names it (表三「…」行「总计」列): what it means
         self.message = message
         super().__init__(str(self))
 
     def __str__(self) -> str:
         where = str(self.path) if self.path else "<记录>"
         if self.line:
-            where += f":{self.line}"
-        field = f" 字段 {self.field}:" if self.field else ""
+            where += f":{self.line}" + (f":{self.column}" if self.column else "")
+        if self.label and self.field:
+            field = f" 字段 {self.label}（{self.field}）:"
+        else:
+            field = f" 字段 {self.field}:" if self.field else ""
         return f"{where}:{field} {self.message}"
 
 

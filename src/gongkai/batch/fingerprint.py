@@ -20,6 +20,7 @@ from pathlib import Path
 
 import gongkai
 from gongkai.batch.statcache import Cache
+from gongkai.production.notebook import code_digest
 from gongkai.records import catalog
 from gongkai.records.catalog import COUNTY_FILE, Entry
 from gongkai.resources import TEMPLATES
@@ -53,7 +54,7 @@ def environment(notebook: Path, suites: Path, templates: Path = TEMPLATES, packa
     from gongkai.pages.provenance import versions
 
     return {
-        "notebook": _sha(notebook.read_bytes()),
+        "notebook": code_digest(notebook),  # its cells alone: outputs and metadata a front-end saves do not count
         "suites": tree_hash(suites.glob("*.json"), suites),
         "templates": tree_hash((p for p in templates.rglob("*") if p.is_file()), templates),
         "package": code_hash(package),

@@ -37,6 +37,7 @@ class Facts:
     order: tuple[str, ...] = ()  # the parts' numbers as the document has them; () when nothing was read
     overview: str = ""
     image_only: bool = False
+    ocr: bool = False  # an image-only file whose figures were read by OCR (importers/scanned.py)
     format: str = ""  # the five topics of part 一 are the 2021 format's (国办公开办函〔2021〕30号)
     unsplit: tuple[str, ...] = ()  # the importer's words for each run of digits it could not cut one way
     bare: tuple[str, ...] = ()  # numbers of the tables printed as a heading alone (an image on the page)
@@ -53,7 +54,9 @@ def evaluate(facts: Facts, rules: list[Rule] | None = None) -> list[Finding]:
     for rule in rules if rules is not None else document_rules():
         sev = rule.severity.value
         if isinstance(rule, ImageOnlyRule) and facts.image_only:
-            message = "图片版，无法检索：PDF 没有文字层（扫描件或图片），读者无法检索、复制，本工具也无法核对其中的数字"
+            message = "图片版，无法检索：PDF 没有文字层（扫描件或图片），读者无法检索、复制" + (
+                "；本工具经文字识别读取了其中的数字" if facts.ocr else "，本工具也无法核对其中的数字"
+            )
             out.append(Finding(rule.id, sev, message, key=f"{rule.id}:document"))
         elif isinstance(rule, ImageOnlyRule) and facts.bare:
             names = "、".join(f"表{n}" for n in facts.bare)

@@ -26,6 +26,7 @@ from gongkai.format.rules import (
     TextRule,
     UpheldRule,
 )
+from gongkai.records import narrative
 from gongkai.records.record import Record
 
 PYTHON = "python"  # the `suite` of instances no GX suite sees
@@ -228,10 +229,14 @@ def _upheld(rule: UpheldRule, record: Record) -> Iterator[tuple[Instance, bool]]
 
 
 def sentences(text: str) -> list[str]:
-    """Sentences with figures and years blanked, headings and list markers dropped."""
-    text = phrases.HEADING.sub("", text)
+    """Sentences with figures and years blanked, sub-headings and list markers dropped.
+
+    Read from the narrative's blocks as a reader sees them: a sub-heading is left
+    out whether it is marked `###` or only shaped like one (a Word round trip may
+    give either), and emphasis or escapes do not make a sentence differ.
+    """
     out = []
-    for line in text.splitlines():
+    for line in (ln for block in narrative.text_blocks(text) for ln in block.plain.splitlines()):
         line = phrases.MARKUP.sub("", line)
         if phrases.ORDINAL.match(line.strip()) and not re.search(r"[，。；,;]", line) and len(line.strip()) <= 30:
             continue  # a sub-heading written as a plain line (「1、主动公开政府信息情况」), as an <h3> is dropped

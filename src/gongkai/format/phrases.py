@@ -159,7 +159,6 @@ NO_PROCESSING_FEE = re.compile(r"(?:未|没有|不|无)(?:收取|收)(?:任何)?
 FEE_COLLECTED = re.compile(rf"(?<![未没不无])收取(?:了)?(?:信息处理费|费用)(?:共计?|合计)?{NUMBER}\s*(?P<unit>万元|元)")
 
 # Copied from last year (W9): what is not a sentence of its own, and what varies by year.
-HEADING = re.compile(r"^\s*#+\s.*$", re.MULTILINE)
 MARKUP = re.compile(r"^\s*(?:[-*+]\s+|>\s*)|[*_`]")
 ORDINAL = re.compile(
     rf"^\s*(?:[（(]?[0-9{CHINESE_DIGITS}十]+[)）、.．]|第[{CHINESE_DIGITS}十]+[，,、]?|[一二三四五六七八九十]是)\s*"

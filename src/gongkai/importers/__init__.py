@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from gongkai.errors import InputError, NotAReport, RecordError
+from gongkai.errors import ImageOnly, InputError, NotAReport, RecordError
 from gongkai.format import FORMAT_2021, FORMATS, Format
 from gongkai.importers.assemble import Overrides, assemble
 from gongkai.importers.base import (
@@ -25,8 +25,10 @@ from gongkai.importers.base import (
 )
 from gongkai.importers.docx import DocParser, DocxParser
 from gongkai.importers.html import HtmlParser
+from gongkai.importers.ocr import ImageParser
 from gongkai.importers.ours import read_ours
 from gongkai.importers.pdf import PdfParser
+from gongkai.importers.scanned import import_scan
 from gongkai.importers.text import TextParser
 from gongkai.importers.xlsx import XlsxParser
 from gongkai.outputs import write_atomic
@@ -41,7 +43,7 @@ def register(parser: Parser) -> None:
     PARSERS[parser.name] = parser
 
 
-for _parser in (XlsxParser(), DocxParser(), DocParser(), PdfParser(), HtmlParser(), TextParser()):
+for _parser in (XlsxParser(), DocxParser(), DocParser(), PdfParser(), ImageParser(), HtmlParser(), TextParser()):
     register(_parser)
 
 
@@ -54,7 +56,7 @@ def parser_for(path: Path, head: bytes) -> Parser:
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16, as Windows saves "Unicode" text
         head = head.decode("utf-16", errors="ignore").encode("utf-8")
     html, xlsx = PARSERS["html"], PARSERS["xlsx"]
-    for name in ("pdf", "doc"):
+    for name in ("pdf", "doc", "ocr"):
         if PARSERS[name].sniff(head):
             return PARSERS[name]
     if xlsx.sniff(head):
@@ -78,11 +80,11 @@ def import_file(path: Path | str, overrides: Overrides | None = None) -> ImportR
     path = Path(path)
     if not path.is_file():
         raise InputError(f"文件不存在：{path}")
-    document = office_lock(path)
-    if document is not None:
+    held = office_lock(path)
+    if held is not None:
         raise NotAReport(
-            f"{path.name}：这是 Office 的锁定文件（{document} 正在 Word、WPS 或 LibreOffice 中打开时生成），"
-            f"不是报告；请导入 {document} 本身"
+            f"{path.name}：这是 Office 的锁定文件（{held} 正在 Word、WPS 或 LibreOffice 中打开时生成），"
+            f"不是报告；请导入 {held} 本身"
         )
     size = path.stat().st_size
     if size > MAX_BYTES:
@@ -96,7 +98,13 @@ def import_file(path: Path | str, overrides: Overrides | None = None) -> ImportR
         ours = read_ours(path, overrides or Overrides())
         if ours is not None:
             return ours
-    result = assemble(parser.parse(path), overrides or Overrides())
+    if parser.name == "ocr":
+        return import_scan(path, overrides or Overrides())
+    try:
+        document = parser.parse(path)
+    except ImageOnly:  # a scan: its pages are pictures, read by OCR (or a message naming the extra)
+        return import_scan(path, overrides or Overrides())
+    result = assemble(document, overrides or Overrides())
     result.kind = parser.name
     return result
 

@@ -23,6 +23,7 @@ from gongkai.importers.base import Document, ImportResult, Line, Problem, Troubl
 from gongkai.importers.rows import map_table
 from gongkai.importers.title import find_title, level_of, township_of
 from gongkai.records import catalog
+from gongkai.records.narrative import mark_subheadings
 from gongkai.records.record import ID_PATTERN, LEVELS, NAMES, YEARS, Value
 
 _ORDINAL = re.compile(r"^\s*第?([一二三四五六七八九十]+|\d+)\s*(?:部分)?\s*[、.．:：]?\s*")
@@ -120,8 +121,8 @@ def split(lines: list[Line]) -> Sections:
 
 
 def narrative(lines: list[Line]) -> str:
-    """A part's Markdown, as written, without blank lines around it."""
-    rows = [printable(line.markdown) for line in lines]
+    """A part's Markdown as written, blank lines around it dropped, a plain line shaped like a sub-heading made one."""
+    rows = mark_subheadings([printable(x.markdown) for x in lines], [not (x.heading or x.table) for x in lines])
     while rows and not rows[0].strip():
         rows.pop(0)
     while rows and not rows[-1].strip():

@@ -17,7 +17,7 @@ from gongkai.errors import GongkaiError
 from gongkai.importers.assemble import Overrides
 from gongkai.importers.base import ImportResult, Trouble, office_lock
 
-SUFFIXES = (".pdf", ".docx", ".doc", ".html", ".htm", ".txt", ".md", ".xlsx")
+SUFFIXES = (".pdf", ".docx", ".doc", ".html", ".htm", ".txt", ".md", ".xlsx", ".png", ".jpg", ".jpeg", ".tif", ".tiff")
 COMPLETE, GAPS, NOT_A_REPORT, KEPT = "完整读取", "有缺漏", "不是报告", "已存在，未覆盖"
 EXIT = {COMPLETE: 0, GAPS: 1, NOT_A_REPORT: 2, KEPT: 2}
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from gongkai.errors import NotAReport
 from gongkai.importers.base import Document, Line, Slot, escape_markdown
+from gongkai.records import narrative
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary Office container (.doc, .xls)
 CONVERT_SECONDS = 120
@@ -95,15 +96,59 @@ def _paragraph(paragraph: Any, where: str, lines: list[Line]) -> None:
     level = int(style[-1]) if style.startswith(("Heading", "标题")) and style[-1:].isdigit() else 0
     if style == "Title":
         level = 1
-    markdown = f"{'#' * level} {escape_markdown(text)}" if level else escape_markdown(text)
-    if lines and lines[-1].markdown:
-        lines.append(Line(where))  # paragraphs apart, as Markdown separates them
+    level = level or _outline_level(paragraph)
+    item = not level and _is_list(paragraph.style) and "\n" not in text
+    if item:
+        markdown = escape_markdown(text) if narrative.ORDERED.match(text) else f"- {_item_text(text)}"
+    else:
+        markdown = f"{'#' * level} {escape_markdown(text)}" if level else escape_markdown(text)
+    if lines and lines[-1].markdown and not (item and lines[-1].markdown.startswith(_ITEM_STARTS)):
+        lines.append(Line(where))  # paragraphs apart, as Markdown separates them; a list's items together
     for k, part in enumerate(text.split("\n")):  # a line break inside a paragraph
         part = part.strip()
         if part:
             plain = escape_markdown(part)
             md = markdown if k == 0 and "\n" not in text else (f"{'#' * level} {plain}" if level else plain)
             lines.append(Line(where, md, (Slot(part, where),), heading=level))
+
+
+_ITEM_STARTS = ("- ", *(f"{n}." for n in range(10)), *(f"{n})" for n in range(10)))
+
+
+def _item_text(text: str) -> str:
+    for bullet in narrative.BULLETS:
+        if text.startswith(bullet):
+            return escape_markdown(text[len(bullet) :].strip(), line_start=False)
+    return escape_markdown(text, line_start=False)
+
+
+def _outline_level(paragraph: Any) -> int:
+    """A heading by its outline level (its own or its style's): how Word itself knows a heading."""
+    from docx.oxml.ns import qn
+
+    elements = [paragraph._p]
+    style = paragraph.style
+    while style is not None and len(elements) < 10:
+        elements.append(style.element)
+        style = style.base_style
+    for element in elements:
+        ppr = element.find(qn("w:pPr"))
+        found = ppr.find(qn("w:outlineLvl")) if ppr is not None else None
+        if found is not None:
+            value = found.get(qn("w:val"), "")
+            return int(value) + 1 if value.isdigit() and int(value) < 9 else 0
+    return 0
+
+
+def _is_list(style: Any) -> bool:
+    """A paragraph styled as a list item (List Paragraph, List Number, 列表段落 and styles built on them)."""
+    for _ in range(10):
+        if style is None:
+            return False
+        if str(style.name or "").startswith(("List", "列表")):
+            return True
+        style = style.base_style
+    return False
 
 
 def _table(table: Any, number: int) -> list[Line]:

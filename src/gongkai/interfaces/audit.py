@@ -159,6 +159,8 @@ def import_one(path: Path, given: Given | None = None) -> Row:
     row.missing = [what for what, ok in (("机关未识别", row.body), ("年度未识别", row.year)) if not ok]
     row.level = str(told.get("kind") or kind_of_body(row.body))
     row.published = str(told.get("published") or result.published)
+    if result.kind == "ocr":  # a scan: said on its row, with the time OCR took (importers/scanned.py)
+        row.message = next((p.what for p in result.problems if p.what.startswith("图片版")), "")
     row.format = fmt.id if fmt else ""
     if fmt is not None:
         row.cells = sum(1 for _ in fmt.cells())
@@ -242,6 +244,8 @@ def check_rows(
             format=row.format,
             unsplit=tuple(row.data["_facts"]["unsplit"]),
             bare=tuple(row.data["_facts"]["bare"]),
+            image_only=row.kind == "ocr",  # read by OCR, but still not searchable: W12 as for any scan
+            ocr=row.kind == "ocr",
         )
         if row.year:
             row.deadline = deadline(row.level, row.year).isoformat()

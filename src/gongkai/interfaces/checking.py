@@ -6,9 +6,9 @@ import argparse
 import contextlib
 import datetime as dt
 import os
-from pathlib import Path
 
 from gongkai.errors import GongkaiError, RecordError
+from gongkai.interfaces.locating import locate
 
 
 def check(args: argparse.Namespace) -> int:
@@ -16,7 +16,7 @@ def check(args: argparse.Namespace) -> int:
     from gongkai.checks import many
     from gongkai.records import catalog
 
-    data_dir = Path(args.data)
+    data_dir = locate(args).data
     missing: list[RecordError] = []
     if args.all:
         entries = list(catalog.entries(data_dir, year=args.only_year or args.year, county=args.county, missing=missing))
@@ -66,7 +66,7 @@ def review(args: argparse.Namespace) -> int:
     from gongkai.records.history import load_previous
     from gongkai.records.record import load_record
 
-    entry = catalog.resolve(Path(args.data), args.township, args.year, args.county)
+    entry = catalog.resolve(locate(args).data, args.township, args.year, args.county)
     record = load_record(entry.path)
     (report,) = checker(gx=False)([(record, load_previous(record)[0])])
     new = review.decide(

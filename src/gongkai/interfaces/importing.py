@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from gongkai.errors import InputError
+from gongkai.interfaces.locating import import_data
 from gongkai.outputs import writable_file
 
 
@@ -16,10 +17,10 @@ def import_files(args: argparse.Namespace) -> int:
     from gongkai.records.catalog import check_key
     from gongkai.records.record import check_id
 
-    data_dir = Path(args.data)
     for kind in ("county", "township"):
         if getattr(args, kind) is not None:
             check_key(kind, getattr(args, kind))  # never a path, never a newline
+    data_dir = import_data(args)
     overrides = importers.Overrides(
         county=args.county, township=args.township, year=args.year, format=args.format, data_dir=data_dir
     )
@@ -29,7 +30,11 @@ def import_files(args: argparse.Namespace) -> int:
 
         if args.output:
             raise InputError("导入多个文件时不能用 -o；请用 --out-dir 指定输出目录")
-        out_dir = Path(args.out_dir or data_dir / (args.county or "imported"))
+        if args.out_dir:
+            out_dir = Path(args.out_dir)
+        else:
+            assert data_dir is not None  # import_data: without --out-dir the data folder is needed
+            out_dir = data_dir / (args.county or "imported")
         lines, code = report(import_many(files, out_dir, overrides, force=args.force))
         print("\n".join(lines))
         return code
@@ -38,6 +43,7 @@ def import_files(args: argparse.Namespace) -> int:
         path = Path(args.output)
         writable_file(path, "-o", args.force)
     else:
+        assert data_dir is not None  # import_data: without -o the data folder is needed
         path = importers.default_path(result, data_dir)
         check_id("county", str(result.county_id))
         check_id("township", str(result.township_id))

@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from gongkai.errors import GongkaiError, InputError
+from gongkai.interfaces import locating
+from gongkai.interfaces.locating import locate
 from gongkai.outputs import writable_folder
 
 
@@ -17,7 +19,8 @@ def render(args: argparse.Namespace) -> int:
     from gongkai.production import render
     from gongkai.records import catalog
 
-    data_dir, out_dir = Path(args.data), Path(args.out)
+    found = locate(args)
+    data_dir, out_dir = found.data, locating.out_dir(args, found)
     writable_folder(out_dir, "--out")
     opts = Options(
         data_dir=data_dir,
@@ -127,6 +130,6 @@ def format_summary(summary: object) -> str:
 def preview(args: argparse.Namespace) -> int:
     from gongkai.interfaces.preview import Preview
 
-    preview = Preview(Path(args.data), args.township, args.year, args.county)
+    preview = Preview(locate(args).data, args.township, args.year, args.county)
     preview.serve(args.port, ready=lambda line: print(line, flush=True))
     return 0

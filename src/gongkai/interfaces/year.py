@@ -10,6 +10,7 @@ from pathlib import Path
 
 from gongkai.errors import GongkaiError, InputError
 from gongkai.outputs import writable_file
+from gongkai.records import project
 
 
 def new(args: argparse.Namespace) -> int:
@@ -17,7 +18,7 @@ def new(args: argparse.Namespace) -> int:
     from gongkai.records.newyear import start_year, write_new
     from gongkai.records.record import load_record
 
-    data_dir = Path(args.data)
+    data_dir = project.find(args.data).data
     year = args.year_pos if args.year_pos is not None else args.year
     if year is None:
         raise InputError("请给出新的年度，如 gongkai new 胡集乡 2024（或 --all --county minquan --year 2024）")
@@ -100,13 +101,13 @@ def template(args: argparse.Namespace) -> int:
         raise InputError("请给出年度，如 gongkai template 胡集乡 2024")
     if args.format:
         raise InputError("--format 只用于空白工作簿：由记录生成的工作簿用记录的格式")
-    entry = catalog.resolve(Path(args.data), args.township, year, args.county)
+    entry = catalog.resolve(project.find(args.data).data, args.township, year, args.county)
     record = load_record(entry.path)
     path = Path(args.output) if args.output else Path(f"{entry.township.name}{year}.xlsx")
     writable_file(path, "-o", args.force)
     write_workbook(path, record, force=args.force)
     print(
         f"已生成 {path}：{record.title}，数字、文字已填入（来自 {entry.path}）；"
-        f"填好后运行 gongkai import {path}{'' if args.data == 'data' else f' --data {args.data}'} --force"
+        f"填好后运行 gongkai import {path}{'' if args.data is None else f' --data {args.data}'} --force"
     )
     return 0

@@ -80,3 +80,8 @@ def own_number(text: str) -> bool:
 def parse(text: str) -> list[Any]:
     """The narrative's tokens, for writers other than HTML (the Word document)."""
     return list(_parser().parse(text))
+
+
+def parse_inline(text: str) -> list[Any]:
+    """One block's inline tokens (emphasis, breaks), for writers other than HTML."""
+    return list(_parser().parseInline(text))

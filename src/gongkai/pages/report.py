@@ -91,19 +91,24 @@ class Report:
     @classmethod
     def open(
         cls,
-        township: str,
-        year: int,
+        township: str | None,
+        year: int | None,
         *,
         county: str | None = None,
-        data_dir: str | Path = "../data",
+        data_dir: str | Path | None = "../data",
         checks: str | Path | None = None,
         git: str | None = None,
     ) -> Report:
         _quiet_errors()
+        if township is None or year is None or data_dir is None:  # the shipped template, run as it is
+            raise GongkaiError(
+                "没有给出乡镇、年度和数据目录：这是随软件包发布的模板，请在终端运行 `gongkai notebook 乡镇 年度`"
+                "（如 gongkai notebook 胡集乡 2024），在 JupyterLab 中打开它写出的工作副本"
+            )
         if not Path(data_dir).is_dir():
             raise GongkaiError(
-                f"找不到数据目录 {data_dir}（当前目录 {Path.cwd()}）：请在仓库的 notebooks/ 目录中打开本笔记本，"
-                "或在第一个代码单元中把 data_dir 改为记录所在的目录。"
+                f"找不到数据目录 {data_dir}（当前目录 {Path.cwd()}）：请把参数单元格中的 data_dir 改为记录所在的目录，"
+                "或用 `gongkai notebook 乡镇 年度` 重新生成工作副本。"
             )
         entry = catalog.resolve(Path(data_dir), township, int(year), county)
         return cls(load_record(entry.path), checks_text=_checks_text(checks) if checks else None, git=git)

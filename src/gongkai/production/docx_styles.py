@@ -54,7 +54,14 @@ OFFICIAL = (
 # What Word/WPS use when an official face is not installed (fontTable.xml's altName).
 FALLBACK = {"方正小标宋简体": "宋体", "仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "黑体": "黑体"}
 # Our style → the name of the template's own style it becomes (lower case, as Word stores built-in names).
-TEMPLATE_NAMES = {TITLE: ("title",), HEADING: ("heading 1",), SUBHEADING: ("heading 2",), BODY: ("body text", "normal")}
+TEMPLATE_NAMES = {
+    TITLE: ("title",),
+    HEADING: ("heading 1",),
+    "GKSubheading1": ("heading 2",),
+    "GKSubheading2": ("heading 3",),
+    "GKSubheading3": ("heading 4",),
+    BODY: ("body text", "normal"),
+}
 
 
 def _style_xml(look: Look) -> str:
@@ -161,7 +168,11 @@ def apply_template(entries: dict[str, bytes], document: str, template: bytes) ->
         f'<w:basedOn w:val="{normal}"/><w:pPr><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/>'
         '<w:ind w:firstLine="0"/><w:jc w:val="center"/></w:pPr></w:style>'
     )
-    ours = "".join(_style_xml(look) for look in OFFICIAL if look.style_id in missing)
+    own = entries["word/styles.xml"].decode("utf-8")  # our definitions, for what the template lacks
+    found = [
+        re.search(rf'<w:style\b[^>]*w:styleId="{sid}".*?</w:style>', own, re.S) for sid in [*missing, "GKListItem"]
+    ]
+    ours = "".join(m.group() for m in found if m)
     ours = ours.replace('<w:basedOn w:val="Normal"/>', f'<w:basedOn w:val="{normal}"/>')
     entries["word/styles.xml"] = styles.replace("</w:styles>", table + ours + "</w:styles>").encode("utf-8")
     for name in ("word/theme/theme1.xml", "word/fontTable.xml"):

@@ -2,11 +2,9 @@
 
 The tables are laid out by pages/tables.py, the same code that draws them in
 HTML from the format definition: its rows, spans and widths are read back and
-become real Word tables with merged cells (gridSpan, vMerge); header rows repeat
-on every page a table spans, rows never break inside, and a table's heading
-keeps with its first rows only. The look is the official document's (GB/T 9704,
-production/docx_styles.py) or an office's template; the properties are the
-report's (production/docx_props.py). The bytes depend on the inputs alone.
+become real Word tables with merged cells (gridSpan, vMerge). Fonts carry their
+East-Asian names (宋体 text, 黑体 headings) so Word and WPS pick Chinese faces.
+The bytes depend on the record alone: fixed core properties, fixed zip dates.
 """
 
 from __future__ import annotations
@@ -25,13 +23,24 @@ from gongkai.format.page import PAGE
 from gongkai.pages import markdown
 from gongkai.pages.tables import table_html
 from gongkai.production import docx_props, docx_styles
-from gongkai.production.docx_styles import BODY, HEADING, SUBHEADING, TABLE, TITLE
+from gongkai.records import narrative
 from gongkai.records.record import Record
 
+# GB/T 9704: title 方正小标宋简体 2号, body 仿宋_GB2312 3号, headings 黑体, second level 楷体_GB2312;
+# fontTable.xml names the face Word/WPS use where one is missing (production/docx_styles.py).
+TITLE_FONT = "方正小标宋简体"
+BODY_FONT = "仿宋_GB2312"
+HEADING_FONT = "黑体"
+SUBHEADING_FONT = "楷体_GB2312"  # the second level of an official document: （一） in 楷体
+LATIN_FONT = "Times New Roman"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 TEXT_WIDTH_MM = PAGE.text_width
 TWIPS_PER_MM = 1440 / 25.4
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+# Style ids of the paragraph styles _styles() adds (python-docx drops the spaces of their names).
+TITLE, HEADING, TABLE, BODY, ITEM = "GKTitle", "GKHeading", "GKTable", "GKBody", "GKListItem"
+# The narrative's sub-headings, by level: real headings (an outline level) that the importer reads back.
+SUBHEADINGS = ("GKSubheading1", "GKSubheading2", "GKSubheading3")
 BODY_MARK = "GK-BODY-7f3a"  # the paragraph replaced by each report's body
 MARKER_PARAGRAPH = re.compile(r"<w:p>(?:(?!<w:p>).)*?" + BODY_MARK + r".*?</w:p>", re.S)
 
@@ -101,6 +110,77 @@ def layout(record: Record, table_id: str) -> tuple[list[list[tuple[int, Cell]]],
     return placed, reader.widths
 
 
+def _fonts(element: Any, east_asia: str, size: float | None = None, bold: bool | None = None) -> None:
+    """Set a style's or run's fonts, East-Asian name included (python-docx sets only the Latin one)."""
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    element.font.name = LATIN_FONT
+    rpr = element.element.get_or_add_rPr()
+    fonts = rpr.get_or_add_rFonts()
+    fonts.set(qn("w:eastAsia"), east_asia)
+    fonts.set(qn("w:hAnsi"), LATIN_FONT)
+    if size is not None:
+        element.font.size = Pt(size)
+    if bold is not None:
+        element.font.bold = bold
+
+
+def _styles(document: Any) -> None:
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    normal = document.styles["Normal"]
+    _fonts(normal, BODY_FONT, 16)
+    normal.paragraph_format.line_spacing = 1.5
+    normal.paragraph_format.space_after = Pt(0)
+    for name, font, size, centre in (
+        ("GK Title", TITLE_FONT, 22, True),
+        ("GK Heading", HEADING_FONT, 16, False),
+        ("GK Table", BODY_FONT, 9, True),
+    ):
+        style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = normal
+        _fonts(style, font, size, bold=name not in ("GK Table",))
+        fmt = style.paragraph_format
+        if centre:
+            fmt.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if name == "GK Table":
+            fmt.line_spacing = 1.0
+        else:
+            fmt.keep_with_next = True
+            fmt.space_before = Pt(6)
+            fmt.space_after = Pt(6 if name == "GK Title" else 0)
+    body = document.styles.add_style("GK Body", WD_STYLE_TYPE.PARAGRAPH)
+    body.base_style = normal
+    body.paragraph_format.first_line_indent = Pt(32)  # two characters of 3号
+    body.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    _narrative_styles(document)
+
+
+def _narrative_styles(document: Any) -> None:
+    """Sub-headings with outline levels (Word's navigation pane lists them; import reads them back), list items."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    body = document.styles["GK Body"]
+    for level, (font, bold) in enumerate(((SUBHEADING_FONT, False), (BODY_FONT, True), (BODY_FONT, True)), 1):
+        style = document.styles.add_style(f"GK Subheading {level}", WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = body
+        _fonts(style, font, 12, bold=bold)
+        style.paragraph_format.keep_with_next = True
+        outline = OxmlElement("w:outlineLvl")
+        outline.set(qn("w:val"), str(level))  # 0 would be the part headings' level
+        style.element.get_or_add_pPr().append(outline)
+    item = document.styles.add_style("GK List Item", WD_STYLE_TYPE.PARAGRAPH)
+    item.base_style = document.styles["List Paragraph"]
+    item.paragraph_format.left_indent = Pt(0)
+    item.paragraph_format.first_line_indent = Pt(32)
+
+
 def _page(document: Any, alert: str) -> None:
     """A4, the margins of printed government documents, `- 1 -` centred in the footer."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -146,29 +226,22 @@ def _p(style: str, runs: str, keep: bool = False, align: str = "") -> str:
 
 
 def _narrative(text: str) -> list[str]:
-    """The part's Markdown as paragraphs: headings bold, list items keep (or get) their numbers."""
+    """The part's blocks as paragraphs: sub-headings in their levels' styles, items with their numbers."""
     out: list[str] = []
-    style, prefix, counters = BODY, "", []
-    for token in markdown.parse(text):
-        if token.type == "heading_open":
-            style = SUBHEADING
-        elif token.type == "ordered_list_open":
-            counters.append(int(token.attrGet("start") or 1))
-        elif token.type == "bullet_list_open":
-            counters.append(0)
-        elif token.type in ("ordered_list_close", "bullet_list_close"):
-            counters.pop()
-        elif token.type == "list_item_open" and counters:
-            n = counters[-1]
-            prefix = f"{n}. " if n else "· "
-            counters[-1] = n + 1 if n else 0
-        elif token.type == "inline":
-            if prefix and markdown.own_number(token.content):
-                prefix = ""
-            runs = (_run(prefix) if prefix else "") + _inline(token.children or [])
-            out.append(_p(style, runs, keep=style == SUBHEADING))
-            style, prefix = BODY, ""
+    for block in narrative.parse(text):
+        if block.kind is narrative.Kind.SUBHEADING:
+            style = SUBHEADINGS[min(block.level, len(SUBHEADINGS)) - 1]
+            out.append(_p(style, _inline(_inline_tokens(block.text)), keep=True))
+        elif block.kind is narrative.Kind.ITEM:
+            prefix = "" if markdown.own_number(block.plain) else "· "
+            out.append(_p(ITEM, (_run(prefix) if prefix else "") + _inline(_inline_tokens(block.text))))
+        else:  # a paragraph; a table or quote kept in the Markdown gives one paragraph per line of text
+            out += [_p(BODY, _inline(t.children or [])) for t in markdown.parse(block.text) if t.type == "inline"]
     return out
+
+
+def _inline_tokens(text: str) -> list[Any]:
+    return [child for t in markdown.parse_inline(text) for child in (t.children or [])]
 
 
 def _inline(children: list[Any]) -> str:
@@ -273,7 +346,7 @@ def _vertical_label_heights(rows: list[list[tuple[int, Cell]]], size: float) -> 
 
 
 def report_docx(record: Record, alert: str = "", template: bytes = b"") -> bytes:
-    """The six official parts with their four tables, as .docx bytes; `template`: an office's look (docx_styles)."""
+    """The six official parts with their four tables, as .docx bytes."""
     body = [
         *(_p(TITLE, _run(line), keep=True) for line in record.title_lines),
     ]
@@ -287,15 +360,14 @@ def report_docx(record: Record, alert: str = "", template: bytes = b"") -> bytes
         else:
             assert part.table is not None
             body.append(_table(record, part.table))
-    skeleton_names, skeleton = _skeleton(alert)
-    entries = dict(skeleton)
+    names, entries = _skeleton(alert)
     document = entries["word/document.xml"].decode("utf-8")
     document = MARKER_PARAGRAPH.sub(lambda _: "".join(body), document, count=1)
-    if template:
-        document = docx_styles.apply_template(entries, document, template)
-    entries["word/document.xml"] = document.encode("utf-8")
-    names = docx_props.set_properties(list(skeleton_names), entries, record)
-    changed = entries
+    changed = dict(entries)
+    if template:  # an office's look (production/docx_styles.py)
+        document = docx_styles.apply_template(changed, document, template)
+    changed["word/document.xml"] = document.encode("utf-8")
+    names = tuple(docx_props.set_properties(list(names), changed, record))  # the report's own properties
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
         for name in names:
@@ -316,6 +388,7 @@ def _skeleton(alert: str) -> tuple[tuple[str, ...], dict[str, bytes]]:
     from docx import Document
 
     document = Document()
+    _styles(document)
     _page(document, alert)
     document.add_paragraph(BODY_MARK)
     buffer = io.BytesIO()
@@ -323,7 +396,5 @@ def _skeleton(alert: str) -> tuple[tuple[str, ...], dict[str, bytes]]:
     with zipfile.ZipFile(buffer) as source:
         names = tuple(info.filename for info in source.infolist())
         entries = {name: source.read(name) for name in names}
-    styles = docx_styles.official_styles(entries["word/styles.xml"].decode("utf-8"))
-    entries["word/styles.xml"] = styles.encode("utf-8")
     entries["word/fontTable.xml"] = docx_styles.font_table(entries["word/fontTable.xml"].decode("utf-8")).encode()
     return names, entries

@@ -256,7 +256,7 @@ def counties(data_dir: Path, county: str | None = None, memo: Memo | None = None
     must not cost a few hundred county files per report.
     """
     if not data_dir.is_dir():
-        raise InputError(f"数据目录不存在：{data_dir}")
+        raise InputError(f"数据目录不存在：{data_dir.absolute()}（请用 --data 指定记录所在的文件夹）")
     if county is not None and (data_dir / county / COUNTY_FILE).is_file():
         return [remembered_county(data_dir / county, memo)]
     return list(each_county(data_dir, memo))
@@ -265,7 +265,7 @@ def counties(data_dir: Path, county: str | None = None, memo: Memo | None = None
 def each_county(data_dir: Path, memo: Memo | None = None) -> Iterator[County]:
     """The counties under `data_dir` one at a time, in sorted order: a nation's are never all held at once."""
     if not data_dir.is_dir():
-        raise InputError(f"数据目录不存在：{data_dir}")
+        raise InputError(f"数据目录不存在：{data_dir.absolute()}（请用 --data 指定记录所在的文件夹）")
     names = sorted(p.parent.name for p in data_dir.glob(f"*/{COUNTY_FILE}"))  # texts: a nation's are held
     if not names:
         _explain_empty(data_dir)
@@ -287,7 +287,11 @@ def _explain_empty(data_dir: Path) -> None:
             f"{data_dir} 里直接放着 .yaml 文件，但记录应在 {data_dir}/<县>/<乡镇>/<年>.yaml，"
             f"每个县的文件夹有一个 {COUNTY_FILE}"
         )
-    raise InputError(f"数据目录 {data_dir} 里没有任何县：应有 {data_dir}/<县>/{COUNTY_FILE} 和 <县>/<乡镇>/<年>.yaml")
+    data_dir = data_dir.absolute()
+    raise InputError(
+        f"数据目录 {data_dir} 里没有任何县：应有 {data_dir}/<县>/{COUNTY_FILE} 和 <县>/<乡镇>/<年>.yaml"
+        "（或用 --data 指定另一个文件夹）"
+    )
 
 
 def entries(

@@ -6,9 +6,11 @@ to compare them. A blank cell is `None`, not 0.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import hashlib
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
@@ -20,6 +22,7 @@ from gongkai.format import FORMATS, Cell, Format, Kind
 from gongkai.format.common import TITLE
 from gongkai.records import yamlio
 from gongkai.records.catalog import COUNTY_FILE, county_of
+from gongkai.records.fields import label_of
 from gongkai.records.ids import ID_PATTERN as ID_PATTERN  # re-exported: where the record's fields are
 from gongkai.records.ids import LEVELS as LEVELS
 from gongkai.records.ids import MAX_NAME as MAX_NAME
@@ -91,7 +94,14 @@ class Record:
 def load_record(path: Path | str) -> Record:
     """Read and validate `data/<county>/<township>/<year>.yaml`."""
     path = Path(path)
-    data, lines = yamlio.load(path)
+    try:
+        data, lines = yamlio.load(path)
+    except RecordError as e:  # found while parsing: named as the format names it, when the file says its format
+        if e.field and not e.label:
+            said = re.search(r"^format:\s*['\"]?(\d{4})", path.read_text(encoding="utf-8", errors="replace"), re.M)
+            e.label = label_of(FORMATS.get(said.group(1)) if said else None, tuple(e.field.split(".")))
+            e.args = (str(e),)
+        raise
     record = from_mapping(data, path=path, lines=lines)
     if path.stem.isdigit() and int(path.stem) != record.year:
         raise RecordError(
@@ -131,6 +141,8 @@ def _check_placement(record: Record, path: Path) -> None:
 def from_mapping(data: Any, *, path: Path | None = None, lines: Mapping[tuple[Any, ...], int] | None = None) -> Record:
     """Validate a parsed record; the first problem found raises RecordError."""
     lines = lines or {}
+    columns: Mapping[tuple[Any, ...], int] = getattr(lines, "columns", {})
+    fmt: Format | None = None
 
     def fail(at: tuple[Any, ...], message: str) -> RecordError:
         line = None
@@ -138,16 +150,18 @@ def from_mapping(data: Any, *, path: Path | None = None, lines: Mapping[tuple[An
             if at[:n] in lines:
                 line = lines[at[:n]]
                 break
-        return RecordError(path, line, ".".join(str(p) for p in at), message)
+        label = label_of(fmt, at)
+        return RecordError(path, line, ".".join(str(p) for p in at), message, column=columns.get(at), label=label)
 
     if not isinstance(data, dict):
         raise fail((), "记录应是键值映射（形如 `year: 2021`）")
     _keys(data, (*REQUIRED, *OPTIONAL), REQUIRED, (), fail)
 
     fmt_raw = data["format"]
-    fmt = FORMATS.get(str(fmt_raw)) if isinstance(fmt_raw, (str, int)) and not isinstance(fmt_raw, bool) else None
-    if fmt is None:
+    found = FORMATS.get(str(fmt_raw)) if isinstance(fmt_raw, (str, int)) and not isinstance(fmt_raw, bool) else None
+    if found is None:
         raise fail(("format",), f"应为 {' 或 '.join(FORMATS)}，实际为 {fmt_raw!r}")
+    fmt = found
     year = data["year"]
     if type(year) is not int or not YEARS[0] <= year <= YEARS[1]:
         raise fail(("year",), f"应为 {YEARS[0]}–{YEARS[1]} 之间的整数年份，实际为 {year!r}")
@@ -256,6 +270,8 @@ def _keys(
         else ""
     )
     for key in given:
+        if key not in allowed and isinstance(key, int) and not isinstance(key, bool) and given[key] is None:
+            raise fail((*at, key), f"「{key}」不是字段：数字里写了逗号（如 1,234）？数字不写千位分隔符，应写成 1234")
         if key not in allowed:
             name = repr(key) if len(str(key)) <= 40 else repr(f"{str(key)[:40]}…")
             hint = difflib.get_close_matches(str(key)[:100], [str(a) for a in allowed], n=1)
@@ -287,7 +303,9 @@ def _value(raw: Any, cell: Cell, fail: Any) -> Value:
     if isinstance(raw, bool):
         raise fail(f"应为数字，实际为是非值 {raw!r}{_bool_hint(raw)}；留空请写 ~")
     if isinstance(raw, str):
-        raise fail(f"应为数字，实际为文本 {raw!r}：数字不要加引号，留空请写 ~")
+        return _typed_number(raw, cell, fail)
+    if isinstance(raw, (dt.date, dt.datetime)):
+        raise fail(f"应为数字，实际为日期 {raw}：数字请写成 17 这样的十进制数，留空请写 ~")
     if not isinstance(raw, (int, float, Decimal)):
         raise fail(f"应为数字，实际为 {raw!r}（{type(raw).__name__}）；留空请写 ~")
     written = format(raw, "f") if isinstance(raw, Decimal) else repr(raw)
@@ -304,6 +322,19 @@ def _value(raw: Any, cell: Cell, fail: Any) -> Value:
     if cell.kind is Kind.COUNT and raw < 0:
         raise fail(f"件数不能为负：应为 0 或正整数，实际为 {raw}")
     return raw
+
+
+def _typed_number(raw: str, cell: Cell, fail: Any) -> Value:
+    """A figure YAML read as text: full-width digits accepted (as the importers do), the rest explained."""
+    folded = unicodedata.normalize("NFKC", raw).strip()
+    if folded != raw.strip() and re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", folded):
+        return _value(int(folded) if folded.isdigit() else Decimal(folded), cell, fail)  # １２ → 12
+    digits = re.sub(r"[,，、\s]", "", folded)
+    if re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", digits) and digits != folded:
+        raise fail(f"数字 {raw} 里有逗号或空格：数字不写千位分隔符，应写成 {digits}")
+    if "，" in raw:
+        raise fail(f"应为数字，实际为文本 {raw!r}：各项之间应用英文逗号 , 加空格分隔，不用中文逗号「，」")
+    raise fail(f"应为数字，实际为文本 {raw!r}：数字不要加引号，留空请写 ~")
 
 
 def dump_record(record: Record) -> str:

@@ -41,6 +41,15 @@ MAX_SCAN_DEPTH = 64
 
 Path_ = tuple[str | int, ...]
 
+
+class Lines(dict[Path_, int]):
+    """The line of each key path, and the column of each value written on its key's line."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.columns: dict[Path_, int] = {}
+
+
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it
 
 _TAG = "tag:yaml.org,2002:"
@@ -84,7 +93,9 @@ def read_text(path: Path, limits: Limits = RECORD) -> str:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
-        raise RecordError(path, line, "", "应为 UTF-8 编码的文本，此行不是（GBK 等编码请另存为 UTF-8）") from None
+        column = len(raw[raw.rfind(b"\n", 0, e.start) + 1 : e.start].decode("utf-8", "replace")) + 1
+        said = "文件不是 UTF-8 编码（可能是用 GBK 保存的）：请在编辑器里「另存为」并选择 UTF-8 编码，再运行一次"
+        raise RecordError(path, line, "", said, column=column) from None
     if not text.strip():
         raise RecordError(path, None, "", "文件是空的：应为一份记录（形如 `year: 2021` 的键值）")
     bad = CONTROL.search(text)
@@ -136,14 +147,14 @@ def _event_depth(path: Path, text: str, limits: Limits) -> None:
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
     except yaml.MarkedYAMLError as e:
-        raise _syntax_error(path, e) from None
+        raise _syntax_error(path, e, text) from None
     except yaml.YAMLError as e:
         raise RecordError(path, None, "", f"YAML 语法错误：{_one_line(str(e))}") from None
     finally:
         loader.dispose()
 
 
-def load(path: Path, text: str | None = None, limits: Limits = RECORD) -> tuple[Any, dict[Path_, int]]:
+def load(path: Path, text: str | None = None, limits: Limits = RECORD) -> tuple[Any, Lines]:
     """Parse one YAML document; return the data and the line of each key path."""
     if text is None:
         text = read_text(path, limits)
@@ -154,7 +165,7 @@ def load(path: Path, text: str | None = None, limits: Limits = RECORD) -> tuple[
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as e:
-        raise _syntax_error(path, e) from None
+        raise _syntax_error(path, e, text) from None
     except yaml.YAMLError as e:
         raise RecordError(path, None, "", f"YAML 语法错误：{_one_line(str(e))}") from None
     except RecursionError:
@@ -163,18 +174,29 @@ def load(path: Path, text: str | None = None, limits: Limits = RECORD) -> tuple[
         loader.dispose()
     if node is None:
         raise RecordError(path, None, "", "文件是空的：应为一份记录（形如 `year: 2021` 的键值）")
-    lines: dict[Path_, int] = {}
+    lines = Lines()
     data = _Builder(path, loader, lines, limits).build(node, ())
     return data, lines
 
 
-def _syntax_error(path: Path, e: yaml.MarkedYAMLError) -> RecordError:
+def _syntax_error(path: Path, e: yaml.MarkedYAMLError, text: str = "") -> RecordError:
     problem = _one_line(e.problem or str(e))
-    said = next((text for key, text in SYNTAX if key in problem), "应为合法的 YAML（每行 `键: 值`，用空格缩进）")
-    line = e.problem_mark.line + 1 if e.problem_mark else None
+    said = next((said for key, said in SYNTAX if key in problem), "应为合法的 YAML（每行 `键: 值`，用空格缩进）")
+    mark = e.problem_mark
+    line = mark.line + 1 if mark else None
+    column = mark.column + 1 if mark else None
     start = e.context_mark.line + 1 if e.context_mark else None
     since = f"（始于第 {start} 行）" if start and start != line else ""
-    return RecordError(path, line, "", f"YAML 语法错误{since}：{said}（{problem}）")
+    rows = text.split("\n")
+    for n in dict.fromkeys(k for k in (line, start) if k and k <= len(rows)):
+        row = rows[n - 1]
+        if "\t" in row[: len(row) - len(row.lstrip())]:
+            return RecordError(path, n, "", "这一行用 Tab 缩进：请改用空格（每层两个空格）", column=1)
+        comma = row.find("，")
+        if comma >= 0 and ("{" in row or "[" in row):
+            said = "各项之间应用英文逗号 , 分隔，这里是中文逗号「，」：请改为 , 加一个空格"
+            return RecordError(path, n, "", said, column=comma + 1)
+    return RecordError(path, line, "", f"YAML 语法错误{since}：{said}（{problem}）", column=column)
 
 
 def _one_line(text: str) -> str:
@@ -184,7 +206,7 @@ def _one_line(text: str) -> str:
 class _Builder:
     """Python values from composed nodes, recording where each came from."""
 
-    def __init__(self, path: Path, loader: Any, lines: dict[Path_, int], limits: Limits = RECORD) -> None:
+    def __init__(self, path: Path, loader: Any, lines: Lines, limits: Limits = RECORD) -> None:
         self.path = path
         self.limits = limits
         self.loader = loader
@@ -193,7 +215,8 @@ class _Builder:
         self.built: set[int] = set()
 
     def fail(self, node: yaml.Node, at: Path_, message: str) -> RecordError:
-        return RecordError(self.path, node.start_mark.line + 1, _dotted(at), message)
+        mark = node.start_mark
+        return RecordError(self.path, mark.line + 1, _dotted(at), message, column=mark.column + 1)
 
     def build(self, node: yaml.Node, at: Path_) -> Any:
         self.count += 1
@@ -233,6 +256,9 @@ class _Builder:
                 raise self.fail(key_node, (*at, key), ALIAS)
             out[key] = self.build(value_node, (*at, key))
             self.lines[(*at, key)] = line  # the key's line: a block value starts below it
+            if isinstance(value_node, yaml.ScalarNode) and value_node.start_mark.line + 1 == line:
+                shown = value_node if value_node.value else key_node  # nothing written: the key is what is there
+                self.lines.columns[(*at, key)] = shown.start_mark.column + 1
         return out
 
     def scalar(self, node: yaml.ScalarNode, at: Path_) -> Any:
@@ -245,6 +271,9 @@ class _Builder:
             value = self.loader.construct_object(node)
         except yaml.YAMLError as e:
             raise self.fail(node, at, f"无法读取的值：{_one_line(str(e))}") from None
+        except (ValueError, OverflowError):  # 2021-13-45: YAML takes it for a date, and there is no such day
+            said = f"{node.value} 形如日期，但没有这一天：日期应写成真实的 YYYY-MM-DD（如 2021-12-31），文字请加引号"
+            raise self.fail(node, at, said) from None
         if node.tag == f"{_TAG}float":
             return Decimal(node.value)  # as written, digits and all: a float would lose 0.10's last 0
         if isinstance(value, str):

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 from gongkai.errors import InputError
 from gongkai.format import Part
+from gongkai.records.narrative import mark_subheadings
 from gongkai.workbook.sheet import Sheet
 
 TEXT_WIDTH = 80  # the one column of a narrative sheet: within an A4 page's width, upright
@@ -35,6 +36,8 @@ def joined(rows: Iterable[str]) -> str:
     """A part's Markdown from its rows: paragraphs apart, list items together, a line per row."""
     lines = [line for row in rows for line in row.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     lines = [line for line in lines if line.strip()]
+    # 「（一）主动公开情况」 typed on a row (or line) of its own is a sub-heading, as in every other import
+    lines = mark_subheadings(lines, [not (_ITEM.match(line) or _HEADING.match(line)) for line in lines])
     out: list[str] = []
     for n, line in enumerate(lines):
         if n:
