@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 
 from gongkai.errors import GongkaiError, ImageOnly, OldFormat
 from gongkai.format.rules import PROFILES
-from gongkai.importers.base import office_lock
 from gongkai.interfaces.audit_facts import (
     Given,
     block_of,
@@ -71,7 +70,7 @@ class Row:
 
 
 def files_in(folders: Sequence[Path]) -> list[Path]:
-    """Every file under the folders, in a stable order; hidden files and folders, Office lock files left out."""
+    """Every file under the folders, in a stable order; hidden files and folders left out."""
     found: set[Path] = set()
     for folder in folders:
         if folder.is_file():
@@ -81,8 +80,7 @@ def files_in(folders: Sequence[Path]) -> list[Path]:
             raise GongkaiError(f"不是文件夹：{folder}")
         for path in folder.rglob("*"):
             hidden = any(p.startswith(".") for p in path.relative_to(folder).parts)
-            ours = path.name.endswith(REVIEW_SUFFIX) or is_info(path) or office_lock(path) is not None
-            if path.is_file() and not hidden and not ours:  # lock files: ~$x.docx, .~lock.x.docx#
+            if path.is_file() and not hidden and not path.name.endswith(REVIEW_SUFFIX) and not is_info(path):
                 found.add(path)
     return sorted(found)
 
