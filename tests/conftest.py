@@ -87,7 +87,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
 # run ends on short ones, not with one worker idle while the other finishes a long one. `make test`
 # hands out whole files in this order (`--dist loadfile --no-loadscope-reorder`): a module-scoped
 # fixture, such as the 63 official PDFs, is then built once, not once per worker.
-LONG_FIRST = ("test_published_pdf", "test_review", "test_crash_safety", "test_faults", "test_bulk", "test_cluster")
+LONG_FIRST = (
+    "test_readme",
+    "test_published_pdf",
+    "test_review",
+    "test_crash_safety",
+    "test_faults",
+    "test_bulk",
+    "test_cluster",
+)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

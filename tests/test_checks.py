@@ -81,7 +81,7 @@ def test_r4_each_group_of_table4():
         (("table2", "licensing", "decisions"), None, "未填写"),
         (("table2", "penalty", "decisions"), -2, "不能为负数"),
         (("table2", "coercion", "decisions"), Decimal("1.5"), "件数应为整数"),
-        (("table2", "fees", "amount"), Decimal("0.12345"), "4 位小数"),
+        (("table2", "fees", "amount"), Decimal("-0.5"), "不能为负数"),
     ],
 )
 def test_r5_blank_negative_and_precision(key, value, words):
@@ -89,6 +89,12 @@ def test_r5_blank_negative_and_precision(key, value, words):
     assert {f.rule for f in report.errors} == {"R5"}
     assert words in report.errors[0].message
     assert report.errors[0].cells[0].key == key
+
+
+def test_r5_keeps_an_amount_of_any_precision():
+    """DESIGN R5: the fee is kept and printed with the precision it was written with (4166.241619)."""
+    report = check(SEED.with_value(("table2", "fees", "amount"), Decimal("4166.241619")))
+    assert not [f for f in report.errors + report.warnings if f.rule == "R5"]
 
 
 def write_year(folder: Path, record: Record) -> Record:

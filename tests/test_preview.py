@@ -86,12 +86,19 @@ def test_save_reloads_a_bad_save_keeps_the_last_report_and_ctrl_c_leaves_nothing
     # a new figure: 新收申请 of natural persons, so the R-rules' banner and red cells change too
     text = record.read_text(encoding="utf-8")
     edited = text.replace("overview: |\n", "overview: |\n    预览测试标记一二三。\n", 1)
-    assert edited != text
+    edited = edited.replace("received: {natural_person: 1,", "received: {natural_person: 2,", 1)  # R2 fails
+    assert edited.count("预览测试标记") == 1 and "natural_person: 2," in edited
     record.write_text(edited, encoding="utf-8")
     state = running.next_version(int(first["version"]))  # type: ignore[call-overload]
     assert state["error"] == ""
     page = running.get("/").decode()
     assert "预览测试标记一二三" in page
+    # the failed rules under the title, each linking to its highlighted cell (no review page to point to)
+    findings = re.search(r'<nav class="gk-findings".*?</nav>', page, re.S)
+    assert findings and "<b>R2</b>" in findings.group() and "附录一" not in findings.group()
+    assert "详见审阅版" not in page  # the preview has no review page: the banner points to the list
+    target = re.search(r'href="#(cell-table3\.received\.[a-z_]+)"', findings.group())
+    assert target and f'id="{target.group(1)}" class="num error' in page
 
     # a save that does not parse: the one-line error above the last good report
     record.write_text(edited + "table2: [unclosed\n", encoding="utf-8")

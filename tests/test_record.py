@@ -92,12 +92,19 @@ def test_blank_cell_is_none_not_zero(tmp_path):
     assert load_record(path).value("table2", "licensing", "decisions") is None
 
 
-def test_fee_keeps_four_decimals_and_refuses_five(tmp_path):
-    ok = edited(tmp_path, "fees: {amount: 0}", "fees: {amount: 0.1234}")
-    assert load_record(ok).value("table2", "fees", "amount") == Decimal("0.1234")
-    bad = edited(tmp_path, "fees: {amount: 0}", "fees: {amount: 0.12345}")
-    with pytest.raises(RecordError, match="4 位小数"):
-        load_record(bad)
+@pytest.mark.parametrize("written", ["0", "96171.6", "4166.241619", "0.10", "12345678901234567.123456789"])
+def test_fee_is_kept_as_written_a_decimal_never_a_float(tmp_path, written):
+    path = edited(tmp_path, "fees: {amount: 0}", f"fees: {{amount: {written}}}")
+    amount = load_record(path).value("table2", "fees", "amount")
+    assert isinstance(amount, (int, Decimal)) and format(amount, "f") == written
+    assert f"fees: {{amount: {written}}}" in dump_record(load_record(path))  # and written back the same
+
+
+def test_a_signed_zero_fee_is_refused_clearly(tmp_path):
+    path = edited(tmp_path, "fees: {amount: 0}", "fees: {amount: -0.0}")
+    with pytest.raises(RecordError, match="带有负号：没有收费请写 0") as e:
+        load_record(path)
+    assert e.value.line and e.value.field == "table2.fees.amount"
 
 
 def test_table_keys_of_the_other_format_are_named(tmp_path):

@@ -158,3 +158,46 @@ def test_self_numbered_list_items_get_no_bullet():
     soup = BeautifulSoup(to_html("- 1、认识不够\n- 2、力度不大\n\n另起一段\n\n- 甲\n- 乙\n"), "html.parser")
     lists = soup.select("ul")
     assert lists[0].get("class") == ["gk-numbered"] and lists[1].get("class") is None
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_review_page_leads_to_the_problem_in_a_browser(two_renders, width):
+    """Chromium at a desktop and a phone width: findings at the top, links that land, readable compact code."""
+    import os
+
+    from playwright.sync_api import sync_playwright
+
+    from gongkai.production.render import chromium_path
+
+    root, first, _ = two_renders
+    path = first / "2022" / "minquan" / "renhezhen" / "report.review.html"
+    html = path.read_text("utf-8")
+    assert str(root) not in html and "\\u" not in html  # no machine path, no escaped Chinese
+    args = ["--disable-gpu", "--disable-dev-shm-usage"] + (["--no-sandbox"] if os.geteuid() == 0 else [])
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium_path(), args=args)
+        page = browser.new_page(viewport={"width": width, "height": 900})
+        page.goto(path.as_uri())
+        parameters = page.inner_text(".celltag_injected-parameters")
+        assert 'data_dir = "data"' in parameters and "（" in parameters  # git's date in its own brackets
+        nav = page.locator("nav.gk-findings")
+        box = nav.bounding_box()
+        assert box is not None and box["y"] < 1400, box  # near the top, not 4,000 px down
+        assert "R2" in nav.inner_text()
+        links = page.eval_on_selector_all("nav.gk-findings a", "as => as.map(a => a.getAttribute('href'))")
+        assert any(h.startswith("#cell-") for h in links) and any(not h.startswith("#cell-") for h in links)
+        for href in links:  # every link lands on a real place: a highlighted cell or a line of 附录一
+            target = page.locator(f'[id="{href[1:]}"]')
+            assert target.count() == 1, href
+            if href.startswith("#cell-"):
+                assert "error" in (target.get_attribute("class") or ""), href
+            else:
+                assert target.evaluate("e => e.closest('.gk-checks') !== null"), href
+        nav.locator("a", has_text="附录一").first.click()
+        assert page.evaluate("document.querySelector(':target')?.closest('.gk-checks') != null")
+        heights = page.eval_on_selector_all(
+            ".jp-InputArea-editor", "es => es.map(e => e.getBoundingClientRect().height)"
+        )
+        one_line = sorted(heights)[len(heights) // 2]  # most cells are one call: report.part(1)
+        assert one_line < 28, heights  # a line of code, not a tall grey box
+        browser.close()

@@ -1,6 +1,7 @@
-"""--formats changes between runs: products no longer asked for go, new ones are made alone, failures keep all.
+"""--formats changes between runs: products still matching their inputs stay, new ones are made alone,
+products of earlier inputs go, failures keep all.
 
-Reuses the session's seed render (html, pdf, docx) as the earlier run, so no report is rendered again here.
+Reuses the session's seed render (html, pdf, docx) as the earlier run; only the single-render test renders again.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import re
 import shutil
 from pathlib import Path
 
-from conftest import DATA, gongkai
+from conftest import DATA, copy_data, gongkai
 from gongkai.batch.bulk import _publish, _publish_added, inputs_of
 from gongkai.batch.executors import Result
 from gongkai.batch.manifest import read_build
@@ -50,30 +51,30 @@ def test_dropping_and_adding_formats_through_the_cli(seed_render, tmp_path):
     docx = (folder / "report.docx").read_bytes()
     stamps = _stamps(folder)
 
-    dropped = gongkai(*run, "html")
+    pdf = (folder / "report.pdf").stat().st_mtime_ns
+    dropped = gongkai(*run, "html")  # fewer formats: the pdf and docx still match the record, so they stay
     assert dropped.returncode == 0, dropped.stdout + dropped.stderr
-    assert _count(dropped.stdout, "本次生成") == 0  # nothing rendered again: the report is current
-    assert _count(dropped.stdout, "移除不再要求的成品") == 2
-    assert not (folder / "report.pdf").exists() and not (folder / "report.docx").exists()
+    assert "没有任何变化" in dropped.stdout and "移除" not in dropped.stdout
+    assert (folder / "report.pdf").stat().st_mtime_ns == pdf and (folder / "report.docx").read_bytes() == docx
     assert _stamps(folder) == stamps
     listed = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["reports"][0]["files"]
     build = read_build(folder)
-    assert build is not None and listed == build.files == sorted(UNTOUCHED)
-
-    again = gongkai(*run, "html")  # nothing left to remove: a no-op
-    assert "没有任何变化" in again.stdout and "移除不再要求的成品" not in again.stdout
+    assert build is not None and listed == build.files == sorted([*UNTOUCHED, "report.docx", "report.pdf"])
 
     html = (folder / "report.html").read_bytes()
-    (folder / "report.html").unlink()  # a lost product is made again too, from the saved notebook
+    (folder / "report.html").unlink()  # a lost product is made again, from the saved notebook
+    (folder / "report.docx").unlink()
     added = gongkai(*run, "html,docx")
     assert added.returncode == 0, added.stdout + added.stderr
     assert _count(added.stdout, "补生成成品") == 1 and _count(added.stdout, "本次生成") == 0
+    assert _count(added.stdout, "移除已过时的成品") == 0
     assert (folder / "report.docx").read_bytes() == docx  # as the full render made them
     assert (folder / "report.html").read_bytes() == html
+    assert (folder / "report.pdf").stat().st_mtime_ns == pdf  # not asked for, still valid: kept
     del stamps["report.html"]
     assert {k: v for k, v in _stamps(folder).items() if k in stamps} == stamps  # the notebook was not run again
     build = read_build(folder)
-    assert build is not None and "report.docx" in build.files and "report.pdf" not in build.files
+    assert build is not None and {"report.docx", "report.pdf", "report.html"} <= set(build.files)
 
 
 def test_a_failed_run_removes_nothing(seed_render, tmp_path):
@@ -83,7 +84,7 @@ def test_a_failed_run_removes_nothing(seed_render, tmp_path):
     opts = Options(data_dir=DATA, out_dir=out, formats=frozenset({"html"}))
     job = Job("minquan", "hujixiang", 2021, "{}", opts.formats)
     removed: list[str] = []
-    crashed = _publish(entry, inputs_of(entry, opts), Result(job, None, "RenderError: 假设内核崩溃"), opts, removed)
+    crashed = _publish(entry, inputs_of(entry, opts), Result(job, None, "RenderError: 假设内核崩溃"), opts, [], removed)
     assert crashed.status == CRASHED and removed == []
     last = read_build(folder)
     assert last is not None
@@ -92,14 +93,25 @@ def test_a_failed_run_removes_nothing(seed_render, tmp_path):
     kept = _publish_added(last, Result(partial, None, "BrowserError: 假设浏览器崩溃"), opts, summary)
     assert kept.status == CRASHED and summary.removed == [] and summary.completed == []
     assert sorted(p.name for p in folder.iterdir()) == before  # the earlier pdf and docx are still there
-    assert products.unwanted(folder, opts.formats) == ["report.docx", "report.pdf"]
+    assert products.settle(folder, ["report.html"], []) == ([], ["report.docx", "report.pdf"])
 
 
-def test_a_single_render_names_the_products_it_removed(seed_render, tmp_path):
+def test_a_single_render_keeps_what_still_matches_and_removes_what_does_not(seed_render, tmp_path):
     out, folder, _ = _earlier_run(seed_render, tmp_path)
-    done = gongkai("render", "胡集乡", "2021", "--data", str(DATA), "--out", str(out), "--formats", "html")
+    data = copy_data(tmp_path / "data")
+    run = ["render", "胡集乡", "2021", "--data", str(data), "--out", str(out)]
+    pdf = (folder / "report.pdf").read_bytes()
+    done = gongkai(*run, "--no-pdf")  # the README's command: the pdf of the same record stays
     assert done.returncode == 0, done.stdout + done.stderr
-    line = next(line for line in done.stdout.splitlines() if line.startswith("已移除不再要求的成品："))
+    line = next(line for line in done.stdout.splitlines() if line.startswith("保留仍与输入一致的成品"))
+    assert line.endswith("：report.pdf") and (folder / "report.pdf").read_bytes() == pdf
+    assert "移除" not in done.stdout
+
+    record = data / "minquan" / "hujixiang" / "2021.yaml"
+    record.write_text(record.read_text(encoding="utf-8") + "# 改过的记录\n", encoding="utf-8")
+    changed = gongkai(*run, "--formats", "html")  # another record: the pdf and docx of the old one go
+    assert changed.returncode == 0, changed.stdout + changed.stderr
+    line = next(line for line in changed.stdout.splitlines() if line.startswith("已移除由旧输入生成的成品："))
     assert sorted(line.split("：", 1)[1].split("、")) == ["report.docx", "report.pdf"]
     assert not (folder / "report.pdf").exists() and not (folder / "report.docx").exists()
     assert (folder / "report.html").exists()

@@ -47,11 +47,12 @@ def test_table4_two_level_header():
     assert html.count("data-cell=") == 15
 
 
-def test_fee_has_four_decimals_and_blank_stays_blank():
-    record = load_record(SEED_RECORD).with_value(("table2", "fees", "amount"), Decimal("1.5"))
+def test_fee_keeps_its_own_precision_and_blank_stays_blank():
+    record = load_record(SEED_RECORD).with_value(("table2", "fees", "amount"), Decimal("1.50"))
     record = record.with_value(("table2", "licensing", "decisions"), None)
     html = table_html(record, "table2")
-    assert 'data-cell="table2.fees.amount" colspan="3">1.5000</td>' in html
+    assert 'data-cell="table2.fees.amount" colspan="3">1.50</td>' in html
+    assert 'data-cell="table2.fees.amount" colspan="3">0</td>' in table_html(load_record(SEED_RECORD), "table2")
     assert '<td class="num blank" data-cell="table2.licensing.decisions" colspan="3"></td>' in html
     assert show(None, Kind.COUNT) == ""
 

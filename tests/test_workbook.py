@@ -225,3 +225,26 @@ def test_long_labels_get_rows_tall_enough_to_wrap():
     long_label = next(k for k in heights if isinstance(k, str) and k.startswith("1.申请人无正当理由逾期不补正"))
     assert heights[long_label] >= 2 * LINE_HEIGHT
     assert heights["1.属于国家秘密"] in (None, LINE_HEIGHT)
+
+
+def test_figure_cells_merged_by_hand_are_a_clear_error_naming_them(tmp_path):
+    """Merging 自然人 and 商业企业 of 一、 would shift the row's figures (the total landed in 其他)."""
+    from openpyxl import load_workbook
+
+    from conftest import gongkai
+    from gongkai.format import FORMAT_2021
+    from gongkai.workbook import write_template
+
+    book = tmp_path / "填报.xlsx"
+    layout = write_template(book, FORMAT_2021, 2021)
+    sheet, first = layout.cells[("table3", "received", "natural_person")].split("!")
+    _, second = layout.cells[("table3", "received", "commercial")].split("!")
+    wb = load_workbook(book)
+    wb[sheet][first] = 3
+    wb[sheet].merge_cells(f"{first}:{second}")
+    wb.save(book)
+    out = tmp_path / "r.yaml"
+    done = gongkai("import", str(book), "-o", str(out))
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert f"{sheet}!{first}:{second}" in done.stderr and "合并" in done.stderr
+    assert not out.exists()  # nothing half-read is written

@@ -130,6 +130,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--no-pdf", action="store_true", help="不生成 PDF（等于从 --formats 中去掉 pdf 和 review-pdf）")
     p.add_argument("--strict", action="store_true", help="未通过校验（有错误）时不生成报告")
+    p.add_argument(
+        "--docx-template",
+        metavar="PATH",
+        help="Word 模板（.docx/.dotx）：报告采用其样式（标题、标题 1、标题 2、正文）；默认按 GB/T 9704 公文格式",
+    )
     p.add_argument("--executor", choices=["local", "dask"], default="local", help="在本机进程池或 Dask 集群上运行")
     p.add_argument("--scheduler", help="Dask 调度器地址 tcp://HOST:PORT（默认启动本机 LocalCluster）")
     p.add_argument("--no-progress", action="store_true", help="不显示进度条")

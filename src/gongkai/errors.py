@@ -51,6 +51,23 @@ class OutputLocked(GongkaiError):
     """Another render is writing into the same output folder."""
 
 
+class ProductInUse(GongkaiError):
+    """A product file that cannot be replaced: open in Word/WPS on a shared folder, locked, immutable.
+
+    One report's trouble: the batch goes on, and the run ends with 1 like any failed report.
+    """
+
+    exit_code = 1
+
+    def __init__(self, path: Path, reason: str, untouched: bool = True):
+        self.path = path
+        state = "这份报告的成品都保持原样" if untouched else "这份报告有的成品已更新、有的仍是上次的，下次运行会重做"
+        super().__init__(
+            f"无法替换 {path}（{reason}）：这个文件可能正在被其他程序（如 Word、WPS）打开或被锁定；"
+            f"请关闭它后重新运行。{state}，其他报告不受影响"
+        )
+
+
 class NotAReport(GongkaiError):
     """A file given to `gongkai import` that is not a report at all (empty, binary, another page)."""
 

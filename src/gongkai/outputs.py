@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from gongkai.errors import InputError, OutputLocked
+from gongkai.errors import InputError, OutputLocked, ProductInUse
 
 
 def inside(root: Path, path: Path) -> Path:
@@ -93,11 +94,45 @@ def publish(folder: Path, files: Mapping[str, bytes | str]) -> None:
             tmp.unlink(missing_ok=True)
         raise
     try:
-        for tmp, path in staged:
-            os.replace(tmp, path)
+        for _, path in staged:
+            _replaceable(path)  # before any rename: a locked file leaves the whole report as it was
+        for done, (tmp, path) in enumerate(staged):
+            try:
+                os.replace(tmp, path)
+            except OSError as e:
+                if e.errno not in HELD:
+                    raise  # a full disk and the like: the caller's to report (the CLI names the file)
+                raise ProductInUse(path, e.strerror or type(e).__name__, untouched=done == 0) from None
     finally:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)  # those not renamed, after a failed rename
+
+
+# What a file held by another program (Word on a share, a lock, an immutable flag) makes a rename fail with.
+HELD = frozenset({errno.EACCES, errno.EPERM, errno.EBUSY, errno.ETXTBSY})
+
+
+def _replaceable(path: Path) -> None:
+    """Refuse a product that cannot be replaced (open in Word on a share, locked, immutable), naming it.
+
+    A file whose mode says writable but that cannot be opened for writing is
+    held by something else; a file made read-only by its owner is replaced as before.
+    Opening for append changes neither the file nor its times.
+    """
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return
+    if not mode & 0o200:
+        return
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_APPEND))
+    except FileNotFoundError:
+        return
+    except OSError as e:
+        if e.errno not in HELD:
+            raise
+        raise ProductInUse(path, e.strerror or type(e).__name__) from None
 
 
 def sweep(folder: Path) -> None:

@@ -19,10 +19,12 @@ from gongkai.batch.noop import nothing_to_do
 from gongkai.batch.plan import Options, Plan, folder_for, index_current, key_of, summary_of
 from gongkai.batch.statcache import Cache
 from gongkai.batch.tally import Summary
-from gongkai.errors import GongkaiError
+from gongkai.errors import GongkaiError, ProductInUse
 from gongkai.outputs import lock, publish
 from gongkai.pages.outcomes import CRASHED, INVALID, REFUSED, RENDERED, Outcome
 from gongkai.production import products as products_of
+from gongkai.production.docx_styles import template_bytes
+from gongkai.production.office_template import template_path
 from gongkai.production.run import Job
 from gongkai.records.catalog import Entry
 
@@ -37,6 +39,12 @@ FIRST_BATCH, CHECK_BATCH = 8, 200
 def inputs_of(entry: Entry, opts: Options) -> dict[str, str]:
     """Everything the report on `entry` depends on, hashed (one report: its own plan, no cache file)."""
     return Plan(opts).inputs(entry)
+
+
+def _template(county_folder: Path, opts: Options) -> bytes:
+    """The Word template a job carries (its styles, a few KB), or nothing for the official look."""
+    template = template_path(county_folder, opts.docx_template)
+    return b"" if template is None else template_bytes(template)
 
 
 def plan(
@@ -90,7 +98,7 @@ def _jobs(todo: list[tuple[Entry, dict[str, str]]], opts: Options, done: dict[st
             if opts.strict and not report.passed:
                 done[key_of(entry)] = _entry(entry, inputs, REFUSED, message=report.summary(), **facts)
                 continue
-            yield job_for(make(read, report, git), opts.formats)
+            yield job_for(make(read, report, git), opts.formats, _template(entry.county.folder, opts))
 
 
 def render_many(entries: Iterable[Entry], opts: Options, cache: Cache | None = None) -> Summary:
@@ -132,11 +140,17 @@ def render_many(entries: Iterable[Entry], opts: Options, cache: Cache | None = N
                     results = _produce_here(added, any(m & {"pdf", "review-pdf"} for _, m in extra))
                 try:
                     for result in results:
-                        if result.job.notebook:  # a current report's missing products
-                            done[result.job.key] = _publish_added(kept[result.job.key], result, opts, summary)
-                        else:
-                            entry, inputs = by_key[result.job.key]
-                            done[result.job.key] = _publish(entry, inputs, result, opts, summary.removed)
+                        key = result.job.key
+                        try:  # a product open in Word fails its report alone (outputs.publish)
+                            if result.job.notebook:  # a current report's missing products
+                                done[key] = _publish_added(kept[key], result, opts, summary)
+                            else:
+                                entry, inputs = by_key[key]
+                                done[key] = _publish(entry, inputs, result, opts, summary.kept, summary.removed)
+                        except ProductInUse as e:  # no fingerprint: the next run tries again
+                            last = kept.get(key) if result.job.notebook else None
+                            failed = last or _entry(*by_key[key], CRASHED)
+                            done[key] = replace(failed, status=CRASHED, message=str(e), fingerprint="")
                         bar.update(1)
                     bar.update(len(todo) + len(extra) - bar.n)  # records that never became jobs
                 finally:
@@ -177,7 +191,12 @@ def render_many(entries: Iterable[Entry], opts: Options, cache: Cache | None = N
 
 
 def _publish(
-    entry: Entry, inputs: dict[str, str], result: object, opts: Options, removed: list[str] | None = None
+    entry: Entry,
+    inputs: dict[str, str],
+    result: object,
+    opts: Options,
+    kept: list[str] | None = None,
+    removed: list[str] | None = None,
 ) -> Outcome:
     import json
 
@@ -191,6 +210,9 @@ def _publish(
     meta = products.meta
     checks = CheckReport.from_dict(json.loads(products.files["checks.json"]))
     folder = folder_for(opts.out_dir, entry)
+    last = manifest.read_build(folder)
+    same = last is not None and last.status == RENDERED and last.fingerprint == fingerprint.digest(inputs)
+    still, stale = products_of.settle(folder, products.files, last.files if same and last else ())
     publish(folder, products.files)
     record = _entry(
         entry,
@@ -204,12 +226,15 @@ def _publish(
         accepted=meta.get("accepted", 0),
         allowed=meta.get("allowed", 0),
         synthetic=meta["synthetic"],
-        files=sorted(products.files),
+        files=sorted([*products.files, *still]),
         seconds=round(products.seconds, 3),
     )
     manifest.write_build(folder, record)
-    if removed is not None:  # after the new products and build.json: a failed run removes nothing
-        removed += products_of.remove_unwanted(folder, opts.formats)
+    gone = products_of.remove(folder, stale)  # after the new products and build.json: a failed run removes nothing
+    if removed is not None:
+        removed += gone
+    if kept is not None:
+        kept += [str(folder / name) for name in still]
     return record
 
 
@@ -218,17 +243,15 @@ def _product_jobs(
 ) -> list[tuple[str, frozenset[str]]]:
     """Current reports whose products differ from those asked (`plan.PRODUCTS`): the formats missing.
 
-    A report with nothing missing loses its unwanted files now (its last run succeeded);
-    one with something missing, once that is published (`_publish_added`).
+    Products not asked for stay: they were made from the same inputs (production/products.py).
     """
     jobs = []
     for key in keys:
         folder = opts.out_dir / key
         missing = products_of.missing(folder, opts.formats)
         if not missing:
-            if products_of.unwanted(folder, opts.formats):
-                kept[key] = _refiled(folder, kept[key], opts.formats)
-                summary.removed += products_of.remove_unwanted(folder, opts.formats)
+            if products_of.present(folder, kept[key].files) != sorted(set(kept[key].files)):
+                kept[key] = _refiled(folder, kept[key], opts.formats)  # a product lost: no longer listed
             continue
         jobs.append((key, missing))
     return jobs
@@ -240,7 +263,8 @@ def _product_job(key: str, missing: frozenset[str], opts: Options) -> Job:
     year, county, township = key.split("/")
     given = (folder / products_of.INPUT).read_text(encoding="utf-8")  # the input it was made from: Word's record
     notebook = (folder / products_of.NOTEBOOK).read_bytes()
-    return Job(county, township, int(year), given, missing, notebook=notebook)
+    template = _template(opts.data_dir / county, opts)
+    return Job(county, township, int(year), given, missing, notebook=notebook, docx_template=template)
 
 
 def _produce_here(jobs: Iterable[Job], pdf: bool) -> Iterator[Result]:
@@ -261,8 +285,8 @@ def _produce_here(jobs: Iterable[Job], pdf: bool) -> Iterator[Result]:
 
 
 def _refiled(folder: Path, last: Outcome, formats: frozenset[str]) -> Outcome:
-    """The entry listing the files asked for that are in the folder; in build.json, before any removal."""
-    names = [*products_of.ALWAYS, *(products_of.OPTIONAL[f] for f in formats)]
+    """The entry listing the files of the last run and those asked for that are in the folder, in build.json."""
+    names = [*products_of.ALWAYS, *last.files, *(products_of.OPTIONAL[f] for f in formats)]
     entry = replace(last, files=products_of.present(folder, names))
     manifest.write_build(folder, entry)
     return entry
@@ -279,7 +303,6 @@ def _publish_added(last: Outcome, result: object, opts: Options, summary: Summar
     publish(folder, result.products.files)
     entry = _refiled(folder, last, opts.formats)
     summary.completed.append(last.key)
-    summary.removed += products_of.remove_unwanted(folder, opts.formats)
     return entry
 
 
@@ -302,11 +325,12 @@ def _progress(total: int, show: bool) -> _NoBar:
     return bar
 
 
-def render_one(entry: Entry, opts: Options, removed: list[str] | None = None) -> Outcome:
+def render_one(entry: Entry, opts: Options, kept: list[str] | None = None, removed: list[str] | None = None) -> Outcome:
     """One report on a fresh kernel, as `papermill` alone would run it; errors raise.
 
-    Products of its folder no longer asked for (`--formats`) are removed once it
-    succeeded, and named in `removed`.
+    Products of its folder not made by this run are kept while they match its
+    inputs and named in `kept`; those of other inputs are removed once it
+    succeeded, and named in `removed` (production/products.py).
     """
     from gongkai.batch.executors import Result
     from gongkai.pages.inputs import build
@@ -318,13 +342,13 @@ def render_one(entry: Entry, opts: Options, removed: list[str] | None = None) ->
         raise RenderError(f"{given.meta['title']} 未通过校验（--strict 不生成）：{given.report().summary()}")
     with lock(opts.out_dir):
         inputs = inputs_of(entry, opts)
-        job = job_for(given, opts.formats)
+        job = job_for(given, opts.formats, _template(entry.county.folder, opts))
         if opts.pdf:
             with render.Printer() as printer:
                 products = produce(job, printer=printer)
         else:
             products = produce(job)
-        done = _publish(entry, inputs, Result(job, products), opts, removed=[] if removed is None else removed)
+        done = _publish(entry, inputs, Result(job, products), opts, kept, removed)
         known = manifest.read_manifest(opts.out_dir)
         known[done.key] = done
         manifest.write_manifest(opts.out_dir, known, {"seconds": products.seconds})

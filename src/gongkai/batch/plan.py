@@ -18,6 +18,7 @@ from gongkai.batch import fingerprint, manifest
 from gongkai.batch.statcache import Cache
 from gongkai.pages.outcomes import RENDERED, Outcome
 from gongkai.production import products as products_of
+from gongkai.production.office_template import template_path
 from gongkai.production.run import DEFAULT_FORMATS
 from gongkai.records.catalog import Entry
 from gongkai.records.ids import check_id
@@ -41,6 +42,7 @@ class Options:
     executor: str = "local"
     scheduler: str | None = None
     progress: bool = True
+    docx_template: Path | None = None  # --docx-template; else county.yaml's (production/office_template.py)
 
     @property
     def pdf(self) -> bool:
@@ -96,8 +98,12 @@ class Plan:
         self.out = str(opts.out_dir)
 
     def inputs(self, entry: Entry) -> dict[str, str]:
-        """Everything the report on `entry` depends on, hashed."""
-        return fingerprint.inputs(entry, self.options, self.shared, self.cache)
+        """Everything the report on `entry` depends on, hashed; an office's Word template too."""
+        inputs = fingerprint.inputs(entry, self.options, self.shared, self.cache)
+        template = template_path(entry.county.folder, self.opts.docx_template)
+        if template is not None:
+            inputs["docx_template"] = self.cache.hash(str(template))
+        return inputs
 
     def verdict(self, entry: Entry, digest: str, last: Outcome | None) -> str:
         """RENDER, PRODUCTS or CURRENT for the report on `entry`, whose inputs hash to `digest`.
@@ -115,9 +121,9 @@ class Plan:
             return CURRENT  # invalid, crashed or refused on these very inputs: so it stays until they change
         folder = os.path.join(self.out, key_of(entry))  # ids checked by the catalog: no Path here
         made = {name for name in last.files if name in self.optional}
-        if made == self.asked and self.cache.has_files(folder, last.files, entry.county.id):
-            return CURRENT
-        # a lost optional product or other formats asked for: made again (or removed) from the saved notebook
+        if self.asked <= made and self.cache.has_files(folder, last.files, entry.county.id):
+            return CURRENT  # products not asked for this time stay: made from the same inputs (production/products.py)
+        # a lost optional product or other formats asked for: made again from the saved notebook
         needed = (name for name in last.files if name not in self.optional)
         return PRODUCTS if all(os.path.isfile(os.path.join(folder, name)) for name in needed) else RENDER
 

@@ -17,7 +17,8 @@ class Summary:
     seconds: float = 0.0
     index: Path | None = None
     completed: list[str] = field(default_factory=list)  # current reports given the products newly asked for
-    removed: list[str] = field(default_factory=list)  # product files no longer asked for, removed
+    kept: list[str] = field(default_factory=list)  # product files not made again but still valid (products.py)
+    removed: list[str] = field(default_factory=list)  # product files of earlier inputs, removed (products.py)
     total: int = 0  # matched reports
     statuses: dict[str, int] = field(default_factory=dict)  # matched reports by status
     failing: list[Outcome] = field(default_factory=list)  # rendered, but failed their checks

@@ -109,11 +109,11 @@ def _cell_instances(rule: CellRule, record: Record) -> Iterator[Instance]:
                 (r,),
                 (key,),
             )
-        places = 4 if cell.kind is Kind.AMOUNT else 0
+        if cell.kind is Kind.AMOUNT:
+            continue  # an amount keeps the precision it was written with (records/display.py): no limit
         exact = _exact(value)
-        scale = 10**places  # rounding on integers: Decimal.quantize fails past 28 digits
-        rounded = _exact(Decimal(int(Decimal(exact) * scale)) / scale) if isinstance(exact, Decimal) else exact
-        what = "金额最多保留 4 位小数" if places else "件数应为整数"
+        rounded = _exact(Decimal(int(exact))) if isinstance(exact, Decimal) else exact
+        what = "件数应为整数"
         yield Instance(
             rule,
             "R5.precision",

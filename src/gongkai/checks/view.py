@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
-from gongkai.checks.report import FAIL, PASS, SKIPPED, CheckReport
+from gongkai.checks.report import FAIL, PASS, SKIPPED, CheckReport, Finding
 
 if TYPE_CHECKING:
     from gongkai.records.record import Record
@@ -31,6 +31,75 @@ def banner(report: CheckReport) -> str:
     return f'<p class="gk-banner {css}" data-checks="{"pass" if report.passed else "fail"}">{text}{hint}</p>'
 
 
+FINDINGS_SHOWN = 12  # the list at the top stays short; the appendix has every one
+
+
+def cell_anchor(key: tuple[str, ...]) -> str:
+    """The id of a value cell in the report's tables (pages/tables.py), the target of a finding's link."""
+    return "cell-" + ".".join(key)
+
+
+def rule_anchor(rule: str) -> str:
+    return f"rule-{rule}"
+
+
+def check_anchor(key: str) -> str:
+    return f"check-{key}"
+
+
+def _first_cell(report: CheckReport, rule: str, finding: Finding) -> str | None:
+    """The first of this year's cells the table highlights for the finding: where its link goes."""
+    for cell in finding.cells:
+        if cell.year == report.year and rule in report.marked.get(".".join(cell.key), []):
+            return cell_anchor(cell.key)
+    return None
+
+
+def findings_list(report: CheckReport, line_keys: set[str] | None = None) -> str:
+    """The findings at the top of the page, each linking to its cell and, on the review page, to 附录一.
+
+    `line_keys`: the findings with a line of their own in 附录一's 计算过程 (`appendix_keys`);
+    None where the page has no appendix (the preview). Errors first; accepted ones say so.
+    Empty when every rule holds.
+    """
+    appendix = line_keys is not None
+    ordered = [(o, f) for o in report.outcomes for f in o.findings if f.severity == "error"]
+    ordered += [(o, f) for o in report.outcomes for f in o.findings if f.severity != "error"]
+    if not ordered:
+        return ""
+    items = []
+    for o, f in ordered[:FINDINGS_SHOWN]:
+        links = []
+        cell = _first_cell(report, o.rule, f)
+        if cell:
+            links.append(f'<a href="#{escape(cell)}">表中位置</a>')
+        if appendix:
+            target = check_anchor(f.key) if line_keys and f.key in line_keys else rule_anchor(o.rule)
+            links.append(f'<a href="#{escape(target)}">附录一</a>')
+        note = f"（{escape(f.review_note())}）" if f.decision else ""
+        go = f'<span class="gk-finding-links">{" · ".join(links)}</span>' if links else ""
+        items.append(
+            f'<li class="gk-finding gk-finding-{escape(f.severity)}"><b>{escape(o.rule)}</b> '
+            f"{SEVERITY.get(f.severity, f.severity)}：{escape(f.message)}{note} {go}</li>"
+        )
+    more = len(ordered) - FINDINGS_SHOWN
+    rest = f'<p class="gk-findings-more">……另有 {more} 条，见附录一</p>' if more > 0 and appendix else ""
+    rest = rest or (f'<p class="gk-findings-more">……另有 {more} 条</p>' if more > 0 else "")
+    return (
+        f'<nav class="gk-findings" aria-label="校验发现">'
+        f'<p class="gk-findings-head">校验发现（{len(ordered)} 条）：</p>'
+        f"<ol>{''.join(items)}</ol>{rest}</nav>\n"
+    )
+
+
+def appendix_keys(report: CheckReport, record: Record, previous: Record | None) -> set[str]:
+    """The finding keys 计算过程 has a line for (the others link to their rule's row in 附录一)."""
+    from gongkai.checks.arithmetic import lines
+
+    found = {f.key for o in report.outcomes for f in o.findings}
+    return {line.key for line in lines(record, previous, found)} & found
+
+
 def arithmetic(report: CheckReport, record: Record, previous: Record | None) -> str:
     """计算过程: each rule instance with its terms and numbers, and the checks' verdict on it."""
     from gongkai.checks.arithmetic import lines
@@ -51,7 +120,8 @@ def arithmetic(report: CheckReport, record: Record, previous: Record | None) -> 
         verdict = css.removeprefix("gk-rule-")
         fail = ' class="gk-arith-fail"' if verdict in ("error", "warning") else ""
         rows.append(
-            f'<tr{fail} data-instance="{escape(line.key)}" data-outcome="{verdict}"><td>{escape(line.rule)}</td>'
+            f'<tr{fail} id="{escape(check_anchor(line.key))}" data-instance="{escape(line.key)}" '
+            f'data-outcome="{verdict}"><td>{escape(line.rule)}</td>'
             f'<td>{escape(line.place)}</td><td>{escape(line.arithmetic)}</td><td class="{css}">{outcome}</td></tr>'
         )
     return (
@@ -82,7 +152,8 @@ def appendix(report: CheckReport, record: Record | None = None, previous: Record
         note = f"<p>{escape(o.note)}</p>" if o.note else ""
         body = f"<ul>{details}</ul>" if details else ""
         rows.append(
-            f'<tr class="{css}" data-rule="{escape(o.rule)}" data-status="{o.status}">'
+            f'<tr class="{css}" id="{escape(rule_anchor(o.rule))}" data-rule="{escape(o.rule)}" '
+            f'data-status="{o.status}">'
             f"<td>{escape(o.rule)}</td><td>{SEVERITY.get(o.severity, o.severity)}</td>"
             f"<td>{escape(o.title)}</td><td>{STATUS[o.status]}</td><td>{body}{note}</td></tr>"
         )

@@ -18,7 +18,7 @@ class Kind(StrEnum):
 
     COUNT = "count"  # a non-negative whole number
     CHANGE = "change"  # a signed whole number (本年增/减)
-    AMOUNT = "amount"  # a non-negative sum in 万元, at most 4 decimals
+    AMOUNT = "amount"  # a non-negative sum in 万元, kept and printed with the precision it was written with
 
 
 @dataclass(frozen=True)

@@ -278,7 +278,9 @@ def _rules_for(fmt: Format) -> list[Rule]:
             right=tuple(c.id for c in leaves(t4.columns) if c.id != "total"),
         )
     )
-    out.append(CellRule("R5", Severity.ERROR, "每个数字都已填写；件数为非负整数，金额为非负且最多 4 位小数"))
+    out.append(
+        CellRule("R5", Severity.ERROR, "每个数字都已填写；件数为非负整数，金额为非负数（按填写的精度保存和显示）")
+    )
     out.append(
         CarryRule(
             "R6",

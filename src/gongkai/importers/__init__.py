@@ -13,7 +13,16 @@ from typing import Any
 from gongkai.errors import ImageOnly, InputError, NotAReport, RecordError
 from gongkai.format import FORMAT_2021, FORMATS, Format
 from gongkai.importers.assemble import Overrides, assemble
-from gongkai.importers.base import Document, ImportResult, Parser, Problem, Trouble, printable, zip_kind
+from gongkai.importers.base import (
+    Document,
+    ImportResult,
+    Parser,
+    Problem,
+    Trouble,
+    office_lock,
+    printable,
+    zip_kind,
+)
 from gongkai.importers.docx import DocParser, DocxParser
 from gongkai.importers.html import HtmlParser
 from gongkai.importers.ocr import ImageParser
@@ -72,6 +81,12 @@ def import_file(path: Path | str, overrides: Overrides | None = None) -> ImportR
     path = Path(path)
     if not path.is_file():
         raise InputError(f"文件不存在：{path}")
+    held = office_lock(path)
+    if held is not None:
+        raise NotAReport(
+            f"{path.name}：这是 Office 的锁定文件（{held} 正在 Word、WPS 或 LibreOffice 中打开时生成），"
+            f"不是报告；请导入 {held} 本身"
+        )
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise NotAReport(

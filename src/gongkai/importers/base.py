@@ -182,12 +182,8 @@ def read_value(text: str, kind: Kind) -> tuple[Value, str | None]:
     if kind is Kind.AMOUNT:
         if number < 0:
             return None, f"金额不能为负，实际为 {t}"
-        if integral:
-            return Decimal(int(number)), None
-        number = number.normalize()
-        if -number.as_tuple().exponent > 4:  # type: ignore[operator]
-            return None, f"金额最多保留 4 位小数，实际为 {t}"
-        return number, None
+        # as printed: 96171.6, 4166.241619, 0 (records/display.py); a printed -0 is 0
+        return (number.copy_abs() if number.is_zero() else number), None
     if not integral:
         return None, f"应为整数，实际为 {t}"
     if kind is Kind.COUNT and number < 0:
@@ -223,3 +219,17 @@ def zip_kind(path: Path) -> str:
         )
     names = {i.filename for i in infos}
     return "docx" if "word/document.xml" in names else "xlsx"
+
+
+def office_lock(path: Path) -> str | None:
+    """The document an Office lock file stands for, or None: Word/WPS write `~$x.docx`, LibreOffice `.~lock.x.docx#`.
+
+    They appear beside a document while it is open and hold no report, so
+    folders skip them and a lock file named on its own is refused in Chinese.
+    """
+    name = path.name
+    if name.startswith("~$"):
+        return name[2:]
+    if name.startswith(".~lock.") and name.endswith("#"):
+        return name[len(".~lock.") : -1]
+    return None

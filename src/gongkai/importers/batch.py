@@ -16,7 +16,7 @@ from pathlib import Path
 
 from gongkai.errors import GongkaiError
 from gongkai.importers.assemble import Overrides
-from gongkai.importers.base import ImportResult, Trouble
+from gongkai.importers.base import ImportResult, Trouble, office_lock
 from gongkai.importers.files import found_in
 from gongkai.importers.guarded import limits, read_many
 from gongkai.procs import Limits
@@ -36,12 +36,14 @@ class Outcome:
 
 
 def expand(paths: Iterable[Path]) -> list[tuple[Path, str]]:
-    """Files as given; a folder gives its report files (sorted, subfolders included), each with "" or
-    the reason it is skipped (a link leading outside the folder)."""
+    """Files as given; a folder gives its report files (sorted, subfolders included, no Office lock files),
+    each with "" or the reason it is skipped (a link leading outside the folder)."""
     out: dict[Path, str] = {}
     for path in paths:
         if path.is_dir():
-            out.update(found_in([path], lambda name: Path(name).suffix.lower() in SUFFIXES))
+            out.update(
+                found_in([path], lambda name: Path(name).suffix.lower() in SUFFIXES and not office_lock(Path(name)))
+            )
         else:
             out.setdefault(path, "")
     return list(out.items())

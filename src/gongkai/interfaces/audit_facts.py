@@ -18,6 +18,7 @@ from typing import Any
 
 from gongkai.errors import InputError, RecordError
 from gongkai.format.bodies import KINDS, same_body
+from gongkai.importers.base import office_lock
 from gongkai.importers.files import present
 from gongkai.records import yamlio
 
@@ -39,7 +40,8 @@ def info_paths(path: Path) -> list[Path]:
 
 
 def is_info(path: Path) -> bool:
-    return path.name.endswith(INFO_SUFFIX)
+    """A file beside the reports, not one: a sidecar of facts, or an Office lock file (~$x.docx, .~lock.x.docx#)."""
+    return path.name.endswith(INFO_SUFFIX) or office_lock(path) is not None
 
 
 def sidecar(path: Path) -> dict[str, Any]:

@@ -148,7 +148,7 @@ class Preview:
         nb = run_notebook(job_for(given, frozenset({"html"})), ENGINE, reader_notebook())
         meta = given.meta
         self.state.publish(
-            html=render.to_html(nb, title=meta["title"]),
+            html=with_findings(render.to_html(nb, title=meta["title"]), given.checks),
             meta=meta,
             title=meta["title"],
             error="",
@@ -219,6 +219,19 @@ class Preview:
 
 
 @cache
+def with_findings(html: str, checks_json: str) -> str:
+    """The reader's page with the findings under its title: the preview has no review page to point to."""
+    from gongkai.checks.report import CheckReport
+    from gongkai.checks.view import findings_list
+    from gongkai.pages.report import REVIEW_POINTER
+
+    found = findings_list(CheckReport.from_dict(json.loads(checks_json)))
+    if not found:
+        return html
+    html = html.replace(REVIEW_POINTER, "详见标题下列出的校验发现", 1)
+    return html.replace("</header>", f"</header>\n{found}", 1)
+
+
 def reader_notebook() -> Any:
     """The notebook without the reviewer's cells: the preview shows the reader's page, which omits them.
 

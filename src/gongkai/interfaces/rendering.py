@@ -33,16 +33,23 @@ def render(args: argparse.Namespace) -> int:
         executor=args.executor,
         scheduler=args.scheduler,
         progress=not args.no_progress,
+        docx_template=Path(args.docx_template) if args.docx_template else None,
     )
     if opts.pdf:
         render.check_chromium()  # fail before executing anything
+    if opts.docx_template is not None and "docx" in opts.formats:
+        from gongkai.production.docx_styles import template_bytes
+        from gongkai.production.office_template import template_path
+
+        template_bytes(template_path(data_dir, opts.docx_template) or opts.docx_template)  # a bad template: now
     if not args.all and not args.params:
         if args.township is None or args.year is None:
             raise GongkaiError("请给出 乡镇 和 年度，或用 --all / --params")
         entry = catalog.resolve(data_dir, args.township, args.year, args.county)
         start = time.perf_counter()
+        kept: list[str] = []
         removed: list[str] = []
-        done = render_one(entry, opts, removed)
+        done = render_one(entry, opts, kept, removed)
         verdict = "校验通过" if done.passed else "未通过校验"
         print(
             f"已生成 {done.title}（{time.perf_counter() - start:.1f} 秒）："
@@ -51,8 +58,10 @@ def render(args: argparse.Namespace) -> int:
         for line in done.findings:
             print(f"  {line}")
         print(f"文件（{out_dir / done.key}/）：{'、'.join(done.files)}")
+        if kept:
+            print(f"保留仍与输入一致的成品（本次未要求）：{'、'.join(Path(name).name for name in kept)}")
         if removed:
-            print(f"已移除不再要求的成品：{'、'.join(Path(name).name for name in removed)}")
+            print(f"已移除由旧输入生成的成品：{'、'.join(Path(name).name for name in removed)}")
         return 0
     from gongkai.batch.fingerprint import open_cache
 
@@ -100,8 +109,9 @@ def format_summary(summary: object) -> str:
         ("记录无效", summary.with_status(INVALID)),
         ("未生成（--strict）", summary.with_status(REFUSED)),
     ]
-    if summary.completed or summary.removed:  # --formats changed: production/products.py
-        rows += [("补生成成品", len(summary.completed)), ("移除不再要求的成品", len(summary.removed))]
+    if summary.completed or summary.kept or summary.removed:  # --formats changed: production/products.py
+        rows += [("补生成成品", len(summary.completed)), ("保留仍有效的成品", len(summary.kept))]
+        rows += [("移除已过时的成品", len(summary.removed))]
     lines = [f"共 {summary.total} 份报告，用时 {summary.seconds:.1f} 秒"]
     if not summary.attempted and not summary.completed and not summary.removed:
         lines.append("没有任何变化，未重新生成。")
@@ -110,6 +120,8 @@ def format_summary(summary: object) -> str:
     for r in problems:
         reason = r.message or f"{r.errors} 个错误"
         lines.append(f"  ✗ {r.key} {r.county}{r.township}：{reason}")
+        if not r.message:  # the rules that failed, as `render` lists them for one report
+            lines += [f"      {line}" for line in r.findings]
     if summary.index is not None:
         lines.append(f"索引：{summary.index}")
     return "\n".join(lines)

@@ -22,6 +22,7 @@ from gongkai.records import catalog
 from gongkai.records.history import load_previous
 from gongkai.records.record import Record, load_record
 
+REVIEW_POINTER = "详见审阅版的校验结果"  # the failing banner's pointer; the preview lists the findings instead
 LAB_STYLE = "data-gk-lab"  # marks the stylesheet the cover carries for JupyterLab; exported pages drop it
 
 
@@ -145,19 +146,20 @@ class Report:
             lines.append(
                 '<p class="gk-banner gk-fail" data-checks="fail">'
                 f"{escape(self.checks.summary())}（表中标红的单元格不符合勾稽关系，"
-                "详见审阅版的校验结果；修正前不应发布）</p>"
+                f"{REVIEW_POINTER}；修正前不应发布）</p>"
             )
         lines.append("</header>")
         return Cover(lab_style() + "\n".join(lines), self.meta())
 
     def status(self) -> Html:
         """For the reviewer only: where and what the report is, and the checks' verdict when it passed."""
-        from gongkai.checks.view import banner
+        from gongkai.checks.view import appendix_keys, banner, findings_list
 
         r = self.record
         place = "".join(escape(x) for x in (r.province, r.city, r.county, r.township))
         line = f'<p class="gk-meta">{place} · 报告年度 {r.year} · 格式 {escape(r.format.name)}</p>'
-        return Html(line + (banner(self.checks) if self.checks.passed else ""))
+        found = findings_list(self.checks, appendix_keys(self.checks, r, self.previous[0]))
+        return Html(line + (banner(self.checks) if self.checks.passed else "") + found)
 
     def part(self, number: int) -> Html:
         """Part `number` (1–6) under its official heading; failing cells highlighted."""
@@ -167,7 +169,7 @@ class Report:
             body = markdown.to_html(self.record.parts[part.narrative])
         else:
             assert part.table is not None
-            body = table_html(self.record, part.table, self.checks.marks())
+            body = table_html(self.record, part.table, self.checks.marks(), anchors=True)
         return Html(f"{head}{body}</section>\n")
 
     def appendix(self) -> Html:

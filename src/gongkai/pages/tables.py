@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from html import escape
 
+from gongkai.checks.view import cell_anchor
 from gongkai.pages.layout import Role, Slot, layout
 from gongkai.records.display import show
 from gongkai.records.record import CellKey, Record
@@ -14,11 +15,17 @@ Marks = Mapping[CellKey, tuple[str, str]]  # cell → (css class, tooltip)
 Content = Callable[[CellKey], str]  # cell → its inner HTML, already escaped
 
 
-def table_html(record: Record, table_id: str, marks: Marks | None = None, content: Content | None = None) -> str:
-    """The table as the official format draws it; `content` may replace what each cell shows."""
+def table_html(
+    record: Record, table_id: str, marks: Marks | None = None, content: Content | None = None, anchors: bool = False
+) -> str:
+    """The table as the official format draws it; `content` may replace what each cell shows.
+
+    `anchors`: each value cell gets an id, the target of the findings' links (checks/view.py): the
+    report's own tables only, since a page may show a table twice (附录二).
+    """
     table = record.format.table(table_id)
     laid = layout(table)
-    draw = _Cells(record, marks or {}, content)
+    draw = _Cells(record, marks or {}, content, anchors)
     colgroup = "<colgroup>" + "".join(f'<col style="width:{w:.2f}%">' for w in laid.widths) + "</colgroup>\n"
     head = [colgroup + "<thead>", *map(draw.row, laid.head), "</thead>", "<tbody>"]
     lines = head if laid.head else [colgroup + "<tbody>"]
@@ -38,6 +45,7 @@ class _Cells:
     record: Record
     marks: Marks
     content: Content | None
+    anchors: bool = False
 
     def row(self, slots: tuple[Slot, ...]) -> str:
         return f"<tr>{''.join(self.td(s) if s.role is Role.FIGURE else _th(s) for s in slots)}</tr>"
@@ -54,7 +62,8 @@ class _Cells:
             tip = f' title="{escape(message)}"'
         span = f' colspan="{slot.colspan}"' if slot.colspan > 1 else ""
         inner = self.content(key) if self.content else escape(show(value, slot.kind))
-        return f'<td class="{" ".join(classes)}" data-cell="{".".join(key)}"{span}{tip}>{inner}</td>'
+        anchor = f' id="{cell_anchor(key)}"' if self.anchors else ""
+        return f'<td{anchor} class="{" ".join(classes)}" data-cell="{".".join(key)}"{span}{tip}>{inner}</td>'
 
 
 def _th(slot: Slot) -> str:

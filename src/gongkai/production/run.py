@@ -56,6 +56,9 @@ class Job:
         """Whether the job prints (the official PDF or the reviewer's): the worker needs a browser."""
         return bool(self.formats & {"pdf", "review-pdf"})
 
+    # An office's Word template, its styles as bytes (production/office_template.py); empty: the official look.
+    docx_template: bytes = b""
+
     @property
     def key(self) -> str:
         return f"{self.year}/{self.county}/{self.township}"
@@ -71,10 +74,10 @@ class Job:
         }
 
 
-def job_for(given: ReportInput, formats: frozenset[str] = DEFAULT_FORMATS) -> Job:
+def job_for(given: ReportInput, formats: frozenset[str] = DEFAULT_FORMATS, docx_template: bytes = b"") -> Job:
     """The job rendering `given`: its key from the input, the input as the file the kernel reads."""
     p = given.origin["parameters"]
-    return Job(p["county"], p["township"], p["year"], given.to_json(), formats)
+    return Job(p["county"], p["township"], p["year"], given.to_json(), formats, docx_template=docx_template)
 
 
 @dataclass(frozen=True)
@@ -186,7 +189,9 @@ def produce(job: Job, *, engine: str | None = None, printer: render.Printer | No
     if "docx" in job.formats:
         from gongkai.production.word import report_docx
 
-        files["report.docx"] = report_docx(given.record.record(), alert_for(meta))  # the record the input holds
+        files["report.docx"] = report_docx(
+            given.record.record(), alert_for(meta), job.docx_template
+        )  # the record the input holds
     return Products(job, files, meta, time.perf_counter() - start)
 
 

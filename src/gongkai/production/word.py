@@ -12,7 +12,6 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from datetime import datetime
 from functools import lru_cache
 from html import escape
 from typing import Any
@@ -21,15 +20,18 @@ from gongkai.format import Part
 from gongkai.format.page import PAGE
 from gongkai.pages import markdown
 from gongkai.pages.layout import Role, Slot, layout
+from gongkai.production import docx_props, docx_styles
 from gongkai.records import narrative
 from gongkai.records.display import show
 from gongkai.records.record import Record
 
-BODY_FONT = "宋体"
+# GB/T 9704: title 方正小标宋简体 2号, body 仿宋_GB2312 3号, headings 黑体, second level 楷体_GB2312;
+# fontTable.xml names the face Word/WPS use where one is missing (production/docx_styles.py).
+TITLE_FONT = "方正小标宋简体"
+BODY_FONT = "仿宋_GB2312"
 HEADING_FONT = "黑体"
-SUBHEADING_FONT = "楷体"  # the second level of an official document: （一） in 楷体
+SUBHEADING_FONT = "楷体_GB2312"  # the second level of an official document: （一） in 楷体
 LATIN_FONT = "Times New Roman"
-FIXED_TIME = datetime(2000, 1, 1)  # core properties: a fixed date keeps the bytes identical across renders
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 TEXT_WIDTH_MM = PAGE.text_width
 TWIPS_PER_MM = 1440 / 25.4
@@ -38,7 +40,7 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 TITLE, HEADING, TABLE, BODY, ITEM = "GKTitle", "GKHeading", "GKTable", "GKBody", "GKListItem"
 # The narrative's sub-headings, by level: real headings (an outline level) that the importer reads back.
 SUBHEADINGS = ("GKSubheading1", "GKSubheading2", "GKSubheading3")
-BODY_MARK, TITLE_MARK, AUTHOR_MARK = "GK-BODY-7f3a", "GK-TITLE-7f3a", "GK-AUTHOR-7f3a"  # replaced per report
+BODY_MARK = "GK-BODY-7f3a"  # the paragraph replaced by each report's body
 MARKER_PARAGRAPH = re.compile(r"<w:p>(?:(?!<w:p>).)*?" + BODY_MARK + r".*?</w:p>", re.S)
 
 
@@ -64,12 +66,12 @@ def _styles(document: Any) -> None:
     from docx.shared import Pt
 
     normal = document.styles["Normal"]
-    _fonts(normal, BODY_FONT, 12)
+    _fonts(normal, BODY_FONT, 16)
     normal.paragraph_format.line_spacing = 1.5
     normal.paragraph_format.space_after = Pt(0)
     for name, font, size, centre in (
-        ("GK Title", BODY_FONT, 20, True),
-        ("GK Heading", HEADING_FONT, 14, False),
+        ("GK Title", TITLE_FONT, 22, True),
+        ("GK Heading", HEADING_FONT, 16, False),
         ("GK Table", BODY_FONT, 9, True),
     ):
         style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
@@ -86,7 +88,7 @@ def _styles(document: Any) -> None:
             fmt.space_after = Pt(6 if name == "GK Title" else 0)
     body = document.styles.add_style("GK Body", WD_STYLE_TYPE.PARAGRAPH)
     body.base_style = normal
-    body.paragraph_format.first_line_indent = Pt(24)  # two characters of 小四
+    body.paragraph_format.first_line_indent = Pt(32)  # two characters of 3号
     body.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     _narrative_styles(document)
 
@@ -110,7 +112,7 @@ def _narrative_styles(document: Any) -> None:
     item = document.styles.add_style("GK List Item", WD_STYLE_TYPE.PARAGRAPH)
     item.base_style = document.styles["List Paragraph"]
     item.paragraph_format.left_indent = Pt(0)
-    item.paragraph_format.first_line_indent = Pt(24)
+    item.paragraph_format.first_line_indent = Pt(32)
 
 
 def _page(document: Any, alert: str) -> None:
@@ -229,9 +231,13 @@ def _table(record: Record, table_id: str) -> str:
         '<w:tblLayout w:type="fixed"/><w:tblLook w:val="0000"/></w:tblPr>'
         f"<w:tblGrid>{grid}</w:tblGrid>"
     ]
+    head = _header_rows(rows)
     for r in range(len(rows)):
-        keep = r < len(rows) - 1  # every row holds on to the next: the table stays on one page
+        # the heading (keepNext) holds on to the header rows, they to the first two rows of figures;
+        # the rest may break between pages, where Word repeats the header rows (tblHeader)
+        keep = r <= head and r < len(rows) - 1
         height = f'<w:trHeight w:val="{round(heights[r] * 20)}" w:hRule="atLeast"/>' if heights[r] else ""
+        height += "<w:tblHeader/>" if r < head else ""
         cells, c = [], 0
         while c < len(widths):
             if (r, c) in starts:
@@ -249,6 +255,19 @@ def _table(record: Record, table_id: str) -> str:
     return "".join(xml)
 
 
+def _header_rows(rows: list[list[tuple[int, Slot]]]) -> int:
+    """How many rows at the top hold column headings only: they repeat on each page the table spans.
+
+    A block's own heading row (表二's 第二十条第（一）项, an item) or a row label is no column header.
+    """
+    count = 0
+    for row in rows:
+        if not row or any(slot.role not in (Role.HEADER, Role.CORNER) for _, slot in row):
+            break
+        count += 1
+    return count
+
+
 def _vertical_label_heights(rows: list[list[tuple[int, Slot]]], size: float) -> list[float]:
     """Row heights (pt) tall enough for the vertical group labels: Word and LibreOffice clip them otherwise."""
     least = [0.0] * len(rows)
@@ -261,7 +280,7 @@ def _vertical_label_heights(rows: list[list[tuple[int, Slot]]], size: float) -> 
     return least
 
 
-def report_docx(record: Record, alert: str = "") -> bytes:
+def report_docx(record: Record, alert: str = "", template: bytes = b"") -> bytes:
     """The six official parts with their four tables, as .docx bytes."""
     body = [
         *(_p(TITLE, _run(line), keep=True) for line in record.title_lines),
@@ -279,10 +298,11 @@ def report_docx(record: Record, alert: str = "") -> bytes:
     names, entries = _skeleton(alert)
     document = entries["word/document.xml"].decode("utf-8")
     document = MARKER_PARAGRAPH.sub(lambda _: "".join(body), document, count=1)
-    core = entries["docProps/core.xml"].decode("utf-8")
-    core = core.replace(TITLE_MARK, escape(record.title, quote=False))
-    core = core.replace(AUTHOR_MARK, escape(record.body, quote=False))
-    changed = {"word/document.xml": document.encode("utf-8"), "docProps/core.xml": core.encode("utf-8")}
+    changed = dict(entries)
+    if template:  # an office's look (production/docx_styles.py)
+        document = docx_styles.apply_template(changed, document, template)
+    changed["word/document.xml"] = document.encode("utf-8")
+    names = tuple(docx_props.set_properties(list(names), changed, record))  # the report's own properties
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
         for name in names:
@@ -306,13 +326,10 @@ def _skeleton(alert: str) -> tuple[tuple[str, ...], dict[str, bytes]]:
     _styles(document)
     _page(document, alert)
     document.add_paragraph(BODY_MARK)
-    core = document.core_properties
-    core.title = TITLE_MARK
-    core.author = core.last_modified_by = AUTHOR_MARK
-    core.created = core.modified = core.last_printed = FIXED_TIME
-    core.revision = 1
     buffer = io.BytesIO()
     document.save(buffer)
     with zipfile.ZipFile(buffer) as source:
         names = tuple(info.filename for info in source.infolist())
-        return names, {name: source.read(name) for name in names}
+        entries = {name: source.read(name) for name in names}
+    entries["word/fontTable.xml"] = docx_styles.font_table(entries["word/fontTable.xml"].decode("utf-8")).encode()
+    return names, entries

@@ -324,17 +324,19 @@ def _value(raw: Any, cell: Cell, fail: Any) -> Value:
         return _typed_number(raw, cell, fail)
     if isinstance(raw, (dt.date, dt.datetime)):
         raise fail(f"应为数字，实际为日期 {raw}：数字请写成 17 这样的十进制数，留空请写 ~")
-    if not isinstance(raw, (int, float)):
+    if not isinstance(raw, (int, float, Decimal)):
         raise fail(f"应为数字，实际为 {raw!r}（{type(raw).__name__}）；留空请写 ~")
+    written = format(raw, "f") if isinstance(raw, Decimal) else repr(raw)
     if cell.kind is Kind.AMOUNT:
-        amount = Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
+        # kept as written (yamlio reads a decimal as a Decimal, never a float): printed with its own precision
+        amount = raw if isinstance(raw, Decimal) else Decimal(repr(raw)) if isinstance(raw, float) else Decimal(raw)
         if not amount.is_finite() or amount < 0:
-            raise fail(f"金额应为不小于 0 的数（万元），实际为 {raw!r}")
-        if -amount.as_tuple().exponent > 4:  # type: ignore[operator]
-            raise fail(f"金额最多保留 4 位小数：应形如 0.1234（万元），实际为 {raw!r}")
+            raise fail(f"金额应为不小于 0 的数（万元），实际为 {written}")
+        if amount.is_signed():
+            raise fail(f"金额 {written} 带有负号：没有收费请写 0")
         return amount
-    if isinstance(raw, float):
-        raise fail(f"应为整数（件数），实际为 {raw!r}：不要写小数点")
+    if isinstance(raw, (float, Decimal)):
+        raise fail(f"应为整数（件数），实际为 {written}：不要写小数点")
     if cell.kind is Kind.COUNT and raw < 0:
         raise fail(f"件数不能为负：应为 0 或正整数，实际为 {raw}")
     return raw
@@ -344,7 +346,7 @@ def _typed_number(raw: str, cell: Cell, fail: Any) -> Value:
     """A figure YAML read as text: full-width digits accepted (as the importers do), the rest explained."""
     folded = unicodedata.normalize("NFKC", raw).strip()
     if folded != raw.strip() and re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", folded):
-        return _value(int(folded) if folded.isdigit() else float(folded), cell, fail)  # １２ → 12
+        return _value(int(folded) if folded.isdigit() else Decimal(folded), cell, fail)  # １２ → 12
     digits = re.sub(r"[,，、\s]", "", folded)
     if re.fullmatch(r"[0-9]+(?:\.[0-9]+)?", digits) and digits != folded:
         raise fail(f"数字 {raw} 里有逗号或空格：数字不写千位分隔符，应写成 {digits}")
@@ -393,4 +395,4 @@ def _block(key: str, text: str) -> list[str]:
 def _dump_value(value: Value) -> str:
     if value is None:
         return "~"
-    return str(value)
+    return format(value, "f") if isinstance(value, Decimal) else str(value)  # never 0E-7: YAML reads that as text

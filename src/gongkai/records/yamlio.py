@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -285,6 +286,8 @@ class _Builder:
         except (ValueError, OverflowError):  # 2021-13-45: YAML takes it for a date, and there is no such day
             said = f"{node.value} 形如日期，但没有这一天：日期应写成真实的 YYYY-MM-DD（如 2021-12-31），文字请加引号"
             raise self.fail(node, at, said) from None
+        if node.tag == f"{_TAG}float":
+            return Decimal(node.value)  # as written, digits and all: a float would lose 0.10's last 0
         if isinstance(value, str):
             bad = CONTROL.search(value)  # "\e", "\0", "\a" … are control characters once unescaped
             if bad:

@@ -12,7 +12,7 @@ from gongkai.format.model import depth, leaves
 
 COVER = "封面"
 NARRATIVE_WIDTH = 8  # columns a narrative cell spans on its sheet
-NUMBER_FORMATS = {Kind.COUNT: "0", Kind.CHANGE: "+0;-0;0", Kind.AMOUNT: "0.0000"}
+NUMBER_FORMATS = {Kind.COUNT: "0", Kind.CHANGE: "+0;-0;0", Kind.AMOUNT: "General"}  # an amount as written: 0, 96171.6
 
 
 @dataclass

@@ -69,7 +69,7 @@ class Sheet:
             return found
         if kind is Kind.AMOUNT:
             dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0")
-            dv.error = "金额应为非负数（万元，最多 4 位小数）"
+            dv.error = "金额应为非负数（万元）"
         elif kind is Kind.CHANGE:
             dv = DataValidation(type="whole", operator="between", formula1="-1000000", formula2="1000000")
             dv.error = "应为整数（可为负数）"
