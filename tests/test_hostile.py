@@ -64,7 +64,7 @@ def test_a_hostile_file_is_refused_at_once_with_its_reason(hostile: Path, name: 
 
 def test_a_file_the_readers_do_not_recognise_is_stopped_by_the_deadline(tmp_path: Path) -> None:
     slow = tmp_path / "slow.pdf"
-    slow.write_bytes(grid_pdf(99))  # just under the grid cap, but table finding takes ~9 s
+    slow.write_bytes(grid_pdf(99, pages=2))  # just under the grid cap a page; ~5 s of table finding
     done = gongkai("import", str(slow), "-o", str(tmp_path / "r.yaml"), "--time-limit", "1", timeout=60)
     assert done.returncode == 2, done.stderr
     assert "slow.pdf：无法读取的 PDF：超过 1 秒仍未完成" in done.stderr, done.stderr
@@ -82,7 +82,9 @@ def test_a_bomb_behind_a_second_filter_is_stopped_by_the_memory_limit(tmp_path: 
 def test_an_audit_of_hostile_and_good_files_completes_with_every_row(hostile: Path, tmp_path: Path) -> None:
     folder = tmp_path / "downloads"
     shutil.copytree(hostile, folder)
-    (folder / "slow.pdf").write_bytes(grid_pdf(99))  # ~9 s of table finding: killed at 4, its worker replaced
+    (folder / "slow.pdf").write_bytes(
+        grid_pdf(99, pages=4)
+    )  # ~9 s of table finding even unloaded: killed at 4, its worker replaced
     shutil.copy(SEED_TEXT, folder / "a-seed.txt")
     shutil.copy(HONGZE_PDF, folder / "z-hongze.pdf")
     out = tmp_path / "out"

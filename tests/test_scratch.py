@@ -23,14 +23,14 @@ def test_the_next_run_removes_what_a_killed_run_left_in_tmp(tmp_path: Path) -> N
     )
     try:
         end = time.monotonic() + 120
-        while not list(tmp.glob("gongkai-checks-*")) and time.monotonic() < end:
+        while not list(tmp.glob("gongkai-kernel-*")) and time.monotonic() < end:
             time.sleep(0.1)
     finally:
         os.killpg(proc.pid, signal.SIGKILL)  # the whole run, as a machine switched off would leave it
         proc.wait(30)
-    left = list(tmp.glob("gongkai-checks-*"))
-    assert left and all(p.name.startswith(f"gongkai-checks-{proc.pid}-") for p in left), left
-    live = tmp / f"gongkai-checks-{os.getpid()}-mine"  # a folder of a process still running
+    left = list(tmp.glob("gongkai-kernel-*"))
+    assert left and all(p.name.startswith(f"gongkai-kernel-{proc.pid}-") for p in left), left
+    live = tmp / f"gongkai-kernel-{os.getpid()}-mine"  # a folder of a process still running
     live.mkdir()
     done = subprocess.run(
         [*GONGKAI, "check", "胡集乡", "2021", "--data", str(data)], cwd=REPO, env=env, timeout=120, check=False
