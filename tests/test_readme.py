@@ -29,6 +29,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import scans
 from conftest import DATA, HONGZE_PDF, REPO, SEED_TEXT
 from gongkai.records.record import load_record
 from gongkai.workbook import write_workbook
@@ -126,6 +127,10 @@ def test_every_readme_command_works_as_written(tmp_path: Path):
                 shutil.copy(box / word, here / word)
         if "胡集乡2022.xlsx" in line:
             filled_workbook(here / "胡集乡2022.xlsx")
+        if "盖章扫描件.pdf" in line:  # a scan of a report as an office stamps and scans it (tests/scans.py)
+            scans.scan(box / "output/2021/minquan/hujixiang/report.pdf", here / "盖章扫描件.pdf", dpi=200)
+        if "第3页.png" in line:  # one page photographed or scanned to an image
+            scans.page_images(HONGZE_PDF, 200, 3, 3)[0].save(here / "第3页.png")
         if "下载的报告/" in line:
             shutil.copytree(box / "下载的报告", here / "下载的报告")
         before = records(here)
