@@ -18,7 +18,7 @@ PACKAGE = SRC / "gongkai"
 
 # Bottom to top; a module may import from its own layer and the ones before it.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors", "resources", "outputs", "procs", "scratch", "shown", "family", "format"),
+    ("errors", "resources", "outputs", "procs", "scratch", "shown", "format"),
     ("records", "importers", "workbook", "synthetic"),
     ("checks",),
     ("pages",),

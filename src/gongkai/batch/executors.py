@@ -21,8 +21,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from gongkai.family import start_worker
-from gongkai.procs import no_interrupt
+from gongkai.procs import no_interrupt, start_worker
 from gongkai.production.run import Job, Page, Products, produce
 
 

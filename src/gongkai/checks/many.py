@@ -171,7 +171,7 @@ def _deaf() -> Iterator[None]:
 
 def _start(parent: int) -> None:
     """A worker ends with the parent however it ends, and leaves Ctrl-C to the parent."""
-    from gongkai.family import die_with_parent
+    from gongkai.procs import die_with_parent
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with_parent(parent)
@@ -191,7 +191,7 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(wait=False, cancel_futures=True)
     for process in found.values():
         if process.is_alive():
-            process.terminate()  # SIGTERM: family.die_with_parent's handler exits at once
+            process.terminate()  # SIGTERM: procs.die_with_parent's handler exits at once
     for process in found.values():
         process.join(timeout=5)
         if process.is_alive():
