@@ -366,13 +366,6 @@ CASES = [
         at="penalty:",
     ),
     Case(
-        "fee-five-decimals",
-        record("fees: {amount: 0}", "fees: {amount: 0.12345}"),
-        "最多保留 4 位小数",
-        field="table2.fees.amount",
-        at="fees:",
-    ),
-    Case(
         "fee-negative",
         record("fees: {amount: 0}", "fees: {amount: -0.5}"),
         "应为不小于 0 的数",

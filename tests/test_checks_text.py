@@ -118,7 +118,7 @@ def test_w8_fee_in_table_two_while_part_six_says_none():
     record = with_part(BEIGUAN.with_value(("table2", "fees", "amount"), Decimal("0.12")), "other", "无")
     found = [f for f in text_findings(record) if f.startswith("W8")]
     assert found == [
-        "W8: 表二「行政事业性收费」行「本年收费金额（单位：万元）」列＝0.1200 万元，"
+        "W8: 表二「行政事业性收费」行「本年收费金额（单位：万元）」列＝0.12 万元，"
         "但「六、其他需要报告的事项」只写了「无」"
     ]
     generic = with_part(record, "other", "本年度未收取任何费用。")

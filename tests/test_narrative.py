@@ -115,7 +115,7 @@ def test_word_writes_sub_headings_as_headings_and_items_as_list_items():
         styles = z.read("word/styles.xml").decode("utf-8")
     assert xml.count('w:val="GKSubheading1"') == 1 and xml.count('w:val="GKSubheading2"') == 1
     assert xml.count('w:val="GKSubheading3"') == 6 and xml.count('w:val="GKListItem"') == 3
-    assert 'w:eastAsia="楷体"' in styles and '<w:outlineLvl w:val="1"/>' in styles
+    assert 'w:eastAsia="楷体' in styles and '<w:outlineLvl w:val="1"/>' in styles
 
 
 def test_copied_text_is_still_seen_after_a_word_round_trip(tmp_path: Path):

@@ -12,6 +12,8 @@ refused, naming the range.
 from __future__ import annotations
 
 import json
+import re
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -97,6 +99,9 @@ def _template(fmt_id: str, rows: tuple[tuple[str, int], ...]) -> tuple[dict[str,
     return {ws.title: {str(r) for r in ws.merged_cells.ranges} for ws in book.worksheets}, layout
 
 
+PLACES = re.compile(r"0\.(0+)")  # a number format with fixed decimal places
+
+
 class _Reader:
     """Cell text as a reader sees it: a formula someone typed is read by its value as last calculated."""
 
@@ -107,6 +112,9 @@ class _Reader:
     def text(self, ref: str) -> str:
         sheet, at = ref.split("!")
         cell = self.book[sheet][at]
+        places = PLACES.fullmatch(cell.number_format or "")
+        if isinstance(cell.value, float) and places:  # an amount written with its places (0.3690): kept
+            return format(Decimal(repr(cell.value)).quantize(Decimal(1).scaleb(-len(places.group(1)))), "f")
         if cell.data_type != "f":
             return cell_text(cell.value)
         if self.cached is None:
@@ -157,10 +165,8 @@ def _table(reader: _Reader, layout: Layout, fmt: Format, table_id: str, problems
 
 def _plain(value: Value) -> Any:
     """As YAML gives it (from_mapping takes ints and floats), without losing an amount's digits."""
-    from decimal import Decimal
-
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, Decimal):  # a count as an int; an amount as written (0.3690 stays 0.3690)
+        return int(value) if value.as_tuple().exponent == 0 else value
     return value
 
 

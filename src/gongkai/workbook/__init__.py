@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -106,7 +107,12 @@ def _fill(book: Any, layout: Layout, record: Record) -> None:
     for key in ("body", *NAMES[1:], "level"):
         put(layout.fields[key], getattr(record, key))
     for cell_key, ref in layout.cells.items():
-        put(ref, record.cells[cell_key])  # Decimal as Excel's number; ~ stays empty
+        value = record.cells[cell_key]
+        put(ref, value)  # Decimal as Excel's number; ~ stays empty
+        exponent = value.as_tuple().exponent if isinstance(value, Decimal) else 0
+        if isinstance(exponent, int) and exponent < 0:  # 0.3690 keeps its written places, shown and read back
+            sheet, cell = ref.split("!")
+            book[sheet][cell].number_format = "0." + "0" * -exponent
 
 
 def _mark(book: Any, fmt: Format, layout: Layout, record: Record | None) -> None:
