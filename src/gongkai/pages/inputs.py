@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from gongkai.errors import GongkaiError
 from gongkai.pages import provenance
 from gongkai.records import yamlio
+from gongkai.records.history import earlier_paths
 from gongkai.records.record import Record, parse_record
 from gongkai.resources import EXPECTATIONS, NOTEBOOK
 
@@ -88,9 +89,7 @@ class Reader:
         """The record at `path` (a bad one raises) and the earlier years beside it that load."""
         record, source = self._load(path)
         earlier, note = [], f"没有 {record.year - 1} 年的记录"
-        for other in sorted(path.parent.glob("*.yaml")):
-            if not (other.stem.isdigit() and int(other.stem) < record.year):
-                continue
+        for other in earlier_paths(path, record.year):
             try:
                 earlier.append(self._load(other))
             except GongkaiError as e:  # an invalid earlier year is reported by its own render

@@ -19,8 +19,8 @@ from gongkai.pages import inputs, markdown
 from gongkai.pages.inputs import ReportInput
 from gongkai.pages.tables import table_html
 from gongkai.records import catalog
-from gongkai.records.history import load_previous
-from gongkai.records.record import Record, load_record
+from gongkai.records.history import load_history, load_previous
+from gongkai.records.record import Record
 
 REVIEW_POINTER = "详见审阅版的校验结果"  # the failing banner's pointer; the preview lists the findings instead
 LAB_STYLE = "data-gk-lab"  # marks the stylesheet the cover carries for JupyterLab; exported pages drop it
@@ -236,16 +236,3 @@ def _quiet_errors() -> None:
         return None
 
     shell.set_custom_exc((GongkaiError,), one_line)
-
-
-def load_history(record: Record) -> list[Record]:
-    if record.path is None:
-        return []
-    found = []
-    for path in sorted(record.path.parent.glob("*.yaml")):
-        if path.stem.isdigit() and int(path.stem) < record.year:
-            try:
-                found.append(load_record(path))
-            except GongkaiError:
-                continue  # an invalid earlier year is reported by its own render
-    return found

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from gongkai.errors import GongkaiError
 from gongkai.records.record import Record, load_record
 
@@ -17,3 +19,21 @@ def load_previous(record: Record) -> tuple[Record | None, str]:
         return load_record(path), ""
     except GongkaiError as e:
         return None, f"{record.year - 1} 年的记录无效（{e}）"
+
+
+def earlier_paths(path: Path, year: int) -> list[Path]:
+    """The record files of the years before `year` beside `path`, oldest first."""
+    return [p for p in sorted(path.parent.glob("*.yaml")) if p.stem.isdigit() and int(p.stem) < year]
+
+
+def load_history(record: Record) -> list[Record]:
+    """Every earlier year on record that loads, oldest first (the trend chart); an invalid one is skipped."""
+    if record.path is None:
+        return []
+    found = []
+    for path in earlier_paths(record.path, record.year):
+        try:
+            found.append(load_record(path))
+        except GongkaiError:
+            continue  # an invalid earlier year is reported by its own render
+    return found
