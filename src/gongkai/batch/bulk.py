@@ -27,6 +27,7 @@ from gongkai.production.docx_styles import template_bytes
 from gongkai.production.office_template import template_path
 from gongkai.production.run import Job
 from gongkai.records.catalog import Entry
+from gongkai.records.ids import county_of, split_key
 
 if TYPE_CHECKING:
     from gongkai.batch.executors import Result
@@ -166,7 +167,7 @@ def render_many(entries: Iterable[Entry], opts: Options, cache: Cache | None = N
                 summary.count(report)
             summary.rendered = [k for k, v in done.items() if v.status == RENDERED and k not in kept]
             summary.attempted = [k for k, v in done.items() if k not in kept or v.status != RENDERED]
-            touched = {(v.year, k.split("/")[1]) for k, v in done.items() if k not in kept}
+            touched = {(v.year, county_of(k)) for k, v in done.items() if k not in kept}
             counties = {(e.year, e.county.id): e for e in entries}.values()
             touched |= {(e.year, e.county.id) for e in counties if not summary_of(opts.out_dir, e).exists()}
             from gongkai.batch.publish import write_summaries
@@ -260,11 +261,11 @@ def _product_jobs(
 def _product_job(key: str, missing: frozenset[str], opts: Options) -> Job:
     """The job making a current report's missing products from its saved notebook and checks."""
     folder = opts.out_dir / key
-    year, county, township = key.split("/")
+    year, county, township = split_key(key)
     given = (folder / products_of.INPUT).read_text(encoding="utf-8")  # the input it was made from: Word's record
     notebook = (folder / products_of.NOTEBOOK).read_bytes()
     template = _template(opts.data_dir / county, opts)
-    return Job(county, township, int(year), given, missing, notebook=notebook, docx_template=template)
+    return Job(county, township, year, given, missing, notebook=notebook, docx_template=template)
 
 
 def _produce_here(jobs: Iterable[Job], pdf: bool) -> Iterator[Result]:

@@ -21,7 +21,7 @@ from gongkai.production import products as products_of
 from gongkai.production.office_template import template_path
 from gongkai.production.run import DEFAULT_FORMATS
 from gongkai.records.catalog import Entry
-from gongkai.records.ids import check_id
+from gongkai.records.ids import check_id, report_key
 from gongkai.resources import EXPECTATIONS, NOTEBOOK
 
 # What a report needs (`Plan.verdict`).
@@ -60,7 +60,7 @@ def summary_of(out_dir: Path, entry: Entry) -> Path:
 
 
 def key_of(entry: Entry) -> str:
-    return f"{entry.year}/{entry.county.id}/{entry.township.id}"
+    return report_key(entry.year, entry.county.id, entry.township.id)
 
 
 def index_current(out_dir: Path) -> bool:

@@ -24,6 +24,7 @@ from typing import IO, Any, cast
 
 from gongkai.pages.outcomes import Outcome, Shared
 from gongkai.records import catalog
+from gongkai.records.ids import county_of
 
 CACHE_FILE = ".fingerprints.json"  # beside manifest.json
 FORMAT = 3  # one group of lines a county
@@ -270,7 +271,7 @@ class Cache(catalog.Memo):
         """The report's outcome in manifest.json as far as a no-op reads it, or None."""
         if not self.trusted:
             return None
-        self.enter(key.split("/")[1])
+        self.enter(county_of(key))
         return self.reports.get(key)
 
     def remember(self, manifest: Path, known: dict[str, Outcome]) -> None:
@@ -302,7 +303,7 @@ class Cache(catalog.Memo):
         yield self.head
         outcomes: dict[str, list[Outcome]] = {}
         for e in (self.outcomes or {}).values():
-            outcomes.setdefault(e.key.split("/")[1], []).append(e)
+            outcomes.setdefault(county_of(e.key), []).append(e)
         on_disk = self._groups.each() if self._groups is not None else iter(())
         fresh = sorted(set(self.pending) | set(outcomes))
         for group, lines in _merge(on_disk, fresh):

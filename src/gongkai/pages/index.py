@@ -18,6 +18,7 @@ from pathlib import Path
 
 from gongkai.pages import policy
 from gongkai.pages.outcomes import CRASHED, INVALID, REFUSED, RENDERED, Outcome
+from gongkai.records.ids import county_of
 from gongkai.resources import TEMPLATES
 
 # Outcome of a report, in the order "worst first" sorts them.
@@ -109,7 +110,7 @@ def _groups(entries: Sequence[Outcome], out_dir: Path | None) -> str:
     by_group: dict[tuple[int, str], Counter[int]] = {}
     names: dict[tuple[int, str], str] = {}
     for e in entries:
-        group = (e.year, e.key.split("/")[1])
+        group = (e.year, county_of(e.key))
         by_group.setdefault(group, Counter())[outcome(e)] += 1
         names[group] = e.county
     parts = []

@@ -18,6 +18,7 @@ from gongkai.errors import GongkaiError
 from gongkai.pages import provenance
 from gongkai.records import yamlio
 from gongkai.records.history import earlier_paths
+from gongkai.records.ids import report_key
 from gongkai.records.record import Record, parse_record
 from gongkai.resources import EXPECTATIONS, NOTEBOOK
 
@@ -140,7 +141,7 @@ class ReportInput:
     @property
     def key(self) -> str:
         p = self.origin["parameters"]
-        return f"{p['year']}/{p['county']}/{p['township']}"
+        return report_key(p["year"], p["county"], p["township"])
 
     def report(self) -> CheckReport:
         """The checks as a value (the checks package is imported only here: planning a run needs none of it)."""

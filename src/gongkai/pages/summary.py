@@ -23,6 +23,7 @@ from gongkai.pages.style import stylesheet
 from gongkai.pages.tables import table_html
 from gongkai.records.catalog import Entry
 from gongkai.records.history import load_previous
+from gongkai.records.ids import report_key
 from gongkai.records.record import Record, Value, load_record
 
 
@@ -62,7 +63,7 @@ def load_townships(entries: Sequence[Entry], built: dict[str, Built]) -> list[To
             record = load_record(entry.path)
         except GongkaiError:
             continue
-        found.append(Township(entry, record, built.get(f"{entry.year}/{entry.county.id}/{entry.township.id}")))
+        found.append(Township(entry, record, built.get(report_key(entry.year, entry.county.id, entry.township.id))))
     return found
 
 

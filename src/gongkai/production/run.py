@@ -20,6 +20,7 @@ from gongkai.outputs import write_atomic
 from gongkai.pages.inputs import INPUT_NAME, ReportInput, digest
 from gongkai.production import render
 from gongkai.production.quiet import QUIET_KERNEL, quiet_kernels
+from gongkai.records.ids import report_key
 from gongkai.resources import NOTEBOOK
 from gongkai.scratch import private_dir
 
@@ -61,7 +62,7 @@ class Job:
 
     @property
     def key(self) -> str:
-        return f"{self.year}/{self.county}/{self.township}"
+        return report_key(self.year, self.county, self.township)
 
     def parameters(self) -> dict[str, Any]:
         """What the notebook is given: which report, and the one file (and its hash) it is made from."""
