@@ -15,10 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from gongkai.errors import NotAReport
-from gongkai.format import FIELDS, FORMATS, Format, Part, Table, format_for_year
+from gongkai.format import FIELDS, FORMATS, Format, Part, Table, format_for_year, ordinals
 from gongkai.format.common import PARTS
 from gongkai.format.labels import close, normalize, spellings
-from gongkai.format.ordinals import NUMERALS, PART
 from gongkai.importers import leftovers, recognise, scraped
 from gongkai.importers.base import Document, ImportResult, Line, Problem, Trouble, printable
 from gongkai.importers.rows import map_table
@@ -27,7 +26,7 @@ from gongkai.records import catalog
 from gongkai.records.narrative import mark_subheadings
 from gongkai.records.record import ID_PATTERN, LEVELS, NAMES, YEARS, Value
 
-_ORDINAL = re.compile(rf"^\s*{PART}\s*")
+_ORDINAL = re.compile(rf"^\s*{ordinals.PART}\s*")
 _PLACE = re.compile(
     r"(?P<province>[\u4e00-\u9fff]{2,7}?(?:省|自治区))"
     r"(?P<city>[\u4e00-\u9fff]{2,9}?(?:市|自治州|地区|盟))"
@@ -82,7 +81,7 @@ def is_part_heading(line: Line, part: Part, renumbered: bool = False) -> bool:
     if m:
         text = unicodedata.normalize("NFKC", text)[m.end() :]
         if m.group("number") != part.number:
-            return renumbered and m.group("number") in NUMERALS and normalize(text) in titles
+            return renumbered and m.group("number") in ordinals.NUMERALS and normalize(text) in titles
         return any(close(normalize(text), t) for t in titles)
     return bool(line.heading) and normalize(text) in titles
 
