@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from gongkai.checks import check_many
+from gongkai.checks.report import CheckReport
 from gongkai.outputs import publish, write_atomic_lines
 from gongkai.pages.index import iter_index
 from gongkai.pages.outcomes import RENDERED, Outcome
@@ -45,8 +47,6 @@ def _write_batch(
     print_pages: Callable[[list[Page]], list[bytes]] | None,
     memo: catalog.Memo | None,
 ) -> list[Path]:
-    from gongkai.checks import check_many
-
     counties: list[tuple[Path, County]] = []
     for year, county_id in batch:
         entries = list(catalog.entries(data_dir, year=year, county=county_id, missing=[], memo=memo))
@@ -72,8 +72,6 @@ def _write_batch(
 def _saved_checks(out_dir: Path) -> Saved:
     """A township's checks as its current report saved them (None: not rendered, or unreadable)."""
     import json
-
-    from gongkai.checks.report import CheckReport
 
     def saved(township: Township) -> CheckReport | None:
         built = township.built

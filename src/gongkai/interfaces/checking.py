@@ -9,12 +9,11 @@ import os
 
 from gongkai.errors import GongkaiError, RecordError
 from gongkai.interfaces.locating import locate
+from gongkai.records import catalog
 
 
 def check(args: argparse.Namespace) -> int:
-
     from gongkai.checks import many
-    from gongkai.records import catalog
 
     data_dir = locate(args).data
     missing: list[RecordError] = []
