@@ -61,7 +61,7 @@ def check(args: argparse.Namespace) -> int:
 def review(args: argparse.Namespace) -> int:
     """Record a reviewer's decision on findings of one record, beside it (`<year>.review.yaml`)."""
     from gongkai.checks.many import checker
-    from gongkai.records import catalog, review
+    from gongkai.records import review
     from gongkai.records.history import load_previous
     from gongkai.records.record import load_record
 
