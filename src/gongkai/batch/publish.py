@@ -9,10 +9,11 @@ from gongkai.checks import check_many
 from gongkai.checks.report import CheckReport
 from gongkai.outputs import publish, write_atomic_lines
 from gongkai.pages.index import iter_index
-from gongkai.pages.outcomes import RENDERED, Outcome
+from gongkai.pages.outcomes import CHECKS, RENDERED, Outcome
 from gongkai.pages.summary import County, Saved, Township, gather, page, township_reports
 from gongkai.production.run import Page, alert_for
 from gongkai.records import catalog
+from gongkai.records.ids import report_key
 
 SUMMARY_BATCH = 50  # county-years checked in one validation, printed and written together
 
@@ -75,10 +76,10 @@ def _saved_checks(out_dir: Path) -> Saved:
 
     def saved(township: Township) -> CheckReport | None:
         built = township.built
-        if built is None or built.status != RENDERED or "checks.json" not in built.files:
+        if built is None or built.status != RENDERED or CHECKS not in built.files:
             return None
         entry = township.entry
-        path = out_dir / str(entry.year) / entry.county.id / entry.township.id / "checks.json"
+        path = out_dir / report_key(entry.year, entry.county.id, entry.township.id) / CHECKS
         try:
             return CheckReport.from_dict(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError, KeyError, TypeError):
