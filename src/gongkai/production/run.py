@@ -192,7 +192,8 @@ def produce(job: Job, *, engine: str | None = None, printer: render.Printer | No
 
         nb = run_notebook(job, engine)
         files = {
-            "report.ipynb": nbformat.writes(nb).encode("utf-8"),  # type: ignore[no-untyped-call]
+            # nbformat.writes less its validation: execute() has just validated this very notebook.
+            "report.ipynb": nbformat.v4.writes_json(nb).encode("utf-8"),  # type: ignore[no-untyped-call]
             "checks.json": given.checks.encode("utf-8"),
             INPUT_NAME: job.input_json.encode("utf-8"),
         }
