@@ -48,30 +48,3 @@ def test_names_from_one_report_are_gone_before_the_next(small_kernel_life):
     produce(job("hujixiang", 2021), engine=ENGINE)
     assert in_kernel("'leftover' in globals()") == "False"
     assert in_kernel("township") == "'hujixiang'"
-
-
-@pytest.mark.parametrize(
-    "kind, content",
-    [
-        (
-            "execute_result",
-            {"data": {"text/html": "<p>表</p>", "text/plain": "x"}, "metadata": {"a": {"b": 1}}, "execution_count": 3},
-        ),
-        ("display_data", {"data": {"text/html": "<p>图</p>"}, "metadata": {}, "transient": {"display_id": "d"}}),
-        ("stream", {"name": "stderr", "text": "警告\n"}),
-        ("error", {"ename": "GongkaiError", "evalue": "出错", "traceback": ["出错：x"]}),
-    ],
-)
-def test_warm_outputs_are_nbformats_own_but_for_the_check_on_arrival(kind, content):
-    """The warm client's outputs equal nbformat's, node types included (the notebook is validated once, after)."""
-    from nbformat import NotebookNode
-    from nbformat.v4 import output_from_msg as nbformats
-
-    from gongkai.production.kernels import output_from_msg
-
-    msg = {"header": {"msg_type": kind}, "msg_type": kind, "content": content}
-    ours, theirs = output_from_msg(msg), nbformats(msg)
-    assert ours == theirs
-    nodes = [k for k, v in theirs.items() if isinstance(v, dict)]
-    assert all(isinstance(ours[k], NotebookNode) and type(ours[k]) is type(theirs[k]) for k in nodes)
-    assert type(ours) is type(theirs)

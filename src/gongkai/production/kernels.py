@@ -97,51 +97,6 @@ class WarmKernel:
             cls._current.close()
 
 
-# What each output message carries into the notebook (nbformat.v4.output_from_msg).
-OUTPUT_FIELDS = {
-    "execute_result": ("metadata", "data", "execution_count"),
-    "display_data": ("metadata", "data"),
-    "stream": ("name", "text"),
-    "error": ("ename", "evalue", "traceback"),
-}
-
-
-def output_from_msg(msg: dict[str, Any]) -> Any:
-    """nbformat's `output_from_msg`, less its schema check of each output as it arrives.
-
-    That check (jsonschema, about half a millisecond an output, a dozen
-    outputs a report) is repeated by the whole notebook's validation once it
-    has run (run.execute), which raises on an invalid output all the same.
-    """
-    from nbformat import NotebookNode
-
-    kind = msg["header"]["msg_type"]
-    out = NotebookNode(output_type=kind)
-    out.update({name: msg["content"][name] for name in OUTPUT_FIELDS[kind]})  # nested dicts become nodes
-    return out
-
-
-class WarmClient(PapermillNotebookClient):
-    """papermill's notebook client, building outputs with `output_from_msg` above.
-
-    The same steps as nbclient's `output`; messages under an output hook (widgets)
-    and any other kind still go through nbclient's own.
-    """
-
-    def output(self, outs: list[Any], msg: dict[str, Any], display_id: str | None, cell_index: int) -> Any:
-        if self.output_hook_stack[msg["parent_header"].get("msg_id")] or msg["msg_type"] not in OUTPUT_FIELDS:
-            return super().output(outs, msg, display_id, cell_index)
-        out = output_from_msg(msg)
-        if self.clear_before_next_output:  # type: ignore[has-type]
-            outs[:] = []
-            self.clear_display_id_mapping(cell_index)
-            self.clear_before_next_output = False
-        if display_id:
-            self._display_id_map.setdefault(display_id, {}).setdefault(cell_index, []).append(len(outs))
-        outs.append(out)
-        return out
-
-
 class WarmEngine(NBClientEngine):
     """papermill's nbclient engine, on this process's warm kernel."""
 
@@ -150,7 +105,7 @@ class WarmEngine(NBClientEngine):
         cwd = kwargs.get("cwd") or os.getcwd()
         kernel = WarmKernel.current(cwd)
         start = time.perf_counter()
-        client = WarmClient(
+        client = PapermillNotebookClient(
             nb_man,
             km=kernel.km,
             kernel_name=kernel_name,

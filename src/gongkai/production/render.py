@@ -7,7 +7,6 @@ are paid once, not per report.
 from __future__ import annotations
 
 import contextlib
-import copy
 import logging
 import os
 import shutil
@@ -79,24 +78,6 @@ def _exporter_class() -> type[HTMLExporter]:
             self.register_filter("filter_data_type", types)
             html, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
             return str(html), resources
-
-        def _preprocess(self, nb: Any, resources: Any) -> Any:
-            """nbconvert's own, less one copy of the notebook: it deep-copies the notebook and
-            then normalises the copy, and `normalize` returns a deep copy of its own (the
-            notebook in hand is already the caller's copy). Two of a report's eight copies.
-            """
-            from nbformat import validator
-
-            resources = copy.deepcopy(resources)
-            _, nb = validator.normalize(nb)
-            preprocessor = None
-            for preprocessor in self._preprocessors:
-                nb, resources = preprocessor(nb, resources)
-                if not self.optimistic_validation:
-                    self._validate_preprocessor(nb, preprocessor)
-            if self.optimistic_validation:
-                self._validate_preprocessor(nb, preprocessor)
-            return nb, resources
 
     return Exporter
 
