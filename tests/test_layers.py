@@ -33,25 +33,11 @@ KNOWN_UPWARD: set[str] = set()
 KNOWN_CIRCLES: set[str] = set()
 KNOWN_LARGE: set[str] = set()
 KNOWN_NEEDLESS_LAZY: set[str] = {
-    "gongkai.batch.bulk → gongkai.pages.inputs",
-    "gongkai.batch.bulk → gongkai.pages.provenance",
-    "gongkai.batch.bulk → gongkai.production.render",
-    "gongkai.batch.bulk → gongkai.production.run",
     "gongkai.batch.executors → gongkai.errors",
     "gongkai.batch.executors → gongkai.production.render",
     "gongkai.batch.executors → gongkai.production.run",
     "gongkai.checks.many → gongkai.checks",
     "gongkai.checks.many → gongkai.records.record",
-    "gongkai.interfaces.audit → gongkai.format",
-    "gongkai.interfaces.audit → gongkai.format.bodies",
-    "gongkai.interfaces.audit → gongkai.format.rules",
-    "gongkai.interfaces.audit → gongkai.importers",
-    "gongkai.interfaces.audit → gongkai.records.catalog",
-    "gongkai.pages.report → gongkai.checks",
-    "gongkai.pages.report → gongkai.checks.view",
-    "gongkai.pages.report → gongkai.pages.provenance",
-    "gongkai.pages.report → gongkai.resources",
-    "gongkai.pages.summary → gongkai.checks",
 }
 
 

@@ -68,7 +68,7 @@ def test_render_reads_each_record_once_and_the_kernel_none(tmp_path, reads, monk
         finally:
             away.rename(data)
 
-    monkeypatch.setattr(run, "produce", without_data)
+    monkeypatch.setattr(bulk, "produce", without_data)  # as render_one calls it
     opts = bulk.Options(data, out, formats=frozenset({"html", "docx"}), progress=False)
     done = bulk.render_one(catalog.resolve(data, "renhezhen", 2023), opts)
     assert done.status == "rendered" and done.passed is True

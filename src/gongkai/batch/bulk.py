@@ -21,11 +21,15 @@ from gongkai.batch.statcache import Cache
 from gongkai.batch.tally import Summary
 from gongkai.errors import GongkaiError, ProductInUse
 from gongkai.outputs import lock, publish
+from gongkai.pages.inputs import Reader, build, make
 from gongkai.pages.outcomes import CHECKS, CRASHED, EXECUTED, INVALID, REFUSED, RENDERED, Outcome
+from gongkai.pages.provenance import git_state
 from gongkai.production import products as products_of
+from gongkai.production import render
 from gongkai.production.docx_styles import template_bytes
 from gongkai.production.office_template import template_path
-from gongkai.production.run import Job
+from gongkai.production.render import Printer, print_pages
+from gongkai.production.run import Job, RenderError, job_for, produce
 from gongkai.records.catalog import Entry
 from gongkai.records.ids import county_of, split_key
 
@@ -72,9 +76,6 @@ def _entry(entry: Entry, inputs: dict[str, str], status: str, **fields: object) 
 def _jobs(todo: list[tuple[Entry, dict[str, str]]], opts: Options, done: dict[str, Outcome]) -> Iterator[Job]:
     """Read and check records a batch at a time, each into its report's input; a bad record is a result, not a job."""
     from gongkai.checks import check_many
-    from gongkai.pages.inputs import Reader, make
-    from gongkai.pages.provenance import git_state
-    from gongkai.production.run import job_for
 
     git = git_state(opts.data_dir.resolve())  # read here, not on a worker that may have no repository
     reader = Reader()  # each record file read once: a township's years come one after another
@@ -171,7 +172,6 @@ def render_many(entries: Iterable[Entry], opts: Options, cache: Cache | None = N
             counties = {(e.year, e.county.id): e for e in entries}.values()
             touched |= {(e.year, e.county.id) for e in counties if not summary_of(opts.out_dir, e).exists()}
             from gongkai.batch.publish import write_summaries
-            from gongkai.production.render import print_pages
 
             printing = (executor.print_pages if executor is not None else print_pages) if opts.pdf else None
             write_summaries(opts.out_dir, opts.data_dir, touched, known, printing, cache)
@@ -273,8 +273,6 @@ def _produce_here(jobs: Iterable[Job], pdf: bool) -> Iterator[Result]:
     from contextlib import ExitStack
 
     from gongkai.batch.executors import Result
-    from gongkai.production.render import Printer
-    from gongkai.production.run import produce
 
     with ExitStack() as stack:
         printer = stack.enter_context(Printer()) if pdf else None
@@ -334,9 +332,6 @@ def render_one(entry: Entry, opts: Options, kept: list[str] | None = None, remov
     succeeded, and named in `removed` (production/products.py).
     """
     from gongkai.batch.executors import Result
-    from gongkai.pages.inputs import build
-    from gongkai.production import render
-    from gongkai.production.run import RenderError, job_for, produce
 
     given = build(entry.path, opts.data_dir)  # bad input fails here, before anything is written
     if opts.strict and not given.meta["passed"]:

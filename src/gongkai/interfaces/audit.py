@@ -16,8 +16,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gongkai import importers
 from gongkai.errors import GongkaiError, ImageOnly, OldFormat
-from gongkai.format.rules import PROFILES
+from gongkai.format import FORMATS
+from gongkai.format.bodies import kind_of_body
+from gongkai.format.rules import PROFILES, CopiedRule, document_rules, text_rules, with_profile
+from gongkai.importers import partial_record
 from gongkai.importers.files import present
 from gongkai.importers.guarded import unreadable
 from gongkai.interfaces.audit_facts import (
@@ -32,6 +36,7 @@ from gongkai.interfaces.audit_facts import (
 from gongkai.interfaces.audit_read import in_batches, listed, read_all
 from gongkai.outputs import write_atomic
 from gongkai.procs import Limits
+from gongkai.records import catalog
 from gongkai.records.review import Decision, load_decisions, merged, review_path
 from gongkai.shown import shown
 
@@ -88,7 +93,6 @@ def beside(paths: Sequence[Path]) -> dict[Path, list[Decision]]:
 
 def on_record(data_dir: Path) -> dict[tuple[str, int], list[Entry]]:
     """(township name, year) → the records on file under `data_dir`: read before any import starts."""
-    from gongkai.records import catalog
 
     out: dict[tuple[str, int], list[Entry]] = {}
     for e in catalog.entries(data_dir):
@@ -116,9 +120,6 @@ def recorded_decisions(row: Row, records: dict[tuple[str, int], list[Entry]]) ->
 
 def import_one(path: Path, given: Given | None = None) -> Row:
     """Import one file into a row; never raises (a sidecar's errors are found before, by `facts_for`)."""
-    from gongkai import importers
-    from gongkai.format import FORMATS
-    from gongkai.format.bodies import kind_of_body
 
     given = given or Given()
     row = Row(shown(str(path)))
@@ -177,9 +178,6 @@ def import_one(path: Path, given: Given | None = None) -> Row:
 
 
 def _record(row: Row) -> Any:
-    from gongkai.format import FORMATS
-    from gongkai.importers import partial_record
-
     return partial_record(row.data, FORMATS[row.format])
 
 
@@ -202,7 +200,6 @@ def check_rows(
     from gongkai.checks.decisions import apply
     from gongkai.checks.document import Facts, deadline, evaluate
     from gongkai.checks.text import copied_share
-    from gongkai.format.rules import document_rules
 
     decisions = decisions or {}
     index = {id(r): n for n, r in enumerate(rows)}
@@ -334,7 +331,6 @@ def tally(rows: Sequence[Row], *, settled: bool = False) -> Counter[str]:
 
 def write_audit(rows: list[Row], out_dir: Path, profile: str = "默认") -> Path:
     """index.html, audit.json and audit.csv in `out_dir` (output/audit)."""
-    from gongkai.format.rules import CopiedRule, text_rules, with_profile
 
     copied = next(r.threshold for r in with_profile(text_rules(), profile) if isinstance(r, CopiedRule))
     from gongkai.pages.audit import audit_csv, audit_html

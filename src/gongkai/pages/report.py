@@ -12,15 +12,18 @@ from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gongkai.checks import check
 from gongkai.checks.report import CheckReport, draft_note
+from gongkai.checks.view import appendix, appendix_keys, arithmetic_lines, banner, findings_list
 from gongkai.errors import GongkaiError
 from gongkai.format import Part
-from gongkai.pages import inputs, markdown
+from gongkai.pages import inputs, markdown, provenance
 from gongkai.pages.inputs import ReportInput
 from gongkai.pages.tables import table_html
 from gongkai.records import catalog
 from gongkai.records.history import load_history, load_previous
 from gongkai.records.record import Record
+from gongkai.resources import EXPECTATIONS, NOTEBOOK, TEMPLATES
 
 if TYPE_CHECKING:
     from gongkai.checks.arithmetic import Line
@@ -32,7 +35,6 @@ LAB_STYLE = "data-gk-lab"  # marks the stylesheet the cover carries for JupyterL
 @cache
 def lab_style() -> str:
     """The tables' and banners' styles (only `.gk-` rules, safe inside JupyterLab), for the notebook itself."""
-    from gongkai.resources import TEMPLATES
 
     return f"<style {LAB_STYLE}>\n{(TEMPLATES / 'parts.css').read_text(encoding='utf-8')}</style>\n"
 
@@ -124,14 +126,12 @@ class Report:
         """The caller's outcome when it gave an input, else run the suites here."""
         if self.given is not None:
             return self.given.report()
-        from gongkai.checks import check
 
         return check(self.record, self.previous[0])
 
     @cached_property
     def _lines(self) -> list[Line]:
         """计算过程's lines: the reviewer's status links to them and 附录一 lists them (one computation for both)."""
-        from gongkai.checks.view import arithmetic_lines
 
         return arithmetic_lines(self.checks, self.record, self.previous[0])
 
@@ -163,7 +163,6 @@ class Report:
 
     def status(self) -> Html:
         """For the reviewer only: where and what the report is, and the checks' verdict when it passed."""
-        from gongkai.checks.view import appendix_keys, banner, findings_list
 
         r = self.record
         place = "".join(escape(x) for x in (r.province, r.city, r.county, r.township))
@@ -184,7 +183,6 @@ class Report:
 
     def appendix(self) -> Html:
         """附录一: every rule and its outcome, and the arithmetic behind each checked figure."""
-        from gongkai.checks.view import appendix
 
         return Html(appendix(self.checks, self.record, self.previous[0], self._lines))
 
@@ -203,8 +201,6 @@ class Report:
 
     def provenance(self) -> Html:
         """附录四: the files, hashes, suites, notebook and versions this page was made from."""
-        from gongkai.pages import provenance
-        from gongkai.resources import EXPECTATIONS, NOTEBOOK
 
         r = self.record
         if self.given is not None:

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from markupsafe import Markup
 
+from gongkai.checks import check, check_many
 from gongkai.checks.report import CheckReport
 from gongkai.checks.view import appendix, banner
 from gongkai.errors import GongkaiError
@@ -192,7 +193,6 @@ Saved = Callable[[Township], CheckReport | None]
 
 def township_reports(county: County, saved: Saved) -> list[CheckReport]:
     """Each township's own checks: as its report saved them, else checked here (in one batch)."""
-    from gongkai.checks import check_many
 
     reports = [saved(t) for t in county.townships]
     missing = [n for n, r in enumerate(reports) if r is None]
@@ -211,7 +211,6 @@ def build(
     county_name: str, year: int, entries: Sequence[Entry], built: dict[str, Built], saved: Saved = lambda _: None
 ) -> Summary | None:
     """The summary page of one county-year, or None when no record of it loads."""
-    from gongkai.checks import check
 
     county = gather(county_name, year, entries, built)
     if county is None:
