@@ -17,6 +17,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from typing import NoReturn
 
 _PR_SET_PDEATHSIG = 1
 
@@ -53,7 +54,7 @@ def die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, name="gongkai-parent-watch", daemon=True).start()
 
 
-def end_family() -> None:
+def end_family() -> NoReturn:
     """Kill every descendant of this process (kernel, Playwright driver, Chromium), then exit."""
     for pid in descendants(os.getpid()):
         with contextlib.suppress(OSError):

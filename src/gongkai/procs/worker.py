@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
-from gongkai.procs.family import no_interrupt, tie_to_parent
+from gongkai.procs.family import end_family, no_interrupt, tie_to_parent
 
 MB = 1 << 20
 STARTUP = 120.0  # seconds a new worker may take to start and import its libraries, on a loaded machine
@@ -72,26 +72,31 @@ def _serve(conn: Connection, parent: int, setup: Setup) -> None:
             setup.warm()
     tasks: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
     threading.Thread(target=_listen, args=(conn, tasks), name="gongkai-tasks", daemon=True).start()
-    while (task := tasks.get()) is not None:
-        conn.send(("started", None))  # the deadline counts from here
-        if not _answer(conn, task):
-            return  # a heap that hit the limit is not trusted with the next task
+    try:
+        while (task := tasks.get()) is not None:
+            conn.send(("started", None))  # the deadline counts from here
+            if not _answer(conn, task):
+                return  # a heap that hit the limit is not trusted with the next task
+    except OSError:  # the pipe broke under an answer: the parent is gone
+        end_family()
     if setup.stop is not None:
         with contextlib.suppress(Exception):
             setup.stop()
 
 
 def _listen(conn: Connection, tasks: queue.SimpleQueue[bytes | None]) -> None:
-    """Take tasks off the pipe as they come (unpickled by the main thread: imports and memory stay there)."""
+    """Take tasks off the pipe as they come (unpickled by the main thread: imports and memory stay there).
+
+    A closed pipe means the parent is gone: the worker ends at once, with its own children.
+    """
     while True:
         try:
             task = conn.recv_bytes()
         except (EOFError, OSError):
-            task = b""
-        if not task:  # told to stop (an empty message), or the parent is gone
-            tasks.put(None)
+            end_family()
+        tasks.put(task or None)  # an empty message: let go
+        if not task:
             return
-        tasks.put(task)
 
 
 def _answer(conn: Connection, task: bytes) -> bool:
