@@ -32,6 +32,27 @@ RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 KNOWN_UPWARD: set[str] = set()
 KNOWN_CIRCLES: set[str] = set()
 KNOWN_LARGE: set[str] = set()
+KNOWN_NEEDLESS_LAZY: set[str] = {
+    "gongkai.batch.bulk → gongkai.pages.inputs",
+    "gongkai.batch.bulk → gongkai.pages.provenance",
+    "gongkai.batch.bulk → gongkai.production.render",
+    "gongkai.batch.bulk → gongkai.production.run",
+    "gongkai.batch.executors → gongkai.errors",
+    "gongkai.batch.executors → gongkai.production.render",
+    "gongkai.batch.executors → gongkai.production.run",
+    "gongkai.checks.many → gongkai.checks",
+    "gongkai.checks.many → gongkai.records.record",
+    "gongkai.interfaces.audit → gongkai.format",
+    "gongkai.interfaces.audit → gongkai.format.bodies",
+    "gongkai.interfaces.audit → gongkai.format.rules",
+    "gongkai.interfaces.audit → gongkai.importers",
+    "gongkai.interfaces.audit → gongkai.records.catalog",
+    "gongkai.pages.report → gongkai.checks",
+    "gongkai.pages.report → gongkai.checks.view",
+    "gongkai.pages.report → gongkai.pages.provenance",
+    "gongkai.pages.report → gongkai.resources",
+    "gongkai.pages.summary → gongkai.checks",
+}
 
 
 def module_name(path: Path) -> str:
@@ -54,15 +75,23 @@ def _type_only(node: ast.If) -> bool:
     )
 
 
-def imports_of(path: Path, modules: set[str]) -> set[str]:
-    """The package's modules that `path` imports at run time (module level or in a function)."""
+def imports_of(path: Path, modules: set[str], *, where: str = "anywhere") -> set[str]:
+    """The package's modules that `path` imports at run time: "anywhere", at "module" level or in a "function"."""
     found: set[str] = set()
 
-    def visit(node: ast.AST) -> None:
+    def visit(node: ast.AST, inside: bool = False) -> None:
         if isinstance(node, ast.If) and _type_only(node):
             for child in node.orelse:
-                visit(child)
+                visit(child, inside)
             return
+        inside = inside or isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda))
+        if where != "anywhere" and inside != (where == "function"):
+            if not inside:  # module level, looking for functions: go on down
+                for child in ast.iter_child_nodes(node):
+                    visit(child, inside)
+                return
+            if where == "module":
+                return
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names if alias.name.startswith("gongkai"))
         elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("gongkai") and not node.level:
@@ -70,7 +99,7 @@ def imports_of(path: Path, modules: set[str]) -> set[str]:
                 sub = f"{node.module}.{alias.name}"
                 found.add(sub if sub in modules else node.module)
         for child in ast.iter_child_nodes(node):
-            visit(child)
+            visit(child, inside)
 
     visit(ast.parse(path.read_text(encoding="utf-8")))
     return found
@@ -79,6 +108,21 @@ def imports_of(path: Path, modules: set[str]) -> set[str]:
 def graph() -> dict[str, set[str]]:
     files = {module_name(p): p for p in PACKAGE.rglob("*.py")}
     return {name: imports_of(path, set(files)) - {name} for name, path in files.items()}
+
+
+def loaded_with(name: str, eager: dict[str, set[str]]) -> set[str]:
+    """What importing `name` loads of the package: its packages' `__init__`s and module-level imports, all the way."""
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        module = todo.pop()
+        if module in seen or module not in eager:
+            continue
+        seen.add(module)
+        parts = module.split(".")
+        todo += [".".join(parts[:n]) for n in range(1, len(parts))]
+        todo += eager[module]
+    return seen
 
 
 def test_every_top_level_module_has_a_layer() -> None:
@@ -131,6 +175,24 @@ def test_modules_stay_small(source: str) -> None:
         assert lines > 400, f"{source} is small now: take it off KNOWN_LARGE"
         return
     assert lines <= 400, f"{source} has {lines} lines: split it by concern (one job a module)"
+
+
+def test_lazy_imports_put_something_off() -> None:
+    """An import inside a function defers loading a module until a command needs it (the CLI's commands, the
+    workers' kernels and browsers). One of a module that is loaded anyway, at module level, directly or through
+    another module or a package's `__init__`, defers nothing: it only hides a dependency (and once dodged a circle)."""
+    files = {module_name(p): p for p in PACKAGE.rglob("*.py")}
+    eager = {name: imports_of(path, set(files), where="module") - {name} for name, path in files.items()}
+    needless = {
+        f"{name} → {target}"
+        for name, path in sorted(files.items())
+        for target in imports_of(path, set(files), where="function") - {name}
+        if target in loaded_with(name, eager)
+    }
+    assert not needless - KNOWN_NEEDLESS_LAZY, "imports inside functions of modules loaded anyway (move them up):\n" + (
+        "\n".join(sorted(needless - KNOWN_NEEDLESS_LAZY))
+    )
+    assert not KNOWN_NEEDLESS_LAZY - needless, f"mended, take off: {sorted(KNOWN_NEEDLESS_LAZY - needless)}"
 
 
 def test_the_graph_is_read() -> None:

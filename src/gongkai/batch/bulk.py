@@ -21,7 +21,7 @@ from gongkai.batch.statcache import Cache
 from gongkai.batch.tally import Summary
 from gongkai.errors import GongkaiError, ProductInUse
 from gongkai.outputs import lock, publish
-from gongkai.pages.outcomes import CRASHED, INVALID, REFUSED, RENDERED, Outcome
+from gongkai.pages.outcomes import CHECKS, CRASHED, EXECUTED, INVALID, REFUSED, RENDERED, Outcome
 from gongkai.production import products as products_of
 from gongkai.production.docx_styles import template_bytes
 from gongkai.production.office_template import template_path
@@ -209,7 +209,7 @@ def _publish(
         return _entry(entry, inputs, CRASHED, message=result.error)
     products = result.products
     meta = products.meta
-    checks = CheckReport.from_dict(json.loads(products.files["checks.json"]))
+    checks = CheckReport.from_dict(json.loads(products.files[CHECKS]))
     folder = folder_for(opts.out_dir, entry)
     last = manifest.read_build(folder)
     same = last is not None and last.status == RENDERED and last.fingerprint == fingerprint.digest(inputs)
@@ -263,7 +263,7 @@ def _product_job(key: str, missing: frozenset[str], opts: Options) -> Job:
     folder = opts.out_dir / key
     year, county, township = split_key(key)
     given = (folder / products_of.INPUT).read_text(encoding="utf-8")  # the input it was made from: Word's record
-    notebook = (folder / products_of.NOTEBOOK).read_bytes()
+    notebook = (folder / EXECUTED).read_bytes()
     template = _template(opts.data_dir / county, opts)
     return Job(county, township, year, given, missing, notebook=notebook, docx_template=template)
 

@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from gongkai.checks import check_many
+from gongkai.checks.report import CheckReport
 from gongkai.outputs import publish, write_atomic_lines
 from gongkai.pages.index import iter_index
-from gongkai.pages.outcomes import RENDERED, Outcome
+from gongkai.pages.outcomes import CHECKS, RENDERED, Outcome
 from gongkai.pages.summary import County, Saved, Township, gather, page, township_reports
 from gongkai.production.run import Page, alert_for
 from gongkai.records import catalog
+from gongkai.records.ids import report_key
 
 SUMMARY_BATCH = 50  # county-years checked in one validation, printed and written together
 
@@ -45,8 +48,6 @@ def _write_batch(
     print_pages: Callable[[list[Page]], list[bytes]] | None,
     memo: catalog.Memo | None,
 ) -> list[Path]:
-    from gongkai.checks import check_many
-
     counties: list[tuple[Path, County]] = []
     for year, county_id in batch:
         entries = list(catalog.entries(data_dir, year=year, county=county_id, missing=[], memo=memo))
@@ -73,14 +74,12 @@ def _saved_checks(out_dir: Path) -> Saved:
     """A township's checks as its current report saved them (None: not rendered, or unreadable)."""
     import json
 
-    from gongkai.checks.report import CheckReport
-
     def saved(township: Township) -> CheckReport | None:
         built = township.built
-        if built is None or built.status != RENDERED or "checks.json" not in built.files:
+        if built is None or built.status != RENDERED or CHECKS not in built.files:
             return None
         entry = township.entry
-        path = out_dir / str(entry.year) / entry.county.id / entry.township.id / "checks.json"
+        path = out_dir / report_key(entry.year, entry.county.id, entry.township.id) / CHECKS
         try:
             return CheckReport.from_dict(json.loads(path.read_text(encoding="utf-8")))
         except (OSError, ValueError, KeyError, TypeError):

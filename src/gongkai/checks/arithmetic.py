@@ -15,6 +15,7 @@ from decimal import Decimal
 from functools import singledispatch
 
 from gongkai.checks.instances import CellRef, Instance, instances, qualified, short
+from gongkai.checks.text import text_instances
 from gongkai.format import phrases
 from gongkai.format.model import Node, Table, leaves
 from gongkai.format.rules import (
@@ -221,7 +222,6 @@ def lines(record: Record, previous: Record | None, failed: set[str]) -> list[Lin
     `failed` are the instance ids the checks rejected (findings' keys): R5's
     per-cell tests are counted from them, since a cell's sign or precision is no sum.
     """
-    from gongkai.checks.text import text_instances
 
     rules = rules_for(record.format)
     items = instances(record, previous, rules) + text_instances(record, previous, rules)[0]

@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from gongkai.checks import conclude, prepare
 from gongkai.checks.instances import Instance
 from gongkai.checks.report import CheckReport
 from gongkai.checks.suites import PAIR, SUITES
@@ -87,7 +88,6 @@ def failing(items: list[Instance], folder: Path = EXPECTATIONS) -> dict[str, set
 
 def check_quick(pairs: Sequence[tuple[Record, Record | None]], folder: Path = EXPECTATIONS) -> list[CheckReport] | None:
     """`check_many` without great-expectations, or None when a suite holds something it cannot evaluate."""
-    from gongkai.checks import conclude, prepare
 
     per_record, read = prepare(pairs)
     failed = failing([i for items in per_record for i in items], folder)

@@ -6,6 +6,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from gongkai.checks.report import FAIL, PASS, SKIPPED, CheckReport, Finding
+from gongkai.format.rules import text_rules
 
 if TYPE_CHECKING:
     from gongkai.records.record import Record
@@ -15,8 +16,6 @@ SEVERITY = {"error": "错误", "warning": "警告"}
 
 
 def _text_rule_ids() -> str:
-    from gongkai.format.rules import text_rules
-
     ids = [r.id for r in text_rules()]
     return f"{ids[0]}–{ids[-1]}"
 

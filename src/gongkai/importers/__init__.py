@@ -32,7 +32,8 @@ from gongkai.importers.scanned import import_scan
 from gongkai.importers.text import TextParser
 from gongkai.importers.xlsx import XlsxParser
 from gongkai.outputs import write_atomic
-from gongkai.records.record import DRAFT_HASH, NAMES, Record, dump_record, from_mapping
+from gongkai.records import yamlio
+from gongkai.records.record import DRAFT_HASH, MAX_TEXT, NAMES, Record, dump_record, from_mapping
 from gongkai.shown import shown
 
 MAX_BYTES = 20_000_000  # a report page is well under 1 MB; a workbook a few hundred KB
@@ -191,8 +192,6 @@ def write_result(result: ImportResult, path: Path, force: bool = False) -> None:
 
 def loadable(result: ImportResult, text: str) -> str:
     """The record text, refused if the loader would refuse it: never write what cannot be read back."""
-    from gongkai.records import yamlio
-    from gongkai.records.record import MAX_TEXT
 
     source = str(result.data.get("source", "")).removeprefix("导入自 ")
     for key, part in (result.data.get("parts") or {}).items():

@@ -17,6 +17,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol
 
+from gongkai.errors import NotAReport
 from gongkai.format import Kind
 from gongkai.records.record import CellKey, Value
 
@@ -203,8 +204,6 @@ def zip_kind(path: Path) -> str:
     inflate to 1.5 GB is refused without reading its contents.
     """
     import zipfile
-
-    from gongkai.errors import NotAReport
 
     try:
         with zipfile.ZipFile(path) as z:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gongkai.errors import GongkaiError
+from gongkai.importers import write_result
 from gongkai.importers.assemble import Overrides
 from gongkai.importers.base import ImportResult, Trouble, office_lock
 from gongkai.importers.files import found_in
@@ -79,7 +80,6 @@ def import_many(
     jobs: int = 1,
 ) -> list[Outcome]:
     """Each file read in a worker under `budget` (one that overruns is a line saying so), written here."""
-    from gongkai.importers import write_result
 
     outcomes: list[Outcome] = []
     planned: set[Path] = set()

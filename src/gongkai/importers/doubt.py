@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-from gongkai.format import FORMATS, Format
+from gongkai.format import FORMATS, Format, Kind
 from gongkai.format.rules import SumRule, rules_for
 from gongkai.importers.assemble import Overrides, assemble
 from gongkai.importers.base import Document, ImportResult, Line, Problem, Trouble, is_number, read_value
@@ -180,8 +180,6 @@ def _set(data: dict[str, Any], key: CellKey, value: Value) -> None:
 
 
 def _kind(fmt: Format, key: CellKey) -> Any:
-    from gongkai.format import Kind
-
     table = fmt.table(key[0])
     col = next(c for c in table.columns_of(key[1]) if c.id == key[2])
     leaf = next(r for r in table.row_nodes() if r.id == key[1])

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from gongkai.errors import GongkaiError, NotAReport
+from gongkai.importers import import_file
 from gongkai.importers.assemble import Overrides
 from gongkai.importers.base import ImportResult
 from gongkai.procs import MB, Limits, TaskFailed, Workers, run_one
@@ -48,12 +49,8 @@ def warm() -> None:
     import openpyxl  # noqa: F401
     import pdfplumber  # noqa: F401
 
-    import gongkai.importers  # noqa: F401
-
 
 def _read(task: tuple[Path, Overrides]) -> ImportResult:
-    from gongkai.importers import import_file
-
     return import_file(*task)
 
 

@@ -21,6 +21,7 @@ from gongkai.format.labels import normalize, spellings
 from gongkai.importers.assemble import is_part_heading
 from gongkai.importers.base import Document, Line, Slot
 from gongkai.importers.zipguard import check_zip
+from gongkai.workbook import build
 
 MAX_ROWS = 2_000
 MAX_COLUMNS = 80
@@ -95,7 +96,6 @@ def _lines(sheet: Any, cached: Any, source: str = "") -> list[Line]:
 @cache
 def _template_merges() -> dict[str, set[str]]:
     """The merges our templates' table sheets have (either format): layout, not a person's doing."""
-    from gongkai.workbook import build
 
     out: dict[str, set[str]] = {}
     for fmt in FORMATS.values():

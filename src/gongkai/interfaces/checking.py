@@ -9,12 +9,11 @@ import os
 
 from gongkai.errors import GongkaiError, RecordError
 from gongkai.interfaces.locating import locate
+from gongkai.records import catalog
 
 
 def check(args: argparse.Namespace) -> int:
-
     from gongkai.checks import many
-    from gongkai.records import catalog
 
     data_dir = locate(args).data
     missing: list[RecordError] = []
@@ -62,7 +61,7 @@ def check(args: argparse.Namespace) -> int:
 def review(args: argparse.Namespace) -> int:
     """Record a reviewer's decision on findings of one record, beside it (`<year>.review.yaml`)."""
     from gongkai.checks.many import checker
-    from gongkai.records import catalog, review
+    from gongkai.records import review
     from gongkai.records.history import load_previous
     from gongkai.records.record import load_record
 

@@ -8,15 +8,14 @@ from pathlib import Path
 
 from gongkai.errors import InputError
 from gongkai.interfaces.locating import import_data
-from gongkai.outputs import writable_file
+from gongkai.outputs import inside, writable_file
+from gongkai.records.catalog import check_key
 from gongkai.shown import shown
 
 
 def import_files(args: argparse.Namespace) -> int:
     from gongkai import importers
     from gongkai.importers.guarded import limits, read_one
-    from gongkai.outputs import inside
-    from gongkai.records.catalog import check_key
     from gongkai.records.record import check_id
 
     for kind in ("county", "township"):

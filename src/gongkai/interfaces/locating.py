@@ -11,6 +11,7 @@ from pathlib import Path
 
 from gongkai.errors import InputError
 from gongkai.records import project
+from gongkai.records.catalog import COUNTY_FILE
 from gongkai.records.project import Project
 
 DATA_HELP = "记录所在目录（默认从当前文件夹向上查找含 <县>/county.yaml 的 data/，或 gongkai.toml 的 data = …）"
@@ -42,7 +43,6 @@ def import_data(args: argparse.Namespace) -> Path | None:
     A --county given as an id needs its county.yaml: without it the county
     could not be applied, and an import never drops an option silently.
     """
-    from gongkai.records.catalog import COUNTY_FILE
     from gongkai.records.record import ID_PATTERN
 
     try:

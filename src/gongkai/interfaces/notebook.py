@@ -8,12 +8,12 @@ import shlex
 from gongkai.errors import InputError
 from gongkai.interfaces.locating import locate, out_dir
 from gongkai.outputs import writable_file
+from gongkai.records import catalog
 
 
 def notebook(args: argparse.Namespace) -> int:
     """Write (never overwrite without --force) the copy with the report's parameters set; say how to open it."""
     from gongkai.production import notebook as notebooks
-    from gongkai.records import catalog
     from gongkai.resources import NOTEBOOK
 
     found = locate(args)

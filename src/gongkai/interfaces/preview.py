@@ -30,7 +30,7 @@ from gongkai.errors import GongkaiError
 from gongkai.interfaces.previewserver import Server, allowed_host, since_of
 from gongkai.pages import policy
 from gongkai.records import catalog
-from gongkai.resources import TEMPLATES
+from gongkai.resources import NOTEBOOK, TEMPLATES
 
 if TYPE_CHECKING:
     from gongkai.pages.inputs import ReportInput
@@ -241,7 +241,6 @@ def reader_notebook() -> Any:
     import nbformat
 
     from gongkai.production.render import REVIEW_TAG
-    from gongkai.resources import NOTEBOOK
 
     nb = nbformat.read(NOTEBOOK, as_version=4)  # type: ignore[no-untyped-call]
     nb.cells = [c for c in nb.cells if REVIEW_TAG not in c.metadata.get("tags", [])]

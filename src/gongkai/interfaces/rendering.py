@@ -11,13 +11,13 @@ from gongkai.errors import GongkaiError, InputError
 from gongkai.interfaces import locating
 from gongkai.interfaces.locating import locate
 from gongkai.outputs import writable_folder
+from gongkai.records import catalog
 
 
 def render(args: argparse.Namespace) -> int:
     from gongkai.batch.bulk import render_many, render_one
     from gongkai.batch.plan import Options
     from gongkai.production import render
-    from gongkai.records import catalog
 
     found = locate(args)
     data_dir, out_dir = found.data, locating.out_dir(args, found)

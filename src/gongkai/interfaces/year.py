@@ -10,11 +10,10 @@ from pathlib import Path
 
 from gongkai.errors import GongkaiError, InputError
 from gongkai.outputs import writable_file
-from gongkai.records import project
+from gongkai.records import catalog, project
 
 
 def new(args: argparse.Namespace) -> int:
-    from gongkai.records import catalog
     from gongkai.records.newyear import start_year, write_new
     from gongkai.records.record import load_record
 
@@ -81,7 +80,6 @@ def new(args: argparse.Namespace) -> int:
 def template(args: argparse.Namespace) -> int:
     """`template 胡集乡 2024`: the township's workbook from its record; `template --year 2024 -o x.xlsx`: empty."""
     from gongkai.format import FORMATS, format_for_year
-    from gongkai.records import catalog
     from gongkai.records.record import load_record
     from gongkai.workbook import write_template, write_workbook
 

@@ -11,6 +11,8 @@ from decimal import Decimal
 from html import escape
 
 from gongkai.checks.instances import ref
+from gongkai.checks.text import copied_share
+from gongkai.format.rules import CopiedRule, text_rules
 from gongkai.pages.tables import table_html
 from gongkai.records.display import show
 from gongkai.records.record import CellKey, Record, Value
@@ -94,8 +96,6 @@ def comparison_html(record: Record, previous: Record | None, why: str = "") -> s
 
 def _copied_html(record: Record, previous: Record) -> str:
     """How much of parts 一 and 五 repeats last year's sentences (W9 warns above its threshold)."""
-    from gongkai.checks.text import copied_share
-    from gongkai.format.rules import CopiedRule, text_rules
 
     rule = next(r for r in text_rules() if isinstance(r, CopiedRule))
     same, total = copied_share(record, previous, rule.parts)

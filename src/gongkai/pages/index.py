@@ -17,7 +17,20 @@ from html import escape
 from pathlib import Path
 
 from gongkai.pages import policy
-from gongkai.pages.outcomes import CRASHED, INVALID, REFUSED, RENDERED, Outcome
+from gongkai.pages.outcomes import (
+    CHECKS,
+    CRASHED,
+    DOCX,
+    EXECUTED,
+    HTML,
+    INVALID,
+    PDF,
+    REFUSED,
+    RENDERED,
+    REVIEW,
+    REVIEW_PDF,
+    Outcome,
+)
 from gongkai.records.ids import county_of
 from gongkai.resources import TEMPLATES
 
@@ -26,13 +39,13 @@ BROKEN, FAILED, WARNED, PASSED = 0, 1, 2, 3
 OUTCOMES = {BROKEN: "未能生成", FAILED: "未通过", WARNED: "通过（有警告）", PASSED: "通过"}
 STATUS = {INVALID: "记录无效", CRASHED: "执行出错", REFUSED: "未生成（--strict）"}
 FILES = (
-    ("report.html", "网页"),
-    ("report.pdf", "PDF"),
-    ("report.docx", "Word"),
-    ("report.review.html", "审阅版"),
-    ("report.review.pdf", "审阅版 PDF"),
-    ("report.ipynb", "笔记本"),
-    ("checks.json", "校验"),
+    (HTML, "网页"),
+    (PDF, "PDF"),
+    (DOCX, "Word"),
+    (REVIEW, "审阅版"),
+    (REVIEW_PDF, "审阅版 PDF"),
+    (EXECUTED, "笔记本"),
+    (CHECKS, "校验"),
 )
 PAGE = 200  # rows drawn at a time; "显示更多" draws the next ones
 

@@ -9,6 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+# A report's files, each named here once: production makes them, the batch keeps them, the index links them.
+HTML, PDF, DOCX = "report.html", "report.pdf", "report.docx"
+REVIEW, REVIEW_PDF = "report.review.html", "report.review.pdf"
+EXECUTED, CHECKS = "report.ipynb", "checks.json"  # the executed notebook; its checks
+
 RENDERED, INVALID, CRASHED = "rendered", "invalid", "crashed"
 REFUSED = "refused"  # failed its checks under --strict: not rendered
 

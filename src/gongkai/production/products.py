@@ -18,12 +18,12 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from gongkai.pages.inputs import INPUT_NAME
+from gongkai.pages.outcomes import CHECKS, DOCX, EXECUTED, HTML, PDF, REVIEW, REVIEW_PDF
 
 # --formats name → file; the notebook, its input, the review page and checks.json are always made.
-OPTIONAL = {"html": "report.html", "pdf": "report.pdf", "docx": "report.docx", "review-pdf": "report.review.pdf"}
-NOTEBOOK = "report.ipynb"
+OPTIONAL = {"html": HTML, "pdf": PDF, "docx": DOCX, "review-pdf": REVIEW_PDF}
 INPUT = INPUT_NAME  # what the notebook ran on: it opens again beside it
-ALWAYS = (NOTEBOOK, INPUT, "report.review.html", "checks.json")
+ALWAYS = (EXECUTED, INPUT, REVIEW, CHECKS)
 
 
 def missing(folder: Path, formats: Iterable[str]) -> frozenset[str]:

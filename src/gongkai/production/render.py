@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from gongkai.errors import GongkaiError
 from gongkai.format.page import PAGE
 from gongkai.pages import policy
+from gongkai.pages.outcomes import REVIEW
 from gongkai.pages.style import stylesheet
 from gongkai.resources import TEMPLATES
 
@@ -142,7 +143,7 @@ def to_html(nb: Any, title: str, *, review: bool = False, review_link: bool = Fa
         "gongkai_csp": policy.STATIC,
         "gongkai_css": stylesheet(),
         "gongkai_body_class": " gk-review" if review else "",
-        "gongkai_review_link": review_link and not review,
+        "gongkai_review_link": REVIEW if review_link and not review else "",
     }
     html, _ = _exporter(review).from_notebook_node(nb, resources=resources)
     return str(html).replace(lab_style(), "", 1)

@@ -18,6 +18,7 @@ from typing import Any
 from gongkai.errors import GongkaiError
 from gongkai.outputs import write_atomic
 from gongkai.pages.inputs import INPUT_NAME, ReportInput, digest
+from gongkai.pages.outcomes import CHECKS, DOCX, EXECUTED, HTML, PDF, REVIEW, REVIEW_PDF
 from gongkai.production import render
 from gongkai.production.quiet import QUIET_KERNEL, quiet_kernels
 from gongkai.records.ids import report_key
@@ -163,8 +164,8 @@ def produce(job: Job, *, engine: str | None = None, printer: render.Printer | No
 
         nb = run_notebook(job, engine)
         files = {
-            "report.ipynb": nbformat.writes(nb).encode("utf-8"),  # type: ignore[no-untyped-call]
-            "checks.json": given.checks.encode("utf-8"),
+            EXECUTED: nbformat.writes(nb).encode("utf-8"),  # type: ignore[no-untyped-call]
+            CHECKS: given.checks.encode("utf-8"),
             INPUT_NAME: job.input_json.encode("utf-8"),
         }
     elif job.formats & {"html", "pdf", "review-pdf"}:
@@ -176,21 +177,21 @@ def produce(job: Job, *, engine: str | None = None, printer: render.Printer | No
     wants_review = not job.notebook or "review-pdf" in job.formats
     review = render.to_html(nb, title=meta["title"], review=True) if wants_review else ""
     if not job.notebook:
-        files["report.review.html"] = review.encode("utf-8")
+        files[REVIEW] = review.encode("utf-8")
     if "html" in job.formats:
-        files["report.html"] = html.encode("utf-8")
+        files[HTML] = html.encode("utf-8")
     if job.pdf and printer is None:
         raise ValueError("a PDF needs a Printer")
     if "pdf" in job.formats:
         assert printer is not None
-        files["report.pdf"] = printer.pdf(html, header=meta["title"], alert=alert_for(meta))
+        files[PDF] = printer.pdf(html, header=meta["title"], alert=alert_for(meta))
     if "review-pdf" in job.formats:
         assert printer is not None
-        files["report.review.pdf"] = printer.pdf(review, header=f"{meta['title']}（审阅版）", alert=alert_for(meta))
+        files[REVIEW_PDF] = printer.pdf(review, header=f"{meta['title']}（审阅版）", alert=alert_for(meta))
     if "docx" in job.formats:
         from gongkai.production.word import report_docx
 
-        files["report.docx"] = report_docx(
+        files[DOCX] = report_docx(
             given.record.record(), alert_for(meta), job.docx_template
         )  # the record the input holds
     return Products(job, files, meta, time.perf_counter() - start)
