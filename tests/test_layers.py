@@ -37,7 +37,6 @@ KNOWN_NEEDLESS_LAZY: set[str] = {
     "gongkai.batch.bulk → gongkai.pages.provenance",
     "gongkai.batch.bulk → gongkai.production.render",
     "gongkai.batch.bulk → gongkai.production.run",
-    "gongkai.batch.executors → gongkai.errors",
     "gongkai.batch.executors → gongkai.production.render",
     "gongkai.batch.executors → gongkai.production.run",
     "gongkai.checks.many → gongkai.checks",
