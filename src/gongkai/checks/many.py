@@ -6,10 +6,13 @@ in batches of BATCH to the project's worker pool (`procs.Workers`); each
 worker loads and checks its batch (great-expectations, with --gx, is imported
 once per worker) and sends back the lines to print, not the reports. The
 parent yields the batches in the order of the records, whatever worker
-finishes first, and keeps at most two batches a worker queued, so memory does
-not grow with N. A worker that dies (killed, out of memory) ends the run in
-that batch's turn with one line and exit 3 rather than a hang; Ctrl-C and any
-early exit take the workers down.
+finishes first, and keeps at most four batches a worker out (one at work, the
+rest done and waiting their turn), so memory does not grow with N. A batch
+goes to whichever worker is free (none queued behind a busy one): the last
+batches are not left waiting on one worker while the other is idle. A worker
+that dies (killed, out of memory) ends the run in that batch's turn with one
+line and exit 3 rather than a hang; Ctrl-C and any early exit take the workers
+down.
 """
 
 from __future__ import annotations
@@ -117,7 +120,7 @@ def batches(
         return
     task = functools.partial(_in_worker, gx=gx, as_json=as_json)
     workers, done = min(jobs, -(-len(paths) // size)), 0
-    pool = Workers[list[Path], Batch](workers, ahead=4 * workers, depth=2, role="校验")
+    pool = Workers[list[Path], Batch](workers, ahead=4 * workers, role="校验")
     with pool, contextlib.closing(pool.map(task, chunks, _died)) as checked:
         for batch in checked:
             if batch.died:
