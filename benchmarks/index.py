@@ -47,6 +47,7 @@ TYPE = """async (ch) => {
 def old_index() -> ModuleType:
     source = subprocess.run(["git", "show", OLD], cwd=REPO, capture_output=True, text=True, check=True).stdout
     source = source.replace("from gongkai.manifest import", "from gongkai.pages.outcomes import")
+    source = source.replace("RENDERED, Entry\n", "RENDERED\nfrom gongkai.pages.outcomes import Outcome as Entry\n")
     source = source.replace("from gongkai.outputs import write_atomic\n", "")
     spec = importlib.util.spec_from_loader("old_index", loader=None)
     assert spec is not None

@@ -10,7 +10,6 @@ import pytest
 from conftest import DATA, SEED_RECORD
 from gongkai.checks import check
 from gongkai.checks.text import copied_share, sentences, text_instances
-from gongkai.format import phrases
 from gongkai.format.rules import rules_for, text_rules
 from gongkai.records import catalog
 from gongkai.records.record import Record, load_record
@@ -28,17 +27,6 @@ def text_findings(record: Record, previous: Record | None = None) -> list[str]:
 
 def with_part(record: Record, key: str, text: str) -> Record:
     return replace(record, parts={**record.parts, key: text})
-
-
-def test_chinese_numerals_are_read():
-    assert [phrases.chinese_number(t) for t in ("三十二", "十", "一百零五", "两", "零", "二〇二一")] == [
-        32,
-        10,
-        105,
-        2,
-        0,
-        None,
-    ]
 
 
 def test_the_bundled_records_give_no_text_finding():

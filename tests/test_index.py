@@ -1,4 +1,7 @@
-"""The index at province scale, in a real headless Chromium: search, sort, groups, a phone's width."""
+"""The index at province scale, in a real headless Chromium: search, sort, groups, a phone's width.
+
+The audit page runs the same script (templates/table.js) on its own rows: its last tests.
+"""
 
 from __future__ import annotations
 
@@ -45,24 +48,36 @@ def entries() -> list[Entry]:
 
 
 @pytest.fixture(scope="module")
-def page(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
-    out = tmp_path_factory.mktemp("index")
-    path = write_index(out, entries())
     args = ["--disable-gpu", "--disable-dev-shm-usage", "--no-first-run"]
     if os.geteuid() == 0:
         args.append("--no-sandbox")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path(), args=args)
-        page = browser.new_page(viewport={"width": 1200, "height": 900})
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(path.as_uri())
-        page.wait_for_selector("#reports tbody tr")
-        page.errors = errors
-        yield page
+        yield browser
         browser.close()
+
+
+def opened(browser: Any, path: Path) -> Any:
+    """The page in Chromium once its script drew the rows; script errors and policy refusals collected."""
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)  # a CSP refusal
+    page.goto(path.as_uri())
+    page.wait_for_selector("#reports tbody tr")
+    page.errors = errors
+    return page
+
+
+@pytest.fixture(scope="module")
+def page(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    out = tmp_path_factory.mktemp("index")
+    page = opened(browser, write_index(out, entries()))
+    yield page
+    page.close()
 
 
 def shown_keys(page: Any) -> list[str]:
@@ -134,3 +149,90 @@ def test_a_phone_width_keeps_labels_horizontal(page: Any, tmp_path: Path):
         page.set_viewport_size({"width": 1200, "height": 900})
     assert box["width"] > box["height"] * 2, box  # one line, not a vertical strip
     assert overflow <= 0  # the page itself never scrolls sideways; wide tables scroll in their box
+
+
+def audit_rows() -> list[Any]:
+    """Files of every standing: two open errors, one, a settled warning, clean, not a report, broken."""
+    from gongkai.interfaces.audit import FAILED, NOT_A_REPORT, Row
+
+    def found(rule: str, severity: str, block: str, settled: bool = False) -> dict[str, Any]:
+        note = "已确认（照录原文）" if settled else ""
+        message = f"{rule} 不符"
+        return {
+            "rule": rule,
+            "severity": severity,
+            "key": f"{rule}:x",
+            "message": message,
+            "note": note,
+            "block": block,
+        }
+
+    def row(name: str, *findings: dict[str, Any], **more: Any) -> Row:
+        return Row(
+            name,
+            body="人和镇人民政府",
+            year=2021,
+            format="2021",
+            cells=200,
+            read=200,
+            **more,
+            findings=[{**f, "settled": bool(f["note"])} for f in findings],
+        )
+
+    return [
+        row("b-clean.docx"),
+        row("a-two-errors.pdf", found("R3", "error", "表三"), found("R4", "error", "表四"), found("W5", "warning", "")),
+        row("c-settled.txt", found("W5", "warning", "正文", settled=True)),
+        row("d-one-error.html", found("R3", "error", "表三")),
+        Row("e-notes.bin", status=NOT_A_REPORT, message="不是文本文件"),
+        Row("f-broken.pdf", status=FAILED, message="导入出错"),
+    ]
+
+
+@pytest.fixture(scope="module")
+def audit(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    from gongkai.interfaces.audit import tally
+    from gongkai.pages.audit import audit_html
+
+    rows = audit_rows()
+    path = tmp_path_factory.mktemp("audit") / "index.html"
+    path.write_text(audit_html(rows, tally(rows), tally(rows, settled=True), 0.95), encoding="utf-8")
+    page = opened(browser, path)
+    yield page
+    page.close()
+
+
+def shown_files(page: Any) -> list[str]:
+    return list(page.eval_on_selector_all("#reports tbody tr td:first-child", "cells => cells.map(c => c.textContent)"))
+
+
+def test_audit_page_runs_the_index_script_and_draws_every_file(audit: Any, page: Any):
+    scripts = "s => [...s].filter(e => !e.type).map(e => e.textContent)"
+    assert audit.eval_on_selector_all("script", scripts) == page.eval_on_selector_all("script", scripts)
+    assert len(shown_files(audit)) == 6 and audit.errors == []
+    assert audit.inner_text("#count") == "共 6 个文件"
+
+
+def test_audit_page_sorts_most_findings_first_then_by_name(audit: Any):
+    audit.fill("#filter", "")
+    findings = audit.locator("#reports th[data-sort=findings]")
+    findings.click()  # worst first: two open errors, one, a warning settled, not reports
+    assert shown_files(audit)[:2] == ["a-two-errors.pdf", "d-one-error.html"]
+    findings.click()
+    assert shown_files(audit)[-2:] == ["d-one-error.html", "a-two-errors.pdf"]
+    audit.locator("#reports th[data-sort=file]").click()
+    assert shown_files(audit) == sorted(shown_files(audit))
+
+
+def test_audit_page_filters_by_rule_link_and_by_trouble(audit: Any):
+    audit.click("table.tally a[data-find=R4]")
+    assert audit.input_value("#filter") == "R4" and shown_files(audit) == ["a-two-errors.pdf"]
+    assert audit.inner_text("#count") == "找到 1 个（共 6 个）"
+    why = audit.inner_text("#reports tbody tr td.why")
+    assert why.split("\n")[:2] == ["W5 W5 不符", "表三"]  # findings grouped by block (W5's is blank), in order
+    audit.fill("#filter", "")
+    audit.check("#only-failing")
+    try:
+        assert set(shown_files(audit)) == {"a-two-errors.pdf", "d-one-error.html", "e-notes.bin", "f-broken.pdf"}
+    finally:
+        audit.uncheck("#only-failing")

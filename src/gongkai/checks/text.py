@@ -15,6 +15,7 @@ from functools import singledispatch
 
 from gongkai.checks.instances import Instance, ref
 from gongkai.format import phrases
+from gongkai.format.ordinals import ARABIC, COUNT, chinese_number
 from gongkai.format.phrases import Figure
 from gongkai.format.rules import (
     CopiedRule,
@@ -41,7 +42,7 @@ def _number(text: str) -> Decimal | None:
     text = text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
     if text[:1].isdigit():
         return Decimal(text)
-    value = phrases.chinese_number(text)
+    value = chinese_number(text)
     return None if value is None else Decimal(value)
 
 
@@ -64,9 +65,7 @@ def _joined(text: str, start: int) -> bool:
     """「予以公开及部分公开258件」: the name follows a conjunction after a name with no number."""
     if start < 2 or text[start - 1] not in phrases.JOINS:
         return False
-    return not re.search(
-        r"[0-9０-９零〇一二两三四五六七八九十百千万]\s*(?:件|万元|元)$", text[max(0, start - 12) : start - 1]
-    )
+    return not re.search(rf"[{ARABIC}{COUNT}]\s*(?:件|万元|元)$", text[max(0, start - 12) : start - 1])
 
 
 def statements(figure: Figure, text: str) -> Iterator[tuple[Decimal, int, int]]:

@@ -9,6 +9,7 @@ from gongkai.checks.report import FAIL, PASS, SKIPPED, CheckReport, Finding
 from gongkai.format.rules import text_rules
 
 if TYPE_CHECKING:
+    from gongkai.checks.arithmetic import Line
     from gongkai.records.record import Record
 
 STATUS = {PASS: "通过", FAIL: "未通过", SKIPPED: "未检查"}
@@ -91,21 +92,31 @@ def findings_list(report: CheckReport, line_keys: set[str] | None = None) -> str
     )
 
 
-def appendix_keys(report: CheckReport, record: Record, previous: Record | None) -> set[str]:
-    """The finding keys 计算过程 has a line for (the others link to their rule's row in 附录一)."""
+def arithmetic_lines(report: CheckReport, record: Record, previous: Record | None) -> list[Line]:
+    """计算过程's lines for this outcome: the costliest part of a report's pages, so a page computes them once."""
     from gongkai.checks.arithmetic import lines
 
+    return lines(record, previous, {f.key for o in report.outcomes for f in o.findings})
+
+
+def appendix_keys(
+    report: CheckReport, record: Record, previous: Record | None, computed: list[Line] | None = None
+) -> set[str]:
+    """The finding keys 计算过程 has a line for (the others link to their rule's row in 附录一).
+
+    `computed`: `arithmetic_lines` of the same report, when the caller has them already.
+    """
     found = {f.key for o in report.outcomes for f in o.findings}
-    return {line.key for line in lines(record, previous, found)} & found
+    computed = arithmetic_lines(report, record, previous) if computed is None else computed
+    return {line.key for line in computed} & found
 
 
-def arithmetic(report: CheckReport, record: Record, previous: Record | None) -> str:
+def arithmetic(report: CheckReport, record: Record, previous: Record | None, computed: list[Line] | None = None) -> str:
     """计算过程: each rule instance with its terms and numbers, and the checks' verdict on it."""
-    from gongkai.checks.arithmetic import lines
-
     found = {f.key: f for o in report.outcomes for f in o.findings}
+    computed = arithmetic_lines(report, record, previous) if computed is None else computed
     rows = []
-    for line in lines(record, previous, set(found)):
+    for line in computed:
         finding = found.get(line.key)
         if finding is not None or (line.judged and line.holds is False):
             severity = finding.severity if finding else "error"
@@ -133,7 +144,12 @@ def arithmetic(report: CheckReport, record: Record, previous: Record | None) -> 
     )
 
 
-def appendix(report: CheckReport, record: Record | None = None, previous: Record | None = None) -> str:
+def appendix(
+    report: CheckReport,
+    record: Record | None = None,
+    previous: Record | None = None,
+    computed: list[Line] | None = None,
+) -> str:
     """附录一: every rule's outcome; with the record, also how each checked figure was made."""
     rows = []
     for o in report.outcomes:
@@ -166,5 +182,5 @@ def appendix(report: CheckReport, record: Record | None = None, previous: Record
         '<col style="width:9%"><col style="width:44%"></colgroup>\n'
         "<thead><tr><th>规则</th><th>级别</th><th>内容</th><th>结果</th><th>说明</th></tr></thead>\n"
         f"<tbody>\n{chr(10).join(rows)}\n</tbody></table>\n{stale_html}"
-        f"{arithmetic(report, record, previous) if record is not None else ''}</section>\n"
+        f"{arithmetic(report, record, previous, computed) if record is not None else ''}</section>\n"
     )

@@ -6,8 +6,9 @@ import re
 import unicodedata
 
 from gongkai.format.model import Node
+from gongkai.format.ordinals import HEAD
 
-_ORDINAL = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d+[.、．])")
+_ORDINAL = re.compile(f"^{HEAD}")
 _DROP = re.compile(r"[\s\u3000:：,，、。;；\"“”'‘’()（）\[\]【】]")
 
 

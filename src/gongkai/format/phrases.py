@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from gongkai.format.ordinals import COUNT, COUNT_DIGITS, di, shi
+
 CellKey = tuple[str, str, str]
 
 # Chinese numerals as published reports write them: 三十二件, 一百零五件, 两件.
-CHINESE_DIGITS = "零〇一二两三四五六七八九"
-CHINESE_NUMBER = f"[{CHINESE_DIGITS}十百千万]+"
+CHINESE_NUMBER = f"[{COUNT}]+"
 NUMBER = rf"(?P<n>[0-9０-９]+(?:\.[0-9０-９]+)?|{CHINESE_NUMBER})"
 # Words allowed between a figure's name and its number: 「新收申请共计12件」「予以公开的有3件」.
 GAP = r"(?:(?:共计|合计|总计|总数|数量|共|计|为|达到|达|了|的|是|有|：|:)\s*){0,3}"
@@ -160,34 +161,9 @@ FEE_COLLECTED = re.compile(rf"(?<![未没不无])收取(?:了)?(?:信息处理�
 
 # Copied from last year (W9): what is not a sentence of its own, and what varies by year.
 MARKUP = re.compile(r"^\s*(?:[-*+]\s+|>\s*)|[*_`]")
-ORDINAL = re.compile(
-    rf"^\s*(?:[（(]?[0-9{CHINESE_DIGITS}十]+[)）、.．]|第[{CHINESE_DIGITS}十]+[，,、]?|[一二三四五六七八九十]是)\s*"
-)
+# Any ordinal a line may start with, loosely (「3)」「（十）」「第二，」「一是」), numbers in
+# any mix: a sentence copied from last year is found whatever it was numbered.
+_LOOSE = f"[{COUNT_DIGITS}十]+"
+ORDINAL = re.compile(rf"^\s*(?:[（(]?[0-9{COUNT_DIGITS}十]+[)）、.．]|{di(_LOOSE)}[，,、]?|{shi()})\s*")
 FIGURES_AND_YEARS = re.compile(rf"[0-9０-９]+(?:\.[0-9]+)?|{CHINESE_NUMBER}(?=[件个项条次名人万元年月日%％])")
 MIN_SENTENCE = 6  # characters: shorter pieces are headings and list labels
-
-
-def chinese_number(text: str) -> int | None:
-    """三十二 → 32, 一百零五 → 105, 两 → 2; None if it is not a plain numeral."""
-    digits = {c: i for i, c in enumerate("零一二三四五六七八九")}
-    digits["两"] = 2
-    units = {"十": 10, "百": 100, "千": 1000}
-    total, section, number = 0, 0, None
-    for char in text:
-        if char in "零〇":
-            if number is not None:  # 二〇二一 is a year, not a count
-                return None
-            continue  # 一百零五: a placeholder
-        if char in digits:
-            if number is not None:  # two digits in a row (二〇二一) is a year, not a count
-                return None
-            number = digits[char]
-        elif char in units:
-            section += (1 if number is None else number) * units[char]
-            number = None
-        elif char == "万":
-            total += (section + (number or 0)) * 10_000
-            section, number = 0, None
-        else:
-            return None
-    return total + section + (number or 0)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from gongkai.errors import NotAReport
-from gongkai.format import FIELDS, FORMATS, Format, Part, Table, format_for_year
+from gongkai.format import FIELDS, FORMATS, Format, Part, Table, format_for_year, ordinals
 from gongkai.format.common import PARTS
 from gongkai.format.labels import close, normalize, spellings
 from gongkai.importers import leftovers, recognise, scraped
@@ -26,7 +26,7 @@ from gongkai.records import catalog
 from gongkai.records.narrative import mark_subheadings
 from gongkai.records.record import ID_PATTERN, LEVELS, NAMES, YEARS, Value
 
-_ORDINAL = re.compile(r"^\s*第?([一二三四五六七八九十]+|\d+)\s*(?:部分)?\s*[、.．:：]?\s*")
+_ORDINAL = re.compile(rf"^\s*{ordinals.PART}\s*")
 _PLACE = re.compile(
     r"(?P<province>[\u4e00-\u9fff]{2,7}?(?:省|自治区))"
     r"(?P<city>[\u4e00-\u9fff]{2,9}?(?:市|自治州|地区|盟))"
@@ -80,8 +80,8 @@ def is_part_heading(line: Line, part: Part, renumbered: bool = False) -> bool:
     titles = [normalize(t) for t in (part.title, *part.variants)]
     if m:
         text = unicodedata.normalize("NFKC", text)[m.end() :]
-        if m.group(1) != part.number:
-            return renumbered and m.group(1) in "一二三四五六七八九十" and normalize(text) in titles
+        if m.group("number") != part.number:
+            return renumbered and m.group("number") in ordinals.NUMERALS and normalize(text) in titles
         return any(close(normalize(text), t) for t in titles)
     return bool(line.heading) and normalize(text) in titles
 

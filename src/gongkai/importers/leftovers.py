@@ -12,13 +12,16 @@ import re
 import unicodedata
 
 from gongkai.format import BODY_SUFFIXES, Format
+from gongkai.format.common import PARTS
 from gongkai.format.labels import normalize
+from gongkai.format.ordinals import NUMERAL, SMALL, YEAR, chinese_number
 from gongkai.importers.base import Line, Problem, Trouble
 
-_BEYOND = re.compile(r"^\s*(?:#+\s*)?(?:[七八九]|十[一二三四五六七八九]?)\s*[、.．]|^\s*(?:#+\s*)?附\s*[件表录]")
+# 「七、附件」: a numbered heading (七 to 十九) past the official parts, or an appendix.
+_BEYOND = re.compile(rf"^\s*(?:#+\s*)?(?:(?P<number>{NUMERAL}{{1,2}})\s*[、.．]|附\s*[件表录])")
 _DATE = re.compile(
-    r"^(?:(?:19|20)\d\d|[〇○零一二三四五六七八九]{4})\s*年"
-    r"(?:\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月(?:\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*日)?)?$"
+    rf"^(?:(?:19|20)\d\d|{YEAR})\s*年"
+    rf"(?:\s*(?:\d{{1,2}}|{SMALL})\s*月(?:\s*(?:\d{{1,2}}|{SMALL})\s*日)?)?$"
 )
 _SENTENCE = re.compile(r"[。！？!?]|[；;]$")
 _SIGNER = (*BODY_SUFFIXES, "办公室", "政府办", "委员会")
@@ -62,7 +65,8 @@ def beyond_parts(fmt: Format, bodies: dict[str, list[Line]]) -> list[Problem]:
 
 def _is_stray_heading(line: Line) -> bool:
     text = unicodedata.normalize("NFKC", line.text).strip()
-    return not line.table and 0 < len(text) <= 40 and _BEYOND.match(text) is not None
+    m = _BEYOND.match(text) if not line.table and 0 < len(text) <= 40 else None
+    return m is not None and (m["number"] is None or len(PARTS) < (chinese_number(m["number"]) or 0) < 20)
 
 
 def signature(fmt: Format, bodies: dict[str, list[Line]], order: list[str] | None = None) -> list[Problem]:

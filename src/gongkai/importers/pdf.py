@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from gongkai.errors import ImageOnly, NotAReport
+from gongkai.format.ordinals import HEAD, di
 from gongkai.importers import running
 from gongkai.importers.base import Document, Line, Slot, escape_markdown, is_blank, is_number
 from gongkai.importers.pdfguard import check_page, survey
@@ -26,9 +27,7 @@ from gongkai.importers.pdfguard import check_page, survey
 MAX_PAGES = 60  # a township's report is 3–10 pages
 _PAGE_NUMBER = re.compile(r"^[-—–－~·\s]*(?:第\s*)?\d{1,3}(?:\s*页)?(?:\s*[/／共]\s*\d{1,3}\s*页?)?[-—–－~·\s]*$")
 _ASCII = re.compile(r"[0-9A-Za-z.,%]")
-_STARTS = re.compile(
-    r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|\d+[.、．]|第[一二三四五六七八九十]+)"
-)
+_STARTS = re.compile(rf"^\s*(?:{HEAD}|{di()})")
 
 
 class PdfParser:

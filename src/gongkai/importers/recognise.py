@@ -12,11 +12,11 @@ import unicodedata
 
 from gongkai.errors import OldFormat
 from gongkai.format import Format
+from gongkai.format.ordinals import DATE, chinese_number, year_number
 from gongkai.importers.base import Document, Line
 
 _OLD_TABLE = re.compile(r"政府信息公开情况统计表|指标名称.{0,6}计量单位")
-_DIGIT = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
-_CN_DATE = re.compile(r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
+_CN_DATE = re.compile(DATE)
 _PAGE_DATE = re.compile(r"(?:发布)?(?:时间|日期)\s*[:：]\s*(?P<date>(?:19|20)\d\d[-/.年]\d{1,2}[-/.月]\d{1,2})")
 _DATE = re.compile(r"((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
 
@@ -35,14 +35,6 @@ def old_format(doc: Document, year: int | None, cells_read: int, body: str) -> N
         )
 
 
-def _tens(text: str) -> int:
-    """「二十」→ 20, 「十一」→ 11, 「三」→ 3."""
-    if "十" not in text:
-        return int(text.translate(_DIGIT))
-    high, _, low = text.partition("十")
-    return (int(high.translate(_DIGIT)) if high else 1) * 10 + (int(low.translate(_DIGIT)) if low else 0)
-
-
 def iso_date(text: str) -> str | None:
     """「2022-02-08 16:34」「2024年1月20日」「二〇二四年一月二十日」 → 2024-01-20; None if no date."""
     plain = unicodedata.normalize("NFKC", text)
@@ -53,7 +45,8 @@ def iso_date(text: str) -> str | None:
         c = _CN_DATE.search(plain)
         if c is None:
             return None
-        y, mo, d = int(c.group(1).translate(_DIGIT)), _tens(c.group(2)), _tens(c.group(3))
+        # a month or day that is no numeral (「一二月」) reads as 0: no date
+        y, mo, d = year_number(c.group(1)), chinese_number(c.group(2)) or 0, chinese_number(c.group(3)) or 0
     if not (1 <= mo <= 12 and 1 <= d <= 31):
         return None
     return f"{y:04d}-{mo:02d}-{d:02d}"

@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from gongkai.format import FORMATS, Table
 from gongkai.format.common import PARTS
 from gongkai.format.labels import close, normalize, spellings
+from gongkai.format.ordinals import MARKS, NUMERAL, SMALL, bracketed, dotted, dun
 from gongkai.importers.base import Document, Line, Slot
 
 LONG = 300  # characters: a line this long holding two part headings is a flattened page
-_NUMBERS = "一二三四五六七八九十"
-_PART_START = re.compile(rf"[{_NUMBERS}]\s*、")
-_SUB = re.compile(rf"(?<=[。；;：:！!])\s*(?=[（(][{_NUMBERS}]{{1,3}}[)）])")
+_PART_START = re.compile(dun(rf"{NUMERAL}\s*"))  # one numeral, as parts are numbered; print may space it
+_SUB = re.compile(rf"(?<=[。；;：:！!])\s*(?={bracketed(SMALL)})")
 _TITLE = re.compile(r"\S{0,40}?(?:19|20)\d\d\s*年度?\s*政府信息公开(?:工作)?年度报告")
 _DATE = re.compile(r"(?:发布)?(?:时间|日期)\s*[:：]\s*(?P<date>(?:19|20)\d\d[-/.年]\d{1,2}[-/.月]\d{1,2}日?)")
 _CHROME = re.compile(
@@ -34,8 +34,9 @@ _CHROME = re.compile(
     r"|【?打印本页】?|【?关闭窗口】?|附件下载|字号\s*[:：]?\s*[大中小 ]*|【字体\s*[:：][^】]*】"
 )
 _RUN = re.compile(r"\d+(?:\.\d+)?(?:[ \u3000\xa0]+\d+(?:\.\d+)?)*")
-_ORDINAL_AFTER = re.compile(r"[.．、](?=[\u4e00-\u9fff“\"])")
-_LABEL_ORDINAL = re.compile(rf"(?:[{_NUMBERS}]+、|[（(][{_NUMBERS}]+[)）]|\d[.．、])$")
+_ORDINAL_AFTER = re.compile(rf"[{MARKS}](?=[\u4e00-\u9fff“\"])")
+# One digit only before the mark: the figures ahead of a row run into its ordinal (「00000002.其他」).
+_LABEL_ORDINAL = re.compile("(?:" + "|".join((dun(), bracketed(), dotted(r"\d"))) + ")$")
 _HEADER_FORM = re.compile(r"^(?:标题|题目|名称)\s*[:：]\s*")
 
 

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 from gongkai.format import Node, Table
 from gongkai.format.labels import normalize, spellings
+from gongkai.format.ordinals import HEAD
 
-_ORDINAL_TAIL = re.compile(r"(?:\d+[.、．]|[一二三四五六七八九十]+、)$")
-ORDINAL_HEAD = re.compile(r"^(?:\d+[.、．]|[（(][一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)")
+_ORDINAL_TAIL = re.compile(f"{HEAD}$")  # of a group's label, before the leaf's (in normalized text)
+ORDINAL_HEAD = re.compile(f"^{HEAD}")
 
 
 def _subsequence(short: str, long: str) -> bool:

@@ -1,8 +1,9 @@
 """output/audit/index.html: one row per audited file, a per-rule tally on top.
 
 Built like the index page (pages/index.py): the rows travel as one JSON data
-block and the page's one script (templates/audit.js) sorts, filters and draws
-a page of rows at a time, so 2,000 files sort and filter as quickly as 20.
+block and the list pages' one script (templates/table.js) sorts, filters and
+draws a page of rows at a time, so 2,000 files sort and filter as quickly as
+20. templates/pages/audit.html.j2 lays the page out from the values built here.
 The script is allowed by hash in the Content-Security-Policy; every text that
 came from a file is shown with textContent, never parsed as HTML.
 """
@@ -13,12 +14,10 @@ import csv
 import io
 from collections import Counter
 from collections.abc import Sequence
-from html import escape
 from typing import Any
 
-from gongkai.pages import policy
-from gongkai.pages.index import STYLE, _data
-from gongkai.resources import TEMPLATES
+from gongkai.pages import templating
+from gongkai.pages.style import sheet
 
 STATUS = {
     "report": "报告",
@@ -30,25 +29,20 @@ STATUS = {
 }
 CODES = {status: n for n, status in enumerate(STATUS)}
 WIDTHS = (17, 6, 10, 5, 5, 6, 4, 5, 42)  # per cent: a fixed layout is computed once, not per drawn row
-COLUMNS = "".join(f'<col style="width:{w}%">' for w in WIDTHS)
+# The files' table: heading, its name for a sort, the field of the rows' JSON it sorts by (templates/table.js),
+# and "down" where the first click sorts descending (the most findings first).
+COLUMNS = (
+    ("文件", "file", "f", ""),
+    ("类型", "status", "s", ""),
+    ("机关", "body", "b", ""),
+    ("年度", "year", "y", ""),
+    ("格式", "", "", ""),
+    ("读出", "read", "r", ""),
+    ("空白", "blank", "l", ""),
+    ("无法读取", "unreadable", "u", ""),
+    ("发现", "findings", "w", "down"),
+)
 PAGE = 100  # rows drawn at a time (findings make rows tall: a screenful is ~15); "显示更多" draws the next ones
-SCRIPT = (TEMPLATES / "audit.js").read_text(encoding="utf-8")
-EXTRA_STYLE = """
-.tally td, .tally th { text-align: center; }
-td ul { margin: 0; padding-left: 1.2em; }
-li.error { color: #8a0018; }
-li.warning { color: #7a5200; }
-li.settled { color: #555; }
-li.stale { color: #555; font-style: italic; }
-li.block { list-style: none; margin-left: -1.2em; font-weight: bold; color: #333; }
-div.facts { color: #444; font-size: 0.9em; }
-span.note { margin-left: 0.5em; padding: 0 0.3em; border: 1px solid #888; font-size: 0.85em; }
-tr.bad td:first-child { border-left: 4px solid #8a0018; }
-tr.warn td:first-child { border-left: 4px solid #b26a00; }
-tr.other td { color: #666; }
-#reports { table-layout: fixed; }  /* one layout pass for the widths, not one per drawn row */
-#reports td { overflow-wrap: anywhere; }
-"""
 
 
 def _row(row: Any) -> dict[str, object]:
@@ -88,61 +82,40 @@ def _row(row: Any) -> dict[str, object]:
     }
 
 
-def _tally(tally: Counter[str], settled: Counter[str]) -> str:
-    rules = sorted(tally.keys() | settled.keys(), key=lambda r: (r[:1], int(r[1:]) if r[1:].isdigit() else 0))
-    if not rules:
-        return "<p>没有任何发现。</p>"
-    head = "".join(f'<th><a href="#reports" data-find="{escape(r)}">{escape(r)}</a></th>' for r in rules)
-    counts = "".join(f"<td>{tally[r]}</td>" for r in rules)
-    done = ""
-    if settled:
-        done = "<tr><th>已确认</th>" + "".join(f"<td>{settled[r] or ''}</td>" for r in rules) + "</tr>"
-    return f'<table class="tally"><tr><th>规则</th>{head}</tr><tr><th>报告数</th>{counts}</tr>{done}</table>'
-
-
 def audit_html(
     rows: Sequence[Any], tally: Counter[str], settled: Counter[str] | None = None, copied: float | None = None
 ) -> str:
     """The page; `copied` is the W9 threshold in force (a profile such as 考核 lowers it)."""
-    reports = sum(1 for r in rows if r.status == "report")
-    threshold = f"与上年相同的文字达到 {copied:.0%} 时提示（W9）。" if copied is not None else ""
-    return f"""<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="{policy.with_script(SCRIPT)}">
-<title>已发布报告核查</title>
-<style>{STYLE}{EXTRA_STYLE}</style>
-</head>
-<body>
-<h1>已发布报告核查</h1>
-<p>共 {len(rows)} 个文件，其中 {reports} 份年度报告。下表为各规则有未确认发现的报告数（审阅者已确认的另列）；
-点击规则号筛选，点击表头排序。{threshold}每行写明读作什么（格式、机关类别）、格子读出/空白/数字连写无法唯一拆分/无法读取的数目、
-发布日期与期限、上年报告及与之相同的文字比例；发现按所在部分（表二、表三、表四、正文、跨年、文档）分组。</p>
-{_tally(tally, settled or Counter())}
-<div class="controls">
-<label>筛选：<input id="filter" type="search" placeholder="文件、机关、年度或规则号，空格分隔"></label>
-<label><input id="only-failing" type="checkbox"> 只看有问题的</label>
-<span id="count"></span>
-</div>
-<div class="wrap">
-<table id="reports">
-<colgroup>{COLUMNS}</colgroup>
-<thead><tr><th data-sort="file">文件</th><th data-sort="status">类型</th><th data-sort="body">机关</th>
-<th data-sort="year">年度</th><th>格式</th><th data-sort="read">读出</th><th data-sort="blank">空白</th>
-<th data-sort="unreadable">无法读取</th><th data-sort="findings">发现</th></tr></thead>
-<tbody></tbody>
-</table>
-</div>
-<button id="more" type="button" hidden>显示更多</button>
-<noscript><p>列表要用本页自带的脚本显示；同样的内容见 audit.csv 和 audit.json。</p></noscript>
-{_data("gk-rows", [_row(r) for r in rows])}
-{_data("gk-config", {"page": PAGE, "status": [*STATUS.values(), "其他"]})}
-<script>{SCRIPT}</script>
-</body>
-</html>
-"""
+    settled = settled or Counter()
+    rules = sorted(tally.keys() | settled.keys(), key=lambda r: (r[:1], int(r[1:]) if r[1:].isdigit() else 0))
+    return templating.render(
+        "audit.html.j2",
+        **templating.table_page(),
+        title="已发布报告核查",
+        style=sheet("lists.css", "audit.css"),
+        files=len(rows),
+        reports=sum(1 for r in rows if r.status == "report"),
+        copied=f"{copied:.0%}" if copied is not None else "",
+        rules=rules,
+        tally=tally,
+        settled=settled,
+        search="筛选",
+        placeholder="文件、机关、年度或规则号，空格分隔",
+        kind="audit",
+        widths=WIDTHS,
+        columns=COLUMNS,
+        noscript="列表要用本页自带的脚本显示；同样的内容见 audit.csv 和 audit.json。",
+        batches=templating.json_rows(map(_row, rows)),
+        config={
+            "page": PAGE,
+            "status": [*STATUS.values(), "其他"],
+            "count": {
+                "all": "共 {all} 个文件",
+                "found": "找到 {shown} 个（共 {all} 个）",
+                "first": "，显示前 {limit} 个",
+            },
+        },
+    )
 
 
 def audit_csv(rows: Sequence[Any]) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -38,8 +39,19 @@ class Source:
     sha256: str
 
     def record(self) -> Record:
-        """The record again, from the text read (its folder was checked when it was read)."""
-        return parse_record(Path(self.path), self.text, placed=False)
+        """The record again, from the text read (its folder was checked when it was read).
+
+        A warm kernel renders a township's years one after another: the record
+        of one report is the previous year of the next, and every earlier year is
+        in the trend chart, so a parse is remembered (records are immutable).
+        """
+        return _parsed(self)
+
+
+@lru_cache(maxsize=16)
+def _parsed(source: Source) -> Record:
+    """`source`'s record, keyed by path, text and hash alike: a different text is another record."""
+    return parse_record(Path(source.path), source.text, placed=False)
 
 
 @dataclass(frozen=True)

@@ -13,14 +13,17 @@ from typing import Any
 import nh3
 from markdown_it import MarkdownIt
 
+from gongkai.format.ordinals import ARABIC, MARKS, NUMERALS, bracketed, dotted, dun
+
 TAGS = {
     "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "strong", "em",
     "blockquote", "code", "pre", "table", "thead", "tbody", "tr", "th", "td", "a",
 }  # fmt: skip
 ATTRIBUTES = {"a": {"href"}, "ol": {"start"}, "ul": {"class"}, "th": {"style"}, "td": {"style"}}
-# An item that carries its own number (「1、」「(2)」「（三）」「一、」): the list must not add a bullet.
+# An item that carries its own number (「1、」「1)」「(2)」「（三）」「一、」): the list must not add a bullet.
+# The text is not folded by NFKC, so full-width digits are named.
 OWN_NUMBER = re.compile(
-    r"^\s*(?:[0-9０-９]+[、.．)）]|[(（][0-9０-９一二三四五六七八九十]+[)）]|[一二三四五六七八九十]+、)"
+    rf"^\s*(?:{dotted(f'[{ARABIC}]+', MARKS + ')）')}|{bracketed(f'[{ARABIC}{NUMERALS}]+')}|{dun()})"
 )
 
 

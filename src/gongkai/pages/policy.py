@@ -1,7 +1,7 @@
 """The Content-Security-Policy of every page gongkai writes, defined once.
 
 Published pages run no script and fetch nothing: even markup that slipped past escaping and the
-sanitizer cannot run. The index and audit pages run one script each, allowed by its hash; the
+sanitizer cannot run. The index and audit pages run one script (templates/table.js), allowed by its hash; the
 preview, served from this machine, fetches its own refresh script and asks its server for news.
 """
 

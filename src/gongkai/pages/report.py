@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from html import escape
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gongkai.checks.report import CheckReport, draft_note
 from gongkai.errors import GongkaiError
@@ -21,6 +21,9 @@ from gongkai.pages.tables import table_html
 from gongkai.records import catalog
 from gongkai.records.history import load_history, load_previous
 from gongkai.records.record import Record
+
+if TYPE_CHECKING:
+    from gongkai.checks.arithmetic import Line
 
 REVIEW_POINTER = "详见审阅版的校验结果"  # the failing banner's pointer; the preview lists the findings instead
 LAB_STYLE = "data-gk-lab"  # marks the stylesheet the cover carries for JupyterLab; exported pages drop it
@@ -125,6 +128,13 @@ class Report:
 
         return check(self.record, self.previous[0])
 
+    @cached_property
+    def _lines(self) -> list[Line]:
+        """计算过程's lines: the reviewer's status links to them and 附录一 lists them (one computation for both)."""
+        from gongkai.checks.view import arithmetic_lines
+
+        return arithmetic_lines(self.checks, self.record, self.previous[0])
+
     def meta(self) -> dict[str, Any]:
         return self.given.meta if self.given is not None else inputs.meta_of(self.record, self.checks)
 
@@ -158,7 +168,7 @@ class Report:
         r = self.record
         place = "".join(escape(x) for x in (r.province, r.city, r.county, r.township))
         line = f'<p class="gk-meta">{place} · 报告年度 {r.year} · 格式 {escape(r.format.name)}</p>'
-        found = findings_list(self.checks, appendix_keys(self.checks, r, self.previous[0]))
+        found = findings_list(self.checks, appendix_keys(self.checks, r, self.previous[0], self._lines))
         return Html(line + (banner(self.checks) if self.checks.passed else "") + found)
 
     def part(self, number: int) -> Html:
@@ -176,7 +186,7 @@ class Report:
         """附录一: every rule and its outcome, and the arithmetic behind each checked figure."""
         from gongkai.checks.view import appendix
 
-        return Html(appendix(self.checks, self.record, self.previous[0]))
+        return Html(appendix(self.checks, self.record, self.previous[0], self._lines))
 
     def comparison(self) -> Html:
         """附录二: each table beside last year's, and the largest changes."""

@@ -1,7 +1,8 @@
 """A county-year at a glance: the townships' tables summed and checked, each township's outcome, charts.
 
 Written to output/<year>/<county>/summary.html (and .pdf) by `render --all`
-for every county-year it touched. The summed tables go through the same
+for every county-year it touched; templates/pages/summary.html.j2 lays out
+the values built here. The summed tables go through the same
 rules as any report, so a county total that does not add up is flagged.
 """
 
@@ -10,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from html import escape
+
+from markupsafe import Markup
 
 from gongkai.checks.report import CheckReport
 from gongkai.checks.view import appendix, banner
 from gongkai.errors import GongkaiError
 from gongkai.format import APPLICATION_FIGURES, DECISION_FIGURES, KEY_FIGURES, Kind
-from gongkai.pages import charts, policy
+from gongkai.pages import charts, policy, templating
 from gongkai.pages.outcomes import RENDERED
 from gongkai.pages.outcomes import Outcome as Built
 from gongkai.pages.style import stylesheet
@@ -67,46 +69,45 @@ def load_townships(entries: Sequence[Entry], built: dict[str, Built]) -> list[To
     return found
 
 
-def _township_rows(townships: Sequence[Township]) -> str:
-    rows = []
+WIDTHS = (16, 6, 8, 8, 8, 8, 8, 26, 12)  # per cent, of the townships' table
+
+
+def _township_rows(townships: Sequence[Township]) -> list[dict[str, object]]:
+    rows: list[dict[str, object]] = []
     for t in townships:
         r, b = t.record, t.built
         if b is None or b.status != RENDERED:
-            outcome, link = ("未生成" if b is None else escape(b.message or b.status)), ""
+            outcome, link = ("未生成" if b is None else b.message or b.status), ""
         else:
             outcome = f"{'通过' if b.passed else '未通过'}（错误 {b.errors}，警告 {b.warnings}）"
-            link = f'<a href="{escape(t.entry.township.id)}/report.html">报告</a>'
-        figures = [r.cells[key] for _, key in KEY_FIGURES]
-        cells = "".join(f'<td class="num">{"" if v is None else v}</td>' for v in figures)
-        css = "" if b is not None and b.ok else ' class="gk-rule-error"'
-        tag = "（示例数据）" if r.synthetic else ""
+            link = f"{t.entry.township.id}/report.html"
         rows.append(
-            f"<tr{css}><th>{escape(r.township)}{tag}</th><td>{escape(r.level)}</td>{cells}<td>{outcome}</td><td>{link}</td></tr>"
+            {
+                "name": r.township,
+                "synthetic": r.synthetic,
+                "level": r.level,
+                "figures": ["" if r.cells[key] is None else r.cells[key] for _, key in KEY_FIGURES],
+                "outcome": outcome,
+                "link": link,
+                "failing": b is None or not b.ok,
+            }
         )
-    head = "".join(
-        f"<th>{h}</th>" for h in ("乡镇（街道）", "类别", *(name for name, _ in KEY_FIGURES), "校验", "报告")
-    )
-    widths = (16, 6, 8, 8, 8, 8, 8, 26, 12)
-    colgroup = "<colgroup>" + "".join(f'<col style="width:{w}%">' for w in widths) + "</colgroup>"
-    body = "\n".join(rows)
-    table = f'<table class="gk-table gk-townships">{colgroup}<thead><tr>{head}</tr></thead>\n'
-    return f"{table}<tbody>\n{body}\n</tbody></table>\n"
+    return rows
 
 
-def sources_html(townships: Sequence[Township], report: CheckReport, own: Sequence[CheckReport]) -> str:
-    """For each rule the county totals break, the townships whose own figures break it."""
-    lines = []
-    for rule in sorted({f.rule for f in report.errors}):
-        found = [
-            f"{escape(t.record.township)}（{escape(next(f.message for f in r.errors if f.rule == rule))}）"
-            for t, r in zip(townships, own, strict=True)
-            if any(f.rule == rule for f in r.errors)
-        ]
-        names = "；".join(found) if found else "没有乡镇单独违反此规则（合计不符来自各乡镇数字之间的组合）"
-        lines.append(f'<li data-rule="{escape(rule)}"><strong>{escape(rule)}</strong>：{names}</li>')
-    if not lines:
-        return ""
-    return f'<h3>合计不符的来源</h3>\n<ul class="gk-sources">{"".join(lines)}</ul>\n'
+def sources(townships: Sequence[Township], report: CheckReport, own: Sequence[CheckReport]) -> list[dict[str, object]]:
+    """For each rule the county totals break, the townships whose own figures break it (and how)."""
+    return [
+        {
+            "rule": rule,
+            "found": [
+                (t.record.township, next(f.message for f in r.errors if f.rule == rule))
+                for t, r in zip(townships, own, strict=True)
+                if any(f.rule == rule for f in r.errors)
+            ],
+        }
+        for rule in sorted({f.rule for f in report.errors})
+    ]
 
 
 def summary_html(
@@ -121,13 +122,7 @@ def summary_html(
     names = [t.record.township for t in townships]
     received = [float(t.record.cells[APPLICATION_FIGURES[0][1]] or 0) for t in townships]
     decisions = {name: [float(t.record.cells[key] or 0) for t in townships] for name, key in DECISION_FIGURES}
-    synthetic = any(t.record.synthetic for t in townships)
-    place = combined.province + combined.city + county
     marks = report.marks()
-    tables = "".join(
-        f"<h3>表{t.number}　{escape(t.title)}（合计）</h3>\n{table_html(combined, t.id, marks)}"
-        for t in combined.format.tables
-    )
     first = f"{year}年各乡镇（街道）新收申请（件）"
     second = f"{year}年各乡镇（街道）行政许可与行政处罚决定（件）"
     figures = charts.figure_html(
@@ -135,41 +130,29 @@ def summary_html(
     ) + charts.figure_html(
         second, [v for vs in decisions.values() for v in vs], lambda: charts.grouped_bars(second, names, decisions)
     )
-    note = (
-        '<p class="gk-banner gk-synthetic">含示例数据：部分乡镇的数字和文字为程序生成的虚构内容。</p>'
-        if synthetic
-        else ""
+    # the sources go inside 附录一's section, after its rule table (checks/view.py writes the section whole)
+    inside, _, after = appendix(report).rpartition("</section>")
+    return templating.render(
+        "summary.html.j2",
+        csp=Markup(policy.STATIC),  # ours: its quotes stay quotes
+        style=Markup(stylesheet()),
+        title=title,
+        place=combined.province + combined.city + county,
+        year=year,
+        synthetic=any(t.record.synthetic for t in townships),
+        banner=Markup(banner(report)),
+        widths=WIDTHS,
+        heads=("乡镇（街道）", "类别", *(name for name, _ in KEY_FIGURES), "校验", "报告"),
+        townships=_township_rows(townships),
+        tables=[
+            {"number": t.number, "title": t.title, "html": Markup(table_html(combined, t.id, marks))}
+            for t in combined.format.tables
+        ],
+        figures=Markup(figures),
+        appendix=Markup(inside),
+        sources=sources(townships, report, own),
+        after_appendix=Markup(after),
     )
-    return f"""<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{policy.STATIC}">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>{escape(title)}</title>
-<style>
-{stylesheet()}
-</style>
-</head>
-<body class="gk-page">
-<main>
-<header class="gk-cover"><h1>{escape(title)}</h1>
-<p class="gk-meta">{escape(place)} · {len(townships)} 个乡镇（街道） · 报告年度 {year}</p>
-{note}
-{banner(report)}
-</header>
-<section><h2>一、各乡镇（街道）报告</h2>
-{_township_rows(townships)}</section>
-<section><h2>二、全县合计</h2>
-<p>下列各表为各乡镇（街道）填报数字之和，并按同样的勾稽关系校验；任一乡镇空白的单元格在合计中也为空白。</p>
-{tables}</section>
-<section><h2>三、各乡镇（街道）比较</h2>
-{figures}</section>
-{appendix(report).replace("</section>", sources_html(townships, report, own) + "</section>", 1)}
-</main>
-</body>
-</html>
-"""
 
 
 @dataclass(frozen=True)

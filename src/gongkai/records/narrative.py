@@ -22,6 +22,8 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 
+from gongkai.format.ordinals import ARABIC, SMALL, bracketed, dotted, dun
+
 
 class Kind(StrEnum):
     SUBHEADING = "小标题"
@@ -44,11 +46,9 @@ class Block:
 
 
 # The ordinals of Chinese official documents, highest first: 一、 （一） 1、 （1）.
-SHAPES = (
-    re.compile(r"^[一二三四五六七八九十]{1,3}、"),
-    re.compile(r"^[（(][一二三四五六七八九十]{1,3}[）)]"),
-    re.compile(r"^[0-9０-９]{1,2}\s*[、.．]"),
-    re.compile(r"^[（(][0-9０-９]{1,2}[）)]"),
+SHAPES = tuple(
+    re.compile(f"^{shape}")
+    for shape in (dun(SMALL), bracketed(SMALL), dotted(rf"[{ARABIC}]{{1,2}}\s*"), bracketed(f"[{ARABIC}]{{1,2}}"))
 )
 SENTENCE_END = re.compile(r"[。！？；!?;]")
 MAX_SUBHEADING = 40  # characters: a longer line is a sentence, whatever leads it
