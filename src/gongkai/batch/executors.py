@@ -31,7 +31,7 @@ class Result:
 
 
 class _Worker:
-    """Per-process state: the browser, started on first use, closed at exit."""
+    """Per-process state: the browser, started on first use, closed when the worker is let go (`stop_worker`)."""
 
     current: _Worker | None = None
 
@@ -141,6 +141,7 @@ class LocalExecutor:
         self.pool = Workers[Any, Any](
             jobs, warm=functools.partial(warm_up, pdf), stop=stop_worker, children=True, depth=2, role="工作"
         )
+        # depth=2: a worker has its next report at hand while the parent publishes the last one.
         # Start every worker now (kernel, browser), while the caller imports
         # great-expectations and checks the first records.
         self.pool.start()
