@@ -33,7 +33,6 @@ KNOWN_UPWARD: set[str] = set()
 KNOWN_CIRCLES: set[str] = set()
 KNOWN_LARGE: set[str] = set()
 KNOWN_NEEDLESS_LAZY: set[str] = {
-    "gongkai.batch.executors → gongkai.errors",
     "gongkai.batch.executors → gongkai.production.render",
     "gongkai.batch.executors → gongkai.production.run",
     "gongkai.checks.many → gongkai.checks",

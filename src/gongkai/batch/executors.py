@@ -9,19 +9,16 @@ depend on the executor.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
-import multiprocessing
-import multiprocessing.util
-import os
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from gongkai.procs import no_interrupt, start_worker
+from gongkai.errors import GongkaiError
+from gongkai.procs import Workers, no_interrupt
 from gongkai.production.run import Job, Page, Products, produce
 
 
@@ -34,7 +31,7 @@ class Result:
 
 
 class _Worker:
-    """Per-process state: the browser, started on first use, closed at exit."""
+    """Per-process state: the browser, started on first use, closed when the worker is let go (`stop_worker`)."""
 
     current: _Worker | None = None
 
@@ -93,13 +90,17 @@ def warm_up(pdf: bool) -> None:
     from gongkai.production.kernels import WarmKernel
     from gongkai.production.run import workdir
 
-    multiprocessing.util.Finalize(None, _Worker.get().close, exitpriority=10)
     WarmKernel.current(str(workdir()))
     if pdf:
         from gongkai.production.render import BrowserError
 
-        with contextlib.suppress(BrowserError):  # each job will say why; a raising initializer breaks the pool
+        with contextlib.suppress(BrowserError):  # each job will say why
             _Worker.get().ensure_printer()
+
+
+def stop_worker() -> None:
+    """A local worker's last act: close its browser and its kernel."""
+    _Worker.get().close()
 
 
 class Executor(Protocol):
@@ -128,71 +129,40 @@ def _bounded(
 
 
 class LocalExecutor:
-    """A pool of `jobs` processes on this machine."""
+    """`jobs` worker processes on this machine: the project's pool (`procs.Workers`), one warm kernel each.
+
+    A worker killed mid-report (by hand, out of memory) fails that report alone
+    (CRASHED, saying why); the jobs queued behind it go to a new worker.
+    """
 
     def __init__(self, jobs: int, pdf: bool, **_: Any) -> None:
         self.jobs = jobs
         self.pdf = pdf
-        self.pool = self._start()
-
-    def _start(self) -> ProcessPoolExecutor:
-        # spawn, not fork: the parent may hold threads (progress bar) and GX state
-        pool = ProcessPoolExecutor(
-            max_workers=self.jobs,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=start_worker,  # a light module: the watch starts before the heavy imports
-            initargs=(os.getpid(), f"{__name__}:warm_up", self.pdf),
+        self.pool = Workers[Any, Any](
+            jobs, warm=functools.partial(warm_up, pdf), stop=stop_worker, children=True, depth=2, role="工作"
         )
+        # depth=2: a worker has its next report at hand while the parent publishes the last one.
         # Start every worker now (kernel, browser), while the caller imports
         # great-expectations and checks the first records.
-        for _worker in range(self.jobs):
-            pool.submit(int)
-        return pool
-
-    def _replace(self, broken: ProcessPoolExecutor) -> None:
-        """A worker died (killed, out of memory): the pool is unusable; start another once."""
-        if broken is self.pool:
-            broken.shutdown(wait=False, cancel_futures=True)
-            self.pool = self._start()
+        self.pool.start()
 
     def run(self, jobs: Iterable[Job]) -> Iterator[Result]:
-        owners: dict[Future[Result], tuple[Job, ProcessPoolExecutor]] = {}
-        retried: set[str] = set()
-
-        def wait_any(pending: set[Future[Result]]) -> set[Future[Result]]:
-            return wait(pending, return_when=FIRST_COMPLETED).done
-
-        def submit(job: Job) -> Future[Result]:
-            pool = self.pool
-            try:
-                future = pool.submit(produce_in_worker, job)
-            except BrokenProcessPool:
-                self._replace(pool)
-                pool = self.pool
-                future = pool.submit(produce_in_worker, job)
-            owners[future] = (job, pool)
-            return future
-
-        for future in _bounded(submit, wait_any, jobs, 2 * self.jobs):
-            job, pool = owners.pop(future)
-            while True:
-                try:
-                    yield future.result()
-                    break
-                except BrokenProcessPool:
-                    self._replace(pool)
-                    if job.key in retried:  # it broke a second pool: this job is the cause
-                        yield Result(job, None, "工作进程在生成此报告时意外退出（被终止或内存不足），已重试一次")
-                        break
-                    retried.add(job.key)  # in flight when another job's worker died: once more
-                    future = submit(job)
-                    job, pool = owners.pop(future)
+        return self.pool.map(produce_in_worker, jobs, _crashed, ordered=False)
 
     def print_pages(self, pages: list[Page]) -> list[bytes]:
-        return list(self.pool.map(print_in_worker, pages))
+        return list(self.pool.map(print_in_worker, pages, _not_printed))
 
     def close(self) -> None:
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.pool.close()
+
+
+def _crashed(job: Job, reason: str) -> Result:
+    """The report whose worker died under it (killed, out of memory): CRASHED, and the run goes on."""
+    return Result(replace(job, input_json=""), None, f"生成此报告时{reason}")
+
+
+def _not_printed(page: Page, reason: str) -> bytes:
+    raise GongkaiError(f"打印汇总页时{reason}")
 
 
 class DaskExecutor:
@@ -202,8 +172,6 @@ class DaskExecutor:
         try:
             from distributed import Client, LocalCluster
         except ImportError:
-            from gongkai.errors import GongkaiError
-
             raise GongkaiError("--executor dask 需要安装 dask[distributed]：pip install 'gongkai[dask]'") from None
         self.cluster = None
         if scheduler is None:

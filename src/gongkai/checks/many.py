@@ -2,33 +2,32 @@
 
 A national run is ~38,000 records at tens of milliseconds each (reading the
 YAML, building the rule instances), all on one core. Here the records go out
-in batches of BATCH to worker processes; each worker loads and checks its
-batch (great-expectations, with --gx, is imported once per worker) and sends
-back the lines to print, not the reports. The parent yields the batches in
-the order of the records, whatever worker finishes first, and keeps at most
-two batches a worker in flight, so memory does not grow with N. A worker that
-dies (killed, out of memory) ends the run with one line and exit 3 rather
-than a hang; Ctrl-C and any early exit take the workers down.
+in batches of BATCH to the project's worker pool (`procs.Workers`); each
+worker loads and checks its batch (great-expectations, with --gx, is imported
+once per worker) and sends back the lines to print, not the reports. The
+parent yields the batches in the order of the records, whatever worker
+finishes first, and keeps at most four batches a worker out (one at work, the
+rest done and waiting their turn), so memory does not grow with N. A batch
+goes to whichever worker is free (none queued behind a busy one): the last
+batches are not left waiting on one worker while the other is idle. A worker
+that dies (killed, out of memory) ends the run in that batch's turn with one
+line and exit 3 rather than a hang; Ctrl-C and any early exit take the workers
+down.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
-import multiprocessing
 import os
-import signal
-import threading
-from collections import deque
-from collections.abc import Callable, Generator, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gongkai.errors import GongkaiError
+from gongkai.procs import Workers
 
 if TYPE_CHECKING:
     from gongkai.checks.report import CheckReport
@@ -56,6 +55,7 @@ class Batch:
     size: int = 0  # records in the batch, invalid ones included
     error: str = ""  # a GongkaiError met while checking, raised again in the parent in its turn
     exit_code: int = 2
+    died: bool = False  # its worker died: `error` says how
 
 
 def default_jobs() -> int:
@@ -118,63 +118,22 @@ def batches(
         for chunk in chunks:
             yield check_batch(chunk, gx=gx, as_json=as_json, strict=strict)
         return
-    workers = min(jobs, -(-len(paths) // size))
-    pool = ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=multiprocessing.get_context("spawn"),  # a fresh interpreter: imports gongkai first
-        initializer=_start,
-        initargs=(os.getpid(),),
-    )
-    pending: deque[Future[Batch]] = deque()
-    done = 0
-    try:
-        with _deaf():  # the workers start here, and ignore Ctrl-C from their first instruction
-            for chunk in islice(chunks, 2 * workers):
-                pending.append(pool.submit(_in_worker, chunk, gx, as_json))
-        while pending:
-            batch = pending.popleft().result()
-            for chunk in islice(chunks, 1):  # keep the workers busy while this batch is printed
-                pending.append(pool.submit(_in_worker, chunk, gx, as_json))
+    task = functools.partial(_in_worker, gx=gx, as_json=as_json)
+    workers, done = min(jobs, -(-len(paths) // size)), 0
+    pool = Workers[list[Path], Batch](workers, ahead=4 * workers, role="校验")
+    with pool, contextlib.closing(pool.map(task, chunks, _died)) as checked:
+        for batch in checked:
+            if batch.died:
+                raise WorkerDied(
+                    f"{batch.error}：前 {done} 份记录的结果已输出，"
+                    f"其余 {len(paths) - done} 份未校验；请重新运行，或用 --jobs 1 在本进程中校验"
+                )
             if batch.error:
                 error = GongkaiError(batch.error)
                 error.exit_code = batch.exit_code
                 raise error
             done += batch.size
             yield batch
-    except BrokenProcessPool:  # from a result or a submit: a worker is gone, and the pool with it
-        _stop(pool)
-        raise WorkerDied(
-            f"校验进程意外退出（被终止或内存不足）：前 {done} 份记录的结果已输出，"
-            f"其余 {len(paths) - done} 份未校验；请重新运行，或用 --jobs 1 在本进程中校验"
-        ) from None
-    except BaseException:  # Ctrl-C, an error, or the caller stopped reading
-        _stop(pool)
-        raise
-    pool.shutdown(wait=True)
-
-
-@contextlib.contextmanager
-def _deaf() -> Iterator[None]:
-    """SIGINT ignored while workers are started: they inherit it, so Ctrl-C reaches only the parent.
-
-    The parent then stops them; a worker interrupted mid-import would print a traceback instead.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, before)
-
-
-def _start(parent: int) -> None:
-    """A worker ends with the parent however it ends, and leaves Ctrl-C to the parent."""
-    from gongkai.procs import die_with_parent
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    die_with_parent(parent)
 
 
 def _in_worker(paths: list[Path], gx: bool, as_json: bool) -> Batch:
@@ -185,15 +144,6 @@ def _in_worker(paths: list[Path], gx: bool, as_json: bool) -> Batch:
         return Batch(size=len(paths), error=str(e), exit_code=e.exit_code)
 
 
-def _stop(pool: ProcessPoolExecutor) -> None:
-    """Cancel what is queued and end the workers now, not after their current batch."""
-    found = dict(getattr(pool, "_processes", None) or {})  # private; Python 3.14 has terminate_workers()
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in found.values():
-        if process.is_alive():
-            process.terminate()  # SIGTERM: procs.die_with_parent's handler exits at once
-    for process in found.values():
-        process.join(timeout=5)
-        if process.is_alive():
-            process.kill()
-            process.join(timeout=5)
+def _died(paths: list[Path], reason: str) -> Batch:
+    """The batch whose worker died (killed, out of memory): the run ends there, in its turn."""
+    return Batch(size=len(paths), error=reason, exit_code=WorkerDied.exit_code, died=True)
