@@ -32,12 +32,7 @@ RANK = {name: rank for rank, names in enumerate(LAYERS) for name in names}
 KNOWN_UPWARD: set[str] = set()
 KNOWN_CIRCLES: set[str] = set()
 KNOWN_LARGE: set[str] = set()
-KNOWN_NEEDLESS_LAZY: set[str] = {
-    "gongkai.batch.executors → gongkai.production.render",
-    "gongkai.batch.executors → gongkai.production.run",
-    "gongkai.checks.many → gongkai.checks",
-    "gongkai.checks.many → gongkai.records.record",
-}
+KNOWN_NEEDLESS_LAZY: set[str] = set()
 
 
 def module_name(path: Path) -> str:

@@ -19,7 +19,8 @@ from typing import Any, Protocol
 
 from gongkai.errors import GongkaiError
 from gongkai.procs import Workers, no_interrupt
-from gongkai.production.run import Job, Page, Products, produce
+from gongkai.production.render import BrowserError, Printer
+from gongkai.production.run import Job, Page, Products, produce, workdir
 
 
 @dataclass
@@ -46,8 +47,6 @@ class _Worker:
 
     def ensure_printer(self) -> Any:
         if self.printer is None:
-            from gongkai.production.render import Printer
-
             self.printer = Printer().__enter__()
         return self.printer
 
@@ -72,8 +71,6 @@ def produce_in_worker(job: Job) -> Result:
         products.job = shown
         return Result(shown, products)
     except Exception as e:  # a crash is a result, reported by name
-        from gongkai.production.render import BrowserError
-
         if isinstance(e, BrowserError) and worker.printer is not None:
             worker.printer.close()
             worker.printer = None  # the next job starts a fresh browser
@@ -88,12 +85,9 @@ def print_in_worker(page: Page) -> bytes:
 def warm_up(pdf: bool) -> None:
     """Start the kernel (and browser) before the first job arrives."""
     from gongkai.production.kernels import WarmKernel
-    from gongkai.production.run import workdir
 
     WarmKernel.current(str(workdir()))
     if pdf:
-        from gongkai.production.render import BrowserError
-
         with contextlib.suppress(BrowserError):  # each job will say why
             _Worker.get().ensure_printer()
 

@@ -26,8 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from gongkai.checks import check_many
 from gongkai.errors import GongkaiError
 from gongkai.procs import Workers
+from gongkai.records.record import load_record
 
 if TYPE_CHECKING:
     from gongkai.checks.report import CheckReport
@@ -71,7 +73,6 @@ def checker(gx: bool) -> Checker:
     alone costs 5–7 s cold. `render` and `check --gx` run great-expectations itself, and
     a test holds both answers equal on every bundled record.
     """
-    from gongkai.checks import check_many
 
     if gx:
         return check_many
@@ -87,7 +88,6 @@ def checker(gx: bool) -> Checker:
 def check_batch(paths: Sequence[Path], *, gx: bool, as_json: bool, strict: bool = False) -> Batch:
     """Load and check these records; an unreadable one is a message (or, if `strict`, raised)."""
     from gongkai.records.history import load_previous
-    from gongkai.records.record import load_record
 
     batch = Batch(size=len(paths))
     pairs = []
