@@ -31,6 +31,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from gongkai.errors import GongkaiError
+from gongkai.procs import Workers
+
 # Bump when the output of convert() changes: the cache key includes it.
 CONVERTER_VERSION = "1"
 CONF_NAME = "fonts.conf"
@@ -234,13 +237,22 @@ def _conf(folder: Path) -> str:
     )
 
 
+Task = tuple[str, int, Face, str]  # source file, face index in it, the face, where its TrueType goes
+
+
+def _convert(task: Task) -> float:
+    return convert(*task)
+
+
+def _lost(task: Task, reason: str) -> float:
+    raise GongkaiError(f"字体 {task[2].file_name} 转换失败：{reason}")
+
+
 def build(*, workers: int | None = None) -> tuple[Path, dict[str, float]]:
     """Convert the faces in parallel processes into a fresh folder, then rename it into place.
 
     Returns the folder and the seconds each face took (empty when it was already built).
     """
-    from concurrent.futures import ProcessPoolExecutor
-
     found = sources()
     root = cache_root()
     folder = root / cache_key(found)
@@ -250,12 +262,9 @@ def build(*, workers: int | None = None) -> tuple[Path, dict[str, float]]:
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=root))
     try:
         jobs = workers or min(len(FACES), os.cpu_count() or 1)
-        with ProcessPoolExecutor(jobs) as pool:
-            futures = {
-                face.file_name: pool.submit(convert, path, index, face, str(tmp / face.file_name))
-                for face, (path, index) in found.items()
-            }
-            took = {name: future.result() for name, future in futures.items()}
+        tasks = [(path, index, face, str(tmp / face.file_name)) for face, (path, index) in found.items()]
+        with Workers[Task, float](jobs, role="字体转换") as pool:  # the project's one pool (gongkai.procs)
+            took = {task[2].file_name: s for task, s in zip(tasks, pool.map(_convert, tasks, _lost), strict=True)}
         (tmp / CONF_NAME).write_text(_conf(folder), encoding="utf-8")
         tmp.chmod(0o755)
         try:
