@@ -222,7 +222,6 @@ def lines(record: Record, previous: Record | None, failed: set[str]) -> list[Lin
     `failed` are the instance ids the checks rejected (findings' keys): R5's
     per-cell tests are counted from them, since a cell's sign or precision is no sum.
     """
-
     rules = rules_for(record.format)
     items = instances(record, previous, rules) + text_instances(record, previous, rules)[0]
     out: list[Line] = []

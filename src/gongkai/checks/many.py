@@ -73,7 +73,6 @@ def checker(gx: bool) -> Checker:
     alone costs 5–7 s cold. `render` and `check --gx` run great-expectations itself, and
     a test holds both answers equal on every bundled record.
     """
-
     if gx:
         return check_many
 

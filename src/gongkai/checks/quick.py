@@ -88,7 +88,6 @@ def failing(items: list[Instance], folder: Path = EXPECTATIONS) -> dict[str, set
 
 def check_quick(pairs: Sequence[tuple[Record, Record | None]], folder: Path = EXPECTATIONS) -> list[CheckReport] | None:
     """`check_many` without great-expectations, or None when a suite holds something it cannot evaluate."""
-
     per_record, read = prepare(pairs)
     failed = failing([i for items in per_record for i in items], folder)
     if failed is None:

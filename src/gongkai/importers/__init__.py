@@ -192,7 +192,6 @@ def write_result(result: ImportResult, path: Path, force: bool = False) -> None:
 
 def loadable(result: ImportResult, text: str) -> str:
     """The record text, refused if the loader would refuse it: never write what cannot be read back."""
-
     source = str(result.data.get("source", "")).removeprefix("导入自 ")
     for key, part in (result.data.get("parts") or {}).items():
         if part and len(part) > MAX_TEXT:

@@ -80,7 +80,6 @@ def import_many(
     jobs: int = 1,
 ) -> list[Outcome]:
     """Each file read in a worker under `budget` (one that overruns is a line saying so), written here."""
-
     outcomes: list[Outcome] = []
     planned: set[Path] = set()
     listed = expand(paths)

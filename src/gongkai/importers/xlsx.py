@@ -96,7 +96,6 @@ def _lines(sheet: Any, cached: Any, source: str = "") -> list[Line]:
 @cache
 def _template_merges() -> dict[str, set[str]]:
     """The merges our templates' table sheets have (either format): layout, not a person's doing."""
-
     out: dict[str, set[str]] = {}
     for fmt in FORMATS.values():
         book, _ = build(fmt)

@@ -93,7 +93,6 @@ def beside(paths: Sequence[Path]) -> dict[Path, list[Decision]]:
 
 def on_record(data_dir: Path) -> dict[tuple[str, int], list[Entry]]:
     """(township name, year) → the records on file under `data_dir`: read before any import starts."""
-
     out: dict[tuple[str, int], list[Entry]] = {}
     for e in catalog.entries(data_dir):
         out.setdefault((e.township.name, e.year), []).append(e)
@@ -120,7 +119,6 @@ def recorded_decisions(row: Row, records: dict[tuple[str, int], list[Entry]]) ->
 
 def import_one(path: Path, given: Given | None = None) -> Row:
     """Import one file into a row; never raises (a sidecar's errors are found before, by `facts_for`)."""
-
     given = given or Given()
     row = Row(shown(str(path)))
     told = {**from_name(path, given.pattern), **sidecar(path)}  # a bad sidecar stopped `audit` before
@@ -331,7 +329,6 @@ def tally(rows: Sequence[Row], *, settled: bool = False) -> Counter[str]:
 
 def write_audit(rows: list[Row], out_dir: Path, profile: str = "默认") -> Path:
     """index.html, audit.json and audit.csv in `out_dir` (output/audit)."""
-
     copied = next(r.threshold for r in with_profile(text_rules(), profile) if isinstance(r, CopiedRule))
     from gongkai.pages.audit import audit_csv, audit_html
 

@@ -96,7 +96,6 @@ def comparison_html(record: Record, previous: Record | None, why: str = "") -> s
 
 def _copied_html(record: Record, previous: Record) -> str:
     """How much of parts 一 and 五 repeats last year's sentences (W9 warns above its threshold)."""
-
     rule = next(r for r in text_rules() if isinstance(r, CopiedRule))
     same, total = copied_share(record, previous, rule.parts)
     share = f"{same / total:.0%}" if total else "—"

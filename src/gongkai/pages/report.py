@@ -35,7 +35,6 @@ LAB_STYLE = "data-gk-lab"  # marks the stylesheet the cover carries for JupyterL
 @cache
 def lab_style() -> str:
     """The tables' and banners' styles (only `.gk-` rules, safe inside JupyterLab), for the notebook itself."""
-
     return f"<style {LAB_STYLE}>\n{(TEMPLATES / 'parts.css').read_text(encoding='utf-8')}</style>\n"
 
 
@@ -132,7 +131,6 @@ class Report:
     @cached_property
     def _lines(self) -> list[Line]:
         """计算过程's lines: the reviewer's status links to them and 附录一 lists them (one computation for both)."""
-
         return arithmetic_lines(self.checks, self.record, self.previous[0])
 
     def meta(self) -> dict[str, Any]:
@@ -163,7 +161,6 @@ class Report:
 
     def status(self) -> Html:
         """For the reviewer only: where and what the report is, and the checks' verdict when it passed."""
-
         r = self.record
         place = "".join(escape(x) for x in (r.province, r.city, r.county, r.township))
         line = f'<p class="gk-meta">{place} · 报告年度 {r.year} · 格式 {escape(r.format.name)}</p>'
@@ -183,7 +180,6 @@ class Report:
 
     def appendix(self) -> Html:
         """附录一: every rule and its outcome, and the arithmetic behind each checked figure."""
-
         return Html(appendix(self.checks, self.record, self.previous[0], self._lines))
 
     def comparison(self) -> Html:
@@ -201,7 +197,6 @@ class Report:
 
     def provenance(self) -> Html:
         """附录四: the files, hashes, suites, notebook and versions this page was made from."""
-
         r = self.record
         if self.given is not None:
             given, origin = self.given, self.given.origin

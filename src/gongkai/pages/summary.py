@@ -193,7 +193,6 @@ Saved = Callable[[Township], CheckReport | None]
 
 def township_reports(county: County, saved: Saved) -> list[CheckReport]:
     """Each township's own checks: as its report saved them, else checked here (in one batch)."""
-
     reports = [saved(t) for t in county.townships]
     missing = [n for n, r in enumerate(reports) if r is None]
     pairs = [(county.townships[n].record, load_previous(county.townships[n].record)[0]) for n in missing]
@@ -211,7 +210,6 @@ def build(
     county_name: str, year: int, entries: Sequence[Entry], built: dict[str, Built], saved: Saved = lambda _: None
 ) -> Summary | None:
     """The summary page of one county-year, or None when no record of it loads."""
-
     county = gather(county_name, year, entries, built)
     if county is None:
         return None
