@@ -20,7 +20,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from conftest import DATA, GONGKAI, REPO
-from gongkai.pages.index import SCRIPT
+from gongkai.pages.templating import TABLE_SCRIPT as SCRIPT
 from gongkai.production.render import chromium_path
 from gongkai.records.record import dump_record, load_record
 

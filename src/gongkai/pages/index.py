@@ -49,7 +49,6 @@ FILES = (
 )
 PAGE = 200  # rows drawn at a time; "显示更多" draws the next ones
 
-SCRIPT = templating.TABLE_SCRIPT
 # The reports' table: heading, its name for a sort, and the field of the rows' JSON it sorts by (templates/table.js).
 COLUMNS = (
     ("县（区）", "county", "c", ""),
