@@ -1,10 +1,10 @@
 """The Word file's look: the official document style by default, or an office's own template.
 
 GB/T 9704《党政机关公文格式》: title in 方正小标宋简体 2号 (22 pt), body in
-仿宋_GB2312 3号 (16 pt) on a fixed 28 pt line, first-level headings 黑体,
-second-level 楷体_GB2312, each 3号. Few machines outside an office have
-those faces, so the font table names the one Word and WPS fall back to
-(w:altName: 宋体, 仿宋, 楷体); LibreOffice maps them by its own table.
+仿宋_GB2312 3号 (16 pt), first-level headings 黑体, second-level 楷体_GB2312,
+each 3号; the styles themselves are made in production/word.py. Few machines
+outside an office have those faces, so the font table names the one Word and
+WPS fall back to (w:altName: 宋体, 仿宋, 楷体); LibreOffice maps them by its own table.
 
 An office's template (a .docx or .dotx, as pandoc's reference documents) gives
 its styles instead: our paragraphs use its 「Title」「heading 1」「heading 2」
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 import zipfile
-from dataclasses import dataclass
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -25,32 +24,10 @@ from pathlib import Path
 from gongkai.errors import InputError
 
 LATIN = "Times New Roman"
-TITLE, HEADING, SUBHEADING, TABLE, BODY = "GKTitle", "GKHeading", "GKSubheading", "GKTable", "GKBody"
+# Style ids of our paragraph styles (production/word.py defines the styles; python-docx drops their names' spaces).
+TITLE, HEADING, TABLE, BODY, ITEM = "GKTitle", "GKHeading", "GKTable", "GKBody", "GKListItem"
 
 
-@dataclass(frozen=True)
-class Look:
-    """One paragraph style: its name, East-Asian face, size (pt), weight, alignment, first-line indent (pt)."""
-
-    style_id: str
-    name: str
-    font: str
-    size: float
-    bold: bool = False
-    align: str = ""
-    indent: float = 0.0
-    keep: bool = False
-    exact_line: float = 28.0  # GB/T 9704: 22 lines a page; 0 = single spacing (tables)
-    space_before: float = 0.0
-
-
-OFFICIAL = (
-    Look(TITLE, "GK Title", "方正小标宋简体", 22, align="center", keep=True, exact_line=36, space_before=0),
-    Look(HEADING, "GK Heading", "黑体", 16, indent=32, keep=True),
-    Look(SUBHEADING, "GK Subheading", "楷体_GB2312", 16, indent=32, keep=True),
-    Look(BODY, "GK Body", "仿宋_GB2312", 16, align="both", indent=32),
-    Look(TABLE, "GK Table", "仿宋_GB2312", 9, align="center", exact_line=0),
-)
 # What Word/WPS use when an official face is not installed (fontTable.xml's altName).
 FALLBACK = {"方正小标宋简体": "宋体", "仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "黑体": "黑体"}
 # Our style → the name of the template's own style it becomes (lower case, as Word stores built-in names).
@@ -62,45 +39,6 @@ TEMPLATE_NAMES = {
     "GKSubheading3": ("heading 4",),
     BODY: ("body text", "normal"),
 }
-
-
-def _style_xml(look: Look) -> str:
-    ppr = "<w:keepNext/>" if look.keep else ""
-    line = f' w:line="{round(look.exact_line * 20)}" w:lineRule="exact"' if look.exact_line else ' w:line="240"'
-    line += ' w:lineRule="auto"' if not look.exact_line else ""
-    ppr += f'<w:spacing w:before="{round(look.space_before * 20)}" w:after="0"{line}/>'
-    if look.indent:
-        ppr += f'<w:ind w:firstLine="{round(look.indent * 20)}"/>'
-    if look.align:
-        ppr += f'<w:jc w:val="{look.align}"/>'
-    fonts = f'<w:rFonts w:ascii="{LATIN}" w:hAnsi="{LATIN}" w:eastAsia="{look.font}" w:cs="{LATIN}"/>'
-    weight = "<w:b/>" if look.bold else '<w:b w:val="0"/>'
-    size = round(look.size * 2)
-    return (
-        f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{look.style_id}"><w:name w:val="{look.name}"/>'
-        f'<w:basedOn w:val="Normal"/><w:qFormat/><w:pPr>{ppr}</w:pPr>'
-        f'<w:rPr>{fonts}{weight}<w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr></w:style>'
-    )
-
-
-def official_styles(styles_xml: str) -> str:
-    """The skeleton's styles.xml with the GB/T 9704 paragraph styles added (and Normal in 仿宋 3号)."""
-    normal = (
-        f'<w:rFonts w:ascii="{LATIN}" w:hAnsi="{LATIN}" w:eastAsia="仿宋_GB2312" w:cs="{LATIN}"/>'
-        '<w:sz w:val="32"/><w:szCs w:val="32"/>'
-    )
-    styles_xml = re.sub(
-        r'(<w:style w:type="paragraph" w:default="1" w:styleId="Normal">.*?)(</w:style>)',
-        lambda m: (
-            m.group(1).replace("<w:rPr>", "<w:rPr>" + normal, 1) + m.group(2)
-            if "<w:rPr>" in m.group(1)
-            else m.group(1) + f"<w:rPr>{normal}</w:rPr>" + m.group(2)
-        ),
-        styles_xml,
-        count=1,
-        flags=re.S,
-    )
-    return styles_xml.replace("</w:styles>", "".join(_style_xml(look) for look in OFFICIAL) + "</w:styles>")
 
 
 def font_table(fonts_xml: str) -> str:
@@ -169,9 +107,7 @@ def apply_template(entries: dict[str, bytes], document: str, template: bytes) ->
         '<w:ind w:firstLine="0"/><w:jc w:val="center"/></w:pPr></w:style>'
     )
     own = entries["word/styles.xml"].decode("utf-8")  # our definitions, for what the template lacks
-    found = [
-        re.search(rf'<w:style\b[^>]*w:styleId="{sid}".*?</w:style>', own, re.S) for sid in [*missing, "GKListItem"]
-    ]
+    found = [re.search(rf'<w:style\b[^>]*w:styleId="{sid}".*?</w:style>', own, re.S) for sid in [*missing, ITEM]]
     ours = "".join(m.group() for m in found if m)
     ours = ours.replace('<w:basedOn w:val="Normal"/>', f'<w:basedOn w:val="{normal}"/>')
     entries["word/styles.xml"] = styles.replace("</w:styles>", table + ours + "</w:styles>").encode("utf-8")

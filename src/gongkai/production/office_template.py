@@ -1,7 +1,7 @@
 """Which Word template a report takes: `--docx-template PATH`, else `docx_template:` in its county.yaml.
 
 A relative path in county.yaml is read from the county's folder, so the
-template travels with the data. None: the official look (docx_styles.OFFICIAL).
+template travels with the data. None: the official look (production/word.py).
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from gongkai.format.page import PAGE
 from gongkai.pages import markdown
 from gongkai.pages.layout import Role, Slot, layout
 from gongkai.production import docx_props, docx_styles
+from gongkai.production.docx_styles import BODY, HEADING, ITEM, TABLE, TITLE
 from gongkai.records import narrative
 from gongkai.records.display import show
 from gongkai.records.record import Record
@@ -35,9 +36,6 @@ LATIN_FONT = "Times New Roman"
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 TEXT_WIDTH_MM = PAGE.text_width
 TWIPS_PER_MM = 1440 / 25.4
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-# Style ids of the paragraph styles _styles() adds (python-docx drops the spaces of their names).
-TITLE, HEADING, TABLE, BODY, ITEM = "GKTitle", "GKHeading", "GKTable", "GKBody", "GKListItem"
 # The narrative's sub-headings, by level: real headings (an outline level) that the importer reads back.
 SUBHEADINGS = ("GKSubheading1", "GKSubheading2", "GKSubheading3")
 BODY_MARK = "GK-BODY-7f3a"  # the paragraph replaced by each report's body
