@@ -21,7 +21,7 @@ from gongkai.batch.statcache import Cache
 from gongkai.batch.tally import Summary
 from gongkai.errors import GongkaiError, ProductInUse
 from gongkai.outputs import lock, publish
-from gongkai.pages.inputs import Reader, build, make
+from gongkai.pages.inputs import INPUT_NAME, Reader, build, make
 from gongkai.pages.outcomes import CHECKS, CRASHED, EXECUTED, INVALID, REFUSED, RENDERED, Outcome
 from gongkai.pages.provenance import git_state
 from gongkai.production import products as products_of
@@ -262,7 +262,7 @@ def _product_job(key: str, missing: frozenset[str], opts: Options) -> Job:
     """The job making a current report's missing products from its saved notebook and checks."""
     folder = opts.out_dir / key
     year, county, township = split_key(key)
-    given = (folder / products_of.INPUT).read_text(encoding="utf-8")  # the input it was made from: Word's record
+    given = (folder / INPUT_NAME).read_text(encoding="utf-8")  # the input it was made from: Word's record
     notebook = (folder / EXECUTED).read_bytes()
     template = _template(opts.data_dir / county, opts)
     return Job(county, township, year, given, missing, notebook=notebook, docx_template=template)

@@ -22,8 +22,7 @@ from gongkai.pages.outcomes import CHECKS, DOCX, EXECUTED, HTML, PDF, REVIEW, RE
 
 # --formats name → file; the notebook, its input, the review page and checks.json are always made.
 OPTIONAL = {"html": HTML, "pdf": PDF, "docx": DOCX, "review-pdf": REVIEW_PDF}
-INPUT = INPUT_NAME  # what the notebook ran on: it opens again beside it
-ALWAYS = (EXECUTED, INPUT, REVIEW, CHECKS)
+ALWAYS = (EXECUTED, INPUT_NAME, REVIEW, CHECKS)  # INPUT_NAME: what the notebook ran on, beside it
 
 
 def missing(folder: Path, formats: Iterable[str]) -> frozenset[str]:
